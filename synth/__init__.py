@@ -1,0 +1,68 @@
+"""synth: production-shaped test fixtures.
+
+Profile a database (statistics only, computed inside it) into a reviewable YAML
+profile, generate deterministic, dirty, production-shaped datasets from it, and
+load them back in tests.
+
+    import synth
+    prof = synth.profile("sqlite:///shop.db")
+    synth.write_profile(prof, "profiles/shop.yaml")
+    tables = synth.generate(prof, rows=1000, seed=7)        # dict of polars DataFrames
+    manifest = synth.write(prof, "build/fixtures", rows=1000, seed=7)
+    tables = synth.load("build/fixtures")
+"""
+
+from __future__ import annotations
+
+from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
+from synth.api import generate, load, profile, write
+from synth.errors import (
+    OutputError,
+    ProfileError,
+    SourceError,
+    SynthError,
+    SynthWarning,
+    UsageError,
+)
+from synth.model import (
+    Column,
+    ColumnStats,
+    Distribution,
+    ForeignKey,
+    LogicalType,
+    Profile,
+    SemanticType,
+    Source,
+    Table,
+    ValueFrequency,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Column",
+    "ColumnStats",
+    "Distribution",
+    "ForeignKey",
+    "LogicalType",
+    "OutputError",
+    "Profile",
+    "ProfileError",
+    "SemanticType",
+    "Source",
+    "SourceError",
+    "SynthError",
+    "SynthWarning",
+    "Table",
+    "UsageError",
+    "ValueFrequency",
+    "__version__",
+    "dump_profile",
+    "generate",
+    "load",
+    "load_profile",
+    "profile",
+    "read_profile",
+    "write",
+    "write_profile",
+]
