@@ -103,7 +103,9 @@ def load_profile(text: str, *, source: str = "<profile>") -> Profile:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ProfileError(f"{where}: not valid YAML ({problem}); fix the file or re-profile") from None
+        raise ProfileError(
+            f"{where}: not valid YAML ({problem}); fix the file or re-profile"
+        ) from None
     if not isinstance(data, dict):
         raise ProfileError(
             f"{source}: expected a mapping with kind: {PROFILE_KIND}, got {type(data).__name__}"

@@ -62,7 +62,9 @@ def read_manifest(directory: Path) -> Manifest:
     except (OSError, ValueError) as exc:
         raise SourceError(f"cannot read {str(path)!r}: {exc}") from None
     if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
-        raise SourceError(f"{str(path)!r} is not a synth manifest (kind={MANIFEST_KIND!r} expected)")
+        raise SourceError(
+            f"{str(path)!r} is not a synth manifest (kind={MANIFEST_KIND!r} expected)"
+        )
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:

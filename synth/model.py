@@ -275,14 +275,18 @@ class Profile(_Frozen):
     def _foreign_keys_resolve(self) -> Profile:
         keys = [t.key for t in self.tables]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"duplicate table names {sorted({k for k in keys if keys.count(k) > 1})!r}")
+            raise ValueError(
+                f"duplicate table names {sorted({k for k in keys if keys.count(k) > 1})!r}"
+            )
         by_key = {t.key: t for t in self.tables}
         for table in self.tables:
             for fk in table.foreign_keys:
                 parent = by_key.get(fk.ref_table)
                 if parent is None:
                     continue  # a parent outside the profiled set: generated values are free
-                missing = [c for c in fk.ref_columns if c not in {col.name for col in parent.columns}]
+                missing = [
+                    c for c in fk.ref_columns if c not in {col.name for col in parent.columns}
+                ]
                 if missing:
                     raise ValueError(
                         f"table {table.key!r}: foreign key to {fk.ref_table!r} names unknown "

@@ -82,3 +82,33 @@ def mysql_url(_mysql_admin: sa.Engine) -> Iterator[str]:
 def sqlite_url(tmp_path) -> str:
     """URL of a fresh SQLite database file in the test's temporary directory."""
     return f"sqlite:///{tmp_path / 'source.db'}"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden files under tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with ``tests/golden/<name>``; ``--update-golden`` rewrites it instead."""
+    from pathlib import Path
+
+    root = Path(__file__).parent / "golden"
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = root / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"golden file {path} is missing; run 'make golden'"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"output differs from {path}; if deliberate, run 'make golden'"
+
+    return check

@@ -1,0 +1,79 @@
+"""Human-readable renderings of a profile (``synth show``, ``synth schema``)."""
+
+from __future__ import annotations
+
+import json
+
+from synth.model import Column, LogicalType, Profile, Table
+
+__all__ = ["notable", "profile_json_schema", "render_profile"]
+
+_HIGH_NULL = 0.05
+"""A NULL fraction at or above this is worth a reviewer's attention."""
+
+
+def profile_json_schema() -> str:
+    """The JSON Schema of the profile format, as pretty-printed JSON."""
+    schema = Profile.model_json_schema(by_alias=True)
+    schema["$id"] = "https://synth-fixtures.dev/schema/profile-v1.json"
+    schema["title"] = "synth profile (kind: synth-profile, version: 1)"
+    return json.dumps(schema, indent=2, sort_keys=False)
+
+
+def notable(table: Table, column: Column) -> list[str]:
+    """What a reviewer should notice about ``column``: the shapes that break code."""
+    notes: list[str] = []
+    stats = column.stats
+    if column.type is LogicalType.OPAQUE:
+        notes.append(f"opaque type {column.sql_type}")
+    if stats.null_fraction >= _HIGH_NULL:
+        notes.append(f"NULL in {stats.null_fraction:.1%}")
+    if column.domain is not None:
+        outside = [f.value for f in stats.frequent if str(f.value) not in column.domain]
+        if outside:
+            notes.append(f"values outside the declared domain: {outside!r}")
+    if stats.frequent and column.type is LogicalType.STRING:
+        values = [str(f.value) for f in stats.frequent]
+        folded = {v.strip().casefold() for v in values}
+        if len(folded) < len(values):
+            notes.append("values differ only by case or whitespace")
+        if "" in values:
+            notes.append("empty strings")
+    if column.semantic is not None:
+        notes.append(f"semantic: {column.semantic.value}")
+    return notes
+
+
+def _column_line(table: Table, column: Column) -> str:
+    flags = []
+    if column.name in table.primary_key:
+        flags.append("PK")
+    if any(column.name in fk.columns for fk in table.foreign_keys):
+        refs = [fk.ref_table for fk in table.foreign_keys if column.name in fk.columns]
+        flags.append("FK->" + ",".join(refs))
+    if not column.nullable:
+        flags.append("NOT NULL")
+    notes = notable(table, column)
+    tail = f"  ! {'; '.join(notes)}" if notes else ""
+    flag_text = f" [{', '.join(flags)}]" if flags else ""
+    return f"    {column.name:<24} {column.type.value:<9} {column.sql_type}{flag_text}{tail}"
+
+
+def render_profile(profile: Profile) -> str:
+    """A plain-text summary: source, then per table its rows, keys and notable columns."""
+    src = profile.source
+    lines = [
+        f"profile of {src.url} ({src.dialect or src.kind}), as of {src.as_of.isoformat()}",
+        f"{len(profile.tables)} tables, "
+        f"{sum(t.rows for t in profile.tables):,} rows, "
+        f"{sum(len(t.columns) for t in profile.tables)} columns",
+        "",
+    ]
+    for table in profile.tables:
+        lines.append(f"  {table.key}  ({table.rows:,} rows)")
+        for column in table.columns:
+            lines.append(_column_line(table, column))
+        for unique in table.unique:
+            lines.append(f"    unique ({', '.join(unique)})")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,156 @@
+"""The ``synth`` command. Each command parses options, calls one library function and
+renders the result; errors a user can cause arrive as :class:`SynthError` and are
+printed as one line on stderr with exit status 2, never as a traceback."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from synth import api
+from synth._profile_io import dump_profile, read_profile, write_profile
+from synth.errors import SynthError
+
+app = typer.Typer(
+    name="synth",
+    help="Production-shaped test fixtures: profile a database, generate dirty datasets, load them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_ERROR = 2
+
+
+def _names(values: list[str] | None) -> list[str] | None:
+    """Options that take names accept repeats and comma-separated lists."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from synth import __version__
+
+        typer.echo(f"synth {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Production-shaped test fixtures: profile a database, generate dirty datasets, load them."""
+
+
+TablesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tables", "-t", help="Only these tables (comma-separated or repeated)."),
+]
+
+
+@app.command()
+def profile(
+    source: Annotated[
+        list[str],
+        typer.Argument(help="A database URL, or Parquet/CSV files."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the profile here (default: stdout).")
+    ] = None,
+    schema: Annotated[str | None, typer.Option(help="Database schema to profile.")] = None,
+    tables: TablesOpt = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="Skip these tables (names or glob patterns)."),
+    ] = None,
+) -> None:
+    """Profile a database (statistics computed inside it) or files into a YAML profile."""
+    target: str | list[str] = source[0] if len(source) == 1 and "://" in source[0] else source
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = api.profile(target, schema=schema, tables=_names(tables), exclude=_names(exclude))
+    for warning in caught:
+        _err(f"warning: {warning.message}")
+    if out is None:
+        sys.stdout.write(dump_profile(result))
+        return
+    write_profile(result, out)
+    columns = sum(len(t.columns) for t in result.tables)
+    _err(f"profiled {len(result.tables)} tables, {columns} columns -> {out}")
+
+
+@app.command()
+def generate(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Fixture directory to write.")] = Path(
+        "build/fixtures"
+    ),
+    rows: Annotated[
+        int | None,
+        typer.Option(min=0, help="Rows of the largest table; the others keep relative sizes."),
+    ] = None,
+    scale: Annotated[
+        float | None, typer.Option(min=0.0, help="Multiply every profiled row count instead.")
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed; same seed, same bytes.")] = 0,
+    tables: TablesOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "parquet",
+) -> None:
+    """Generate deterministic, production-shaped fixtures from a profile."""
+    manifest = api.write(
+        profile,
+        out,
+        format=format,
+        rows=rows,
+        scale=scale,
+        seed=seed,
+        tables=_names(tables),
+    )
+    total = sum(t.rows for t in manifest.tables.values())
+    for key, table in manifest.tables.items():
+        _err(f"  {key:<32} {table.rows:>10,} rows")
+    _err(f"wrote {len(manifest.tables)} tables, {total:,} rows ({format}, seed {seed}) -> {out}")
+
+
+@app.command()
+def show(profile: Annotated[Path, typer.Argument(help="The profile YAML file.")]) -> None:
+    """Summarise a profile: tables, rows, columns, and what is notable."""
+    from synth._show import render_profile
+
+    typer.echo(render_profile(read_profile(profile)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the profile file format."""
+    from synth._show import profile_json_schema
+
+    typer.echo(profile_json_schema())
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except SynthError as exc:
+        _err(f"synth: error: {exc}")
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        _err("synth: interrupted; nothing was written")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
