@@ -156,9 +156,12 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
                 if key.value == part:
                     nxt = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                nxt = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            nxt = node.value[part]
         if nxt is None:
             break
         node = best = nxt

@@ -28,8 +28,10 @@ def _server_or_skip(url: str, what: str) -> sa.Engine:
             conn.execute(sa.text("SELECT 1"))
     except Exception as exc:  # any driver error means "no server here"
         engine.dispose()
-        reason = f"{what} server at {make_url(url).render_as_string(hide_password=True)} " \
+        reason = (
+            f"{what} server at {make_url(url).render_as_string(hide_password=True)} "
             f"does not answer: {type(exc).__name__}"
+        )
         if os.environ.get("SYNTH_REQUIRE_SERVERS") == "1":
             pytest.fail(f"{reason} (SYNTH_REQUIRE_SERVERS=1)")
         pytest.skip(reason)

@@ -175,7 +175,7 @@ def test_malformed_profile_names_file_line_and_field(mutate, where) -> None:
     ],
 )
 def test_wrong_kind_version_or_yaml(text: str, expected: str) -> None:
-    with pytest.raises(ProfileError, match="profiles/x.yaml") as info:
+    with pytest.raises(ProfileError, match=r"profiles/x\.yaml") as info:
         load_profile(text, source="profiles/x.yaml")
     assert expected in str(info.value)
 
