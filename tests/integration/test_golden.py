@@ -1,0 +1,34 @@
+"""Golden files: the profile of the bundled demo database, byte for byte.
+
+A change to profiling that moves any statistic shows up here as a readable YAML diff.
+Refresh deliberately with ``make golden``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import synth
+from synth._profile_io import dump_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_profile_matches_golden(tmp_path: Path, golden) -> None:
+    db = tmp_path / "shop.db"
+    subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "build_shop_db.py"), str(db)], check=True
+    )
+    profile = synth.profile(f"sqlite:///{db}")
+    # Where and when it was profiled is not part of what we pin.
+    source = profile.source.model_copy(
+        update={
+            "url": "sqlite:///examples/shop.db",
+            "as_of": dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        }
+    )
+    pinned = profile.model_copy(update={"source": source, "synth_version": "0.0.0"})
+    golden("shop.profile.yaml", dump_profile(pinned))
