@@ -1,0 +1,50 @@
+"""The generator: a profile, options and a seed in; production-shaped tables out.
+
+Generation is a pure function of (profile, options, seed). Tables are made in
+foreign-key order, chunk by chunk (:data:`~synth.generator.streams.CHUNK_ROWS`
+rows each); every column of every chunk draws from its own random stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import polars as pl
+
+from synth.generator.plan import Plan, TablePlan, make_plan
+from synth.generator.table import Run, TableGenerator, output_columns
+from synth.model import Profile
+
+__all__ = [
+    "Plan",
+    "TableGenerator",
+    "TablePlan",
+    "generate_tables",
+    "iter_tables",
+    "make_plan",
+    "output_columns",
+]
+
+
+def iter_tables(plan: Plan) -> Iterator[TableGenerator]:
+    """The generator of each planned table, in generation order (see ``.chunks()``)."""
+    run = Run(plan)
+    for tp in plan.tables:
+        yield run.table(tp.key)
+
+
+def generate_tables(
+    profile: Profile,
+    *,
+    rows: int | None,
+    scale: float | None,
+    seed: int,
+    tables: Sequence[str] | None,
+) -> dict[str, pl.DataFrame]:
+    """Generate the tables in memory: table key -> DataFrame, in generation order."""
+    plan = make_plan(profile, rows=rows, scale=scale, seed=seed, tables=tables)
+    out: dict[str, pl.DataFrame] = {}
+    for gen in iter_tables(plan):
+        parts = list(gen.chunks())
+        out[gen.tp.key] = pl.concat(parts, rechunk=True) if parts else gen.empty()
+    return out

@@ -1,0 +1,156 @@
+"""One ordinary column: NULLs, frequent values and "other" values at their profiled fractions.
+
+Each row draws a category (NULL, frequent value i, or other) from the column's
+stream; other values come from the declared domain, from a pool the size of the
+profiled distinct count (low-cardinality columns), or straight from the type's
+sampler.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from synth.generator.samplers import ColumnContext, sampler_for
+from synth.generator.streams import stream
+from synth.model import LogicalType
+
+__all__ = ["POOL_LIMIT", "ColumnGenerator", "null_mask", "with_nulls"]
+
+POOL_LIMIT = 100_000
+"""Largest pool of distinct "other" values made for a low-cardinality column."""
+POOL_RATIO = 0.5
+"""A column is low-cardinality when its distinct count is at most this share of its
+non-NULL rows; its other values are then drawn from a pool of that many values."""
+RETRIES = 3
+"""Redraws of a string "other" value that happens to equal a frequent value."""
+
+
+def with_nulls(values: pl.Series, mask: np.ndarray | None) -> pl.Series:
+    """``values`` with NULL where ``mask`` is true."""
+    if mask is None or not mask.any():
+        return values
+    out = pl.select(pl.when(pl.Series(mask)).then(None).otherwise(values)).to_series()
+    return out.rename(values.name)
+
+
+def null_mask(ctx: ColumnContext, chunk: int, n: int) -> np.ndarray | None:
+    """NULL rows of a key-like column (its own stream), or None when it has none."""
+    frac = ctx.column.stats.null_fraction if ctx.column.nullable else 0.0
+    if frac <= 0.0:
+        return None
+    rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="nulls", chunk=chunk)
+    return rng.random(n) < frac
+
+
+class ColumnGenerator:
+    """Makes chunks of one non-key column."""
+
+    def __init__(self, ctx: ColumnContext, profile_rows: int) -> None:
+        self.ctx = ctx
+        col = ctx.column
+        self.sampler = sampler_for(col)
+        stats = col.stats
+        kept: list[pl.Series] = []
+        fractions: list[float] = []
+        for freq in stats.frequent:
+            value = self.sampler.convert(ctx, [freq.value])
+            if len(value) == 1:
+                kept.append(self._fit(value))
+                fractions.append(freq.fraction)
+        self.frequent = pl.concat(kept) if kept else self.sampler.convert(ctx, [])
+        null = stats.null_fraction if col.nullable else 0.0
+        other = max(0.0, 1.0 - stats.null_fraction - sum(fractions))
+        weights = np.array([null, *fractions, other], dtype=np.float64)
+        if weights.sum() <= 0.0:
+            weights[-1] = 1.0
+        self.cum = np.cumsum(weights / weights.sum())
+        self.only_other = weights[:-1].sum() == 0.0
+        self.domain = self._domain()
+        self.pool_size = self._pool_size(profile_rows)
+        self._pool: pl.Series | None = None
+
+    def _fit(self, values: pl.Series) -> pl.Series:
+        length = self.ctx.column.length
+        if length is not None and values.dtype == pl.String:
+            return values.str.slice(0, length)
+        return values
+
+    def _domain(self) -> pl.Series | None:
+        col = self.ctx.column
+        if not col.domain:
+            return None
+        allowed = self._fit(self.sampler.convert(self.ctx, list(col.domain)))
+        if allowed.is_empty():
+            return None
+        rest = allowed.filter(~allowed.is_in(self.frequent.implode()))
+        return rest if not rest.is_empty() else allowed
+
+    @property
+    def low_cardinality(self) -> bool:
+        """Whether the column holds few distinct values (worth dictionary encoding)."""
+        return bool(len(self.frequent) or self.domain is not None or self.pool_size is not None)
+
+    def _pool_size(self, profile_rows: int) -> int | None:
+        stats = self.ctx.column.stats
+        if stats.distinct is None or self.domain is not None:
+            return None
+        if self.ctx.column.type in (LogicalType.BOOLEAN, LogicalType.OPAQUE):
+            return None
+        size = stats.distinct - len(self.frequent)
+        non_null = profile_rows * (1.0 - stats.null_fraction)
+        if size < 1 or size > POOL_LIMIT or size > POOL_RATIO * non_null:
+            return None
+        return size
+
+    def _free(self, n: int, rng: np.random.Generator) -> pl.Series:
+        values = self.sampler.sample(self.ctx, n, rng)
+        if self.ctx.column.type is not LogicalType.STRING or self.frequent.is_empty():
+            return values
+        for _ in range(RETRIES):
+            clash = values.is_in(self.frequent.implode())
+            if not clash.any():
+                break
+            redo = self.sampler.sample(self.ctx, int(clash.sum()), rng)
+            values = values.scatter(np.flatnonzero(clash.to_numpy()), redo)
+        return values
+
+    def _other(self, n: int, rng: np.random.Generator) -> pl.Series:
+        if self.domain is not None:
+            return self.domain.gather(rng.integers(0, len(self.domain), n))
+        if self.pool_size is not None:
+            if self._pool is None:
+                ctx = self.ctx
+                pool_rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="pool")
+                self._pool = self._free(self.pool_size, pool_rng)
+            return self._pool.gather(rng.integers(0, len(self._pool), n))
+        return self._free(n, rng)
+
+    def sample(self, start: int, stop: int, chunk: int) -> pl.Series:
+        """Rows ``start..stop`` (chunk ``chunk``) of the column."""
+        ctx = self.ctx
+        n = stop - start
+        if ctx.column.type is LogicalType.OPAQUE:
+            return pl.Series(ctx.column.name, [None] * n, dtype=pl.String)
+        rng = stream(ctx.seed, ctx.table, ctx.column.name, chunk=chunk)
+        if self.only_other:
+            return self._other(n, rng).rename(ctx.column.name).cast(ctx.dtype)
+        u = rng.random(n)
+        k = len(self.frequent)
+        if k == 0:  # NULLs and other values only: make all rows, then blank the NULL ones
+            values = self._other(n, rng).rename(ctx.column.name).cast(ctx.dtype)
+            return with_nulls(values, u < self.cum[0])
+        if k <= 16:
+            cat = np.zeros(n, dtype=np.int64)
+            for threshold in self.cum[:-1]:
+                cat += u >= threshold
+        else:
+            cat = np.minimum(np.searchsorted(self.cum, u, side="right"), k + 1)
+        is_other = cat == k + 1
+        other = self._other(int(is_other.sum()), rng)
+        idx = np.where(is_other, k + np.cumsum(is_other) - 1, cat - 1)
+        values = pl.concat([self.frequent.cast(ctx.dtype), other.cast(ctx.dtype)])
+        nulls = cat == 0
+        arrow_idx = pa.array(idx, mask=nulls) if nulls.any() else pa.array(idx)
+        return values.gather(pl.Series(arrow_idx)).rename(ctx.column.name)

@@ -1,0 +1,197 @@
+"""What to generate: which tables, how many rows each, and in which (foreign-key) order."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from synth.errors import SynthWarning, UsageError
+from synth.model import ForeignKey, Profile, Table
+
+__all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan"]
+
+DEFAULT_MAX_ROWS = 1000
+"""Rows of the largest table when neither ``rows`` nor ``scale`` is given (at most)."""
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """One table to generate and its row count."""
+
+    table: Table
+    rows: int
+    broken: frozenset[int] = frozenset()
+    """Indices into ``table.foreign_keys`` of edges dropped to break a foreign-key cycle:
+    their columns are generated as NULL (when NOT NULL: still from the parent's keys, which
+    then cannot be inserted in this order)."""
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Tables in generation order (parents before children)."""
+
+    profile: Profile
+    seed: int
+    tables: tuple[TablePlan, ...]
+
+    def get(self, key: str) -> TablePlan | None:
+        """The plan of table ``key``, or None when that table is not generated."""
+        for tp in self.tables:
+            if tp.key == key:
+                return tp
+        return None
+
+
+def _round(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def _select(profile: Profile, tables: Sequence[str] | None) -> list[Table]:
+    if tables is None:
+        return list(profile.tables)
+    if isinstance(tables, str):
+        tables = [tables]
+    by_key = {t.key: t for t in profile.tables}
+    by_name: dict[str, list[Table]] = {}
+    for t in profile.tables:
+        by_name.setdefault(t.name, []).append(t)
+    chosen: set[str] = set()
+    for name in tables:
+        if name in by_key:
+            chosen.add(name)
+        elif len(by_name.get(name, [])) == 1:
+            chosen.add(by_name[name][0].key)
+        else:
+            known = ", ".join(t.key for t in profile.tables) or "(none)"
+            why = "is ambiguous" if by_name.get(name) else "is not in the profile"
+            raise UsageError(
+                f"tables (--tables): table={name!r} {why}; known tables: {known}; "
+                "pass table names (or schema.name) from the profile"
+            )
+    return [t for t in profile.tables if t.key in chosen]
+
+
+def _sizes(chosen: list[Table], rows: int | None, scale: float | None) -> dict[str, int]:
+    if rows is not None and scale is not None:
+        raise UsageError(
+            f"rows={rows!r} (--rows) and scale={scale!r} (--scale) were both given; "
+            "pass one of them, or neither"
+        )
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 0):
+        raise UsageError(f"rows={rows!r} (--rows) must be a whole number >= 0")
+    if scale is not None and (
+        isinstance(scale, bool)
+        or not isinstance(scale, int | float)
+        or not math.isfinite(scale)
+        or scale < 0
+    ):
+        raise UsageError(f"scale={scale!r} (--scale) must be a finite number >= 0")
+    largest = max((t.rows for t in chosen), default=0)
+    if scale is not None:
+        return {
+            t.key: max(1 if t.rows > 0 and scale > 0 else 0, _round(t.rows * scale)) for t in chosen
+        }
+    target = rows if rows is not None else min(largest, DEFAULT_MAX_ROWS)
+    if largest == 0:
+        return {t.key: target if rows is not None else 0 for t in chosen}
+    factor = target / largest
+    return {
+        t.key: max(1 if t.rows > 0 and target > 0 else 0, _round(t.rows * factor)) for t in chosen
+    }
+
+
+def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:
+    """Kahn's algorithm in profile order; cycles broken at a nullable edge where there is one."""
+    keys = {t.key for t in chosen}
+    edges: dict[str, list[tuple[int, ForeignKey]]] = {
+        t.key: [
+            (i, fk)
+            for i, fk in enumerate(t.foreign_keys)
+            if fk.ref_table in keys and fk.ref_table != t.key
+        ]
+        for t in chosen
+    }
+    broken: dict[str, set[int]] = {t.key: set() for t in chosen}
+    done: list[Table] = []
+    placed: set[str] = set()
+    remaining = list(chosen)
+    while remaining:
+        ready = next(
+            (
+                t
+                for t in remaining
+                if all(fk.ref_table in placed or i in broken[t.key] for i, fk in edges[t.key])
+            ),
+            None,
+        )
+        if ready is not None:
+            done.append(ready)
+            placed.add(ready.key)
+            remaining.remove(ready)
+            continue
+        # A cycle: drop one pending edge, a nullable one if any.
+        pending = [
+            (t, i, fk)
+            for t in remaining
+            for i, fk in edges[t.key]
+            if fk.ref_table not in placed and i not in broken[t.key]
+        ]
+        nullable = [p for p in pending if all(p[0].column(c).nullable for c in p[2].columns)]
+        table, index, fk = (nullable or pending)[0]
+        broken[table.key].add(index)
+        if not nullable:
+            warnings.warn(
+                f"{table.key}: the foreign-key cycle through {fk.ref_table!r} has no nullable "
+                f"edge; columns {list(fk.columns)!r} get values that may not match a parent row",
+                SynthWarning,
+                stacklevel=4,
+            )
+    return done, broken
+
+
+def _clamp(table: Table, rows: int, sizes: dict[str, int], broken: set[int]) -> int:
+    """Cap ``rows`` where keys leave no more room: one-to-one children and junction tables."""
+    single = {table.primary_key} | set(table.unique)
+    live = [
+        fk
+        for i, fk in enumerate(table.foreign_keys)
+        if i not in broken and fk.ref_table in sizes and fk.ref_table != table.key
+    ]
+    for fk in live:
+        if fk.columns in single and not any(table.column(c).nullable for c in fk.columns):
+            rows = min(rows, sizes[fk.ref_table])
+    pk = set(table.primary_key)
+    members = [fk for fk in live if set(fk.columns) <= pk]
+    if len(table.primary_key) > 1 and members and pk <= {c for fk in members for c in fk.columns}:
+        if len(members) >= 2:
+            rows = min(rows, sizes[members[0].ref_table] * sizes[members[1].ref_table])
+        else:
+            rows = min(rows, sizes[members[0].ref_table])
+    return rows
+
+
+def make_plan(
+    profile: Profile,
+    *,
+    rows: int | None,
+    scale: float | None,
+    seed: int,
+    tables: Sequence[str] | None,
+) -> Plan:
+    """Choose tables, size them and order them parents-first."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UsageError(f"seed={seed!r} must be a whole number")
+    chosen = _select(profile, tables)
+    sizes = _sizes(chosen, rows, scale)
+    ordered, broken = _order(chosen)
+    plans = []
+    for table in ordered:
+        sizes[table.key] = _clamp(table, sizes[table.key], sizes, broken[table.key])
+        plans.append(TablePlan(table, sizes[table.key], frozenset(broken[table.key])))
+    return Plan(profile, seed, tuple(plans))

@@ -1,0 +1,147 @@
+"""Vectorised building blocks shared by the samplers: inverse CDFs and byte-built strings."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from synth.model import Distribution
+
+__all__ = [
+    "ALNUM",
+    "base36",
+    "binary_series",
+    "draw_lengths",
+    "inverse_cdf",
+    "string_series",
+    "text",
+    "word_corpus",
+]
+
+ALNUM = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+
+
+def inverse_cdf(qs: np.ndarray, vs: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Piecewise-linear inverse CDF through (cumulative probability, value) points."""
+    return np.interp(u, qs, np.maximum.accumulate(vs))
+
+
+def numeric_points(dist: Distribution) -> tuple[np.ndarray, np.ndarray]:
+    """A numeric distribution's points as arrays (probabilities, values)."""
+    pts = dist.points()
+    qs = np.array([q for q, _ in pts], dtype=np.float64)
+    vs = np.array([float(v) for _, v in pts], dtype=np.float64)
+    return qs, vs
+
+
+def draw_lengths(
+    dist: Distribution | None,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    cap: int | None,
+    default: tuple[int, int],
+    floor: int = 0,
+) -> np.ndarray:
+    """``n`` lengths from a length distribution (or uniform over ``default``), capped at ``cap``."""
+    if dist is not None:
+        qs, vs = numeric_points(dist)
+        lengths = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
+    else:
+        lengths = rng.integers(default[0], default[1] + 1, n, dtype=np.int64)
+    hi = cap if cap is not None else np.iinfo(np.int64).max
+    return np.clip(lengths, min(floor, hi), hi)
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def _array(kind: pa.DataType, data: np.ndarray, lengths: np.ndarray) -> pa.Array:
+    buffers = [None, pa.py_buffer(_offsets(lengths)), pa.py_buffer(np.ascontiguousarray(data))]
+    return pa.Array.from_buffers(kind, len(lengths), buffers)
+
+
+def string_series(data: np.ndarray, lengths: np.ndarray, name: str = "") -> pl.Series:
+    """A String series from concatenated UTF-8 ``data`` bytes and per-row byte ``lengths``."""
+    return pl.Series(name, _array(pa.large_string(), data, lengths))
+
+
+def binary_series(data: np.ndarray, lengths: np.ndarray, name: str = "") -> pl.Series:
+    """A Binary series from concatenated ``data`` bytes and per-row ``lengths``."""
+    return pl.Series(name, _array(pa.large_binary(), data, lengths))
+
+
+_CONSONANTS = b"bcdfghjklmnprstvwz"
+_VOWELS = b"aeiou"
+
+
+@functools.lru_cache(maxsize=8)
+def word_corpus(seed: int) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """A seeded corpus of pronounceable words: (text bytes, word start offsets, the words).
+
+    The text is the words in random order, each followed by one space (so it tiles).
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(abs(seed) * 2 + (seed < 0), spawn_key=(7,)))
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < 2048:
+        syll = int(rng.integers(1, 4))
+        word = "".join(
+            chr(_CONSONANTS[rng.integers(len(_CONSONANTS))])
+            + chr(_VOWELS[rng.integers(len(_VOWELS))])
+            + (chr(_CONSONANTS[rng.integers(len(_CONSONANTS))]) if rng.random() < 0.4 else "")
+            for _ in range(syll)
+        )
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    order = rng.integers(0, len(words), 8192)
+    text = (" ".join(words[i] for i in order) + " ").encode("ascii")
+    data = np.frombuffer(text, dtype=np.uint8)
+    starts = np.concatenate([[0], np.flatnonzero(data[:-1] == ord(" ")) + 1]).astype(np.int64)
+    return data, starts, tuple(words)
+
+
+def text(lengths: np.ndarray, rng: np.random.Generator, seed: int, name: str = "") -> pl.Series:
+    """Word-like ASCII strings of exactly ``lengths`` characters, no leading/trailing space."""
+    corpus, starts, _ = word_corpus(seed)
+    n = len(lengths)
+    total = int(lengths.sum())
+    longest = int(lengths.max()) if n else 0
+    size = len(corpus)
+    corpus = np.tile(corpus, math.ceil((longest + size) / size))
+    begin = starts[rng.integers(0, len(starts), n)]
+    row_starts = np.zeros(n, dtype=np.int64)
+    if n:
+        np.cumsum(lengths[:-1], out=row_starts[1:])
+    idx = np.repeat(begin - row_starts, lengths) + np.arange(total, dtype=np.int64)
+    data = corpus[idx]
+    ends = row_starts + lengths - 1
+    last = ends[lengths > 0]
+    data[last[data[last] == ord(" ")]] = ord("e")
+    return string_series(data, lengths, name)
+
+
+def base36(codes: np.ndarray, width: int) -> np.ndarray:
+    """Fixed-width base-36 digits of non-negative ``codes``: an (n, width) uint8 array."""
+    out = np.empty((len(codes), width), dtype=np.uint8)
+    rest = codes.astype(np.int64, copy=True)
+    for pos in range(width - 1, -1, -1):
+        out[:, pos] = ALNUM[rest % 36]
+        rest //= 36
+    return out
+
+
+def base36_width(count: int) -> int:
+    """Digits needed to write ``count`` distinct codes (0..count-1) in base 36."""
+    width = 1
+    while 36**width < count:
+        width += 1
+    return width

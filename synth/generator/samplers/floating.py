@@ -1,0 +1,27 @@
+"""Floats: inverse CDF through the value distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from synth.generator.samplers import ColumnContext, Sampler, register
+from synth.generator.samplers._common import inverse_cdf, numeric_points
+from synth.model import LogicalType
+
+
+@register(LogicalType.FLOAT)
+class FloatSampler(Sampler):
+    def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
+        dist = ctx.column.stats.values
+        if dist is not None:
+            qs, vs = numeric_points(dist)
+            values = inverse_cdf(qs, vs, rng.random(n))
+        else:
+            values = rng.random(n)
+        return pl.Series(ctx.column.name, values).cast(ctx.dtype)
+
+    def unique(self, ctx: ColumnContext, codes: np.ndarray, rng: np.random.Generator) -> pl.Series:
+        dist = ctx.column.stats.values
+        start = float(dist.min) if dist is not None else 0.0
+        return pl.Series(ctx.column.name, start + codes.astype(np.float64)).cast(ctx.dtype)

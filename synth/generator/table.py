@@ -1,0 +1,191 @@
+"""Generating one table chunk by chunk, and the per-run state shared by its tables."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from synth._arrow import polars_dtype
+from synth.errors import SynthWarning
+from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
+from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
+from synth.generator.plan import Plan, TablePlan
+from synth.generator.samplers import ColumnContext, sampler_for
+from synth.generator.streams import chunk_ranges, stream
+from synth.model import Column, ForeignKey, LogicalType
+
+__all__ = ["Run", "TableGenerator", "output_columns"]
+
+
+def output_columns(tp: TablePlan) -> list[Column]:
+    """The columns written for a table: all but NOT NULL columns of an opaque type."""
+    return [c for c in tp.table.columns if not (c.type is LogicalType.OPAQUE and not c.nullable)]
+
+
+class Run:
+    """One generation run: the plan, and parent key values already computed."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.as_of = plan.profile.source.as_of
+        self._tables: dict[str, TableGenerator] = {}
+        self._keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+
+    def table(self, key: str) -> TableGenerator:
+        if key not in self._tables:
+            tp = self.plan.get(key)
+            assert tp is not None, key
+            self._tables[key] = TableGenerator(self, tp)
+        return self._tables[key]
+
+    def key_values(self, key: str, columns: tuple[str, ...]) -> pl.DataFrame:
+        """All rows of ``columns`` of table ``key``, made without its other columns."""
+        cache_key = (key, columns)
+        if cache_key not in self._keys:
+            gen = self.table(key)
+            parts = [
+                pl.DataFrame([gen.column(c, start, stop, chunk) for c in columns])
+                for chunk, start, stop in chunk_ranges(gen.tp.rows)
+            ]
+            frame = (
+                pl.concat(parts)
+                if parts
+                else pl.DataFrame(
+                    [pl.Series(c, [], dtype=polars_dtype(gen.tp.table.column(c))) for c in columns]
+                )
+            )
+            self._keys[cache_key] = frame
+        return self._keys[cache_key]
+
+
+class TableGenerator:
+    """Makes the chunks of one table; any column can be made alone."""
+
+    def __init__(self, run: Run, tp: TablePlan) -> None:
+        self.run = run
+        self.tp = tp
+        self.roles: dict[str, Role]
+        self.layout: Layout | None
+        self.roles, self.layout = assign_roles(run.plan, tp)
+        self.columns = output_columns(tp)
+        for col in tp.table.columns:
+            if col.type is LogicalType.OPAQUE and not col.nullable:
+                warnings.warn(
+                    f"{tp.key}.{col.name}: NOT NULL column of type {col.sql_type!r} cannot be "
+                    "generated and is left out of the fixtures; give it a database default "
+                    "or a supported type",
+                    SynthWarning,
+                    stacklevel=2,
+                )
+        self._free: dict[str, ColumnGenerator] = {}
+
+    def context(self, col: Column) -> ColumnContext:
+        plan = self.run.plan
+        return ColumnContext(self.tp.key, col, plan.seed, self.run.as_of, self.tp.rows)
+
+    def _generator(self, name: str) -> ColumnGenerator:
+        if name not in self._free:
+            col = self._stats_source(self.tp.table.column(name))
+            self._free[name] = ColumnGenerator(self.context(col), self.tp.table.rows)
+        return self._free[name]
+
+    def _stats_source(self, col: Column) -> Column:
+        """A column of a foreign key to a table not generated: its own statistics, or,
+        without them, the referenced column's (keeping its own NULL fraction)."""
+        if col.stats.values is not None or col.stats.frequent or col.stats.lengths is not None:
+            return col
+        profile = self.run.plan.profile
+        for fk in self.tp.table.foreign_keys:
+            if col.name not in fk.columns or fk.ref_table not in {t.key for t in profile.tables}:
+                continue
+            ref = profile.table(fk.ref_table).column(fk.ref_columns[fk.columns.index(col.name)])
+            if ref.type is col.type:
+                stats = ref.stats.model_copy(update={"null_fraction": col.stats.null_fraction})
+                return col.model_copy(update={"stats": stats})
+        return col
+
+    def _fk_frame(self, role: FkRole, start: int, stop: int, chunk: int) -> pl.DataFrame:
+        fk: ForeignKey = role.fk
+        table = self.tp.table
+        parent = self.run.plan.get(fk.ref_table)
+        parents = parent.rows if parent is not None else 0
+        keys = None
+        if parents > 0 and role.mode != "null":
+            keys = self.run.key_values(fk.ref_table, fk.ref_columns)
+            if role.mode in ("random", "perm") and keys.null_count().sum_horizontal().item():
+                keys = keys.drop_nulls()  # a NULL parent key is no row to point at
+                parents = keys.height
+        idx, nulls = parent_index(
+            self.run.plan, self.tp, role, self.layout, parents, start, stop, chunk
+        )
+        if keys is None or parents == 0:
+            return pl.DataFrame(
+                [
+                    pl.Series(c, [None] * (stop - start), dtype=polars_dtype(table.column(c)))
+                    for c in fk.columns
+                ]
+            )
+        arrow_idx = pa.array(idx, mask=nulls) if nulls is not None else pa.array(idx)
+        picked = keys.gather(pl.Series(arrow_idx))
+        return pl.DataFrame(
+            [
+                picked.get_column(ref).cast(polars_dtype(table.column(c)), strict=False).rename(c)
+                for c, ref in zip(fk.columns, fk.ref_columns, strict=True)
+            ]
+        )
+
+    def column(
+        self,
+        name: str,
+        start: int,
+        stop: int,
+        chunk: int,
+        fk_cache: dict[ForeignKey, pl.DataFrame] | None = None,
+    ) -> pl.Series:
+        """Rows ``start..stop`` (chunk ``chunk``) of column ``name``."""
+        role = self.roles.get(name)
+        col = self.tp.table.column(name)
+        if isinstance(role, FkRole):
+            cache = fk_cache if fk_cache is not None else {}
+            if role.fk not in cache:
+                cache[role.fk] = self._fk_frame(role, start, stop, chunk)
+            return cache[role.fk].get_column(name)
+        if isinstance(role, UniqueRole):
+            ctx = self.context(col)
+            if role.code == "row":
+                codes = np.arange(start, stop, dtype=np.int64)
+            else:
+                assert self.layout is not None
+                group, within = self.layout.split(start, stop)
+                codes = group if role.code == "group" else within
+            rng = stream(ctx.seed, ctx.table, col.name, chunk=chunk)
+            values = sampler_for(col).unique(ctx, codes, rng).rename(name).cast(ctx.dtype)
+            is_pk = name in self.tp.table.primary_key
+            return values if is_pk else with_nulls(values, null_mask(ctx, chunk, stop - start))
+        return self._generator(name).sample(start, stop, chunk)
+
+    def low_cardinality(self) -> list[str]:
+        """Written columns with few distinct values (frequent values, a domain or a pool)."""
+        return [
+            c.name
+            for c in self.columns
+            if c.name not in self.roles and self._generator(c.name).low_cardinality
+        ]
+
+    def chunk(self, chunk: int, start: int, stop: int) -> pl.DataFrame:
+        """All written columns of rows ``start..stop``."""
+        cache: dict[ForeignKey, pl.DataFrame] = {}
+        return pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
+
+    def chunks(self) -> Iterator[pl.DataFrame]:
+        """The table's chunks in order (a table with no rows yields nothing)."""
+        for chunk, start, stop in chunk_ranges(self.tp.rows):
+            yield self.chunk(chunk, start, stop)
+
+    def empty(self) -> pl.DataFrame:
+        """A frame with the table's columns and dtypes and no rows."""
+        return pl.DataFrame([pl.Series(c.name, [], dtype=polars_dtype(c)) for c in self.columns])

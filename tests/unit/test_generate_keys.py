@@ -1,0 +1,250 @@
+"""Keys: primary keys, unique constraints and foreign keys hold in generated tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+import pytest
+
+import synth
+from synth.errors import SynthWarning, UsageError
+from synth.model import Column, ColumnStats, Distribution, ForeignKey, Profile, Source, Table
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def make_profile(*tables: Table) -> Profile:
+    source = Source(
+        kind="database", url="sqlite:///x.db", as_of=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    )
+    return Profile(
+        kind="synth-profile", version=1, synth_version="0.1.0", source=source, tables=tables
+    )
+
+
+def col(name: str, type_: str = "integer", **kw: object) -> Column:
+    return Column(name=name, type=type_, sql_type=type_.upper(), **kw)
+
+
+def fk(columns: tuple[str, ...], table: str, refs: tuple[str, ...]) -> ForeignKey:
+    return ForeignKey(columns=columns, ref_table=table, ref_columns=refs)
+
+
+USERS = Table(
+    name="users",
+    rows=200,
+    primary_key=("id",),
+    unique=(("handle",),),
+    columns=(
+        col("id", nullable=False, size=4, stats=ColumnStats(values=Distribution(min=100, max=300))),
+        col("handle", "string", length=8, nullable=False),
+    ),
+)
+TAGS = Table(
+    name="tags",
+    rows=8,
+    primary_key=("id",),
+    columns=(col("id", "uuid", nullable=False), col("label", "string")),
+)
+
+
+def assert_unique(frame: pl.DataFrame, *cols: str) -> None:
+    assert frame.select(cols).is_duplicated().sum() == 0, cols
+
+
+def assert_references(child: pl.Series, parent: pl.Series) -> None:
+    assert child.drop_nulls().is_in(parent.implode()).all()
+
+
+def test_integer_primary_key_is_a_sequence_from_the_profiled_minimum():
+    out = synth.generate(make_profile(USERS), rows=50)["users"]
+    assert out["id"].to_list() == list(range(100, 150))
+
+
+def test_unique_string_columns_are_unique_within_their_length():
+    out = synth.generate(make_profile(USERS), rows=5000)["users"]
+    assert_unique(out, "handle")
+    assert out["handle"].str.len_chars().max() <= 8
+
+
+def test_composite_primary_key_numbers_lines_within_each_parent():
+    items = Table(
+        name="items",
+        rows=1000,
+        primary_key=("user_id", "line_no"),
+        foreign_keys=(fk(("user_id",), "users", ("id",)),),
+        columns=(col("user_id", nullable=False), col("line_no", nullable=False, size=2)),
+    )
+    out = synth.generate(make_profile(USERS, items), rows=1000)
+    assert_unique(out["items"], "user_id", "line_no")
+    assert_references(out["items"]["user_id"], out["users"]["id"])
+    lines = out["items"].group_by("user_id").agg(pl.col("line_no").sort())
+    assert all(v == list(range(1, len(v) + 1)) for v in lines["line_no"].to_list())
+
+
+def test_junction_table_pairs_are_unique_and_capped_at_the_possible_pairs():
+    links = Table(
+        name="user_tags",
+        rows=5000,
+        primary_key=("user_id", "tag_id"),
+        foreign_keys=(fk(("user_id",), "users", ("id",)), fk(("tag_id",), "tags", ("id",))),
+        columns=(col("user_id", nullable=False), col("tag_id", "uuid", nullable=False)),
+    )
+    out = synth.generate(make_profile(USERS, TAGS, links), scale=1.0)
+    assert out["user_tags"].height == 200 * 8 == 1600
+    assert_unique(out["user_tags"], "user_id", "tag_id")
+    assert_references(out["user_tags"]["tag_id"], out["tags"]["id"])
+
+
+def test_composite_key_without_foreign_keys_is_unique():
+    grid = Table(
+        name="grid",
+        rows=3000,
+        primary_key=("x", "y"),
+        columns=(col("x", nullable=False), col("y", "string", nullable=False, length=4)),
+    )
+    out = synth.generate(make_profile(grid), scale=1.0)["grid"]
+    assert_unique(out, "x", "y")
+
+
+def test_one_to_one_child_uses_each_parent_at_most_once():
+    prefs = Table(
+        name="prefs",
+        rows=500,
+        primary_key=("user_id",),
+        foreign_keys=(fk(("user_id",), "users", ("id",)),),
+        columns=(col("user_id", nullable=False), col("theme", "string")),
+    )
+    out = synth.generate(make_profile(USERS, prefs), scale=1.0)
+    assert out["prefs"].height == 200  # capped at the parent's rows
+    assert_unique(out["prefs"], "user_id")
+    assert_references(out["prefs"]["user_id"], out["users"]["id"])
+
+
+def test_self_reference_points_to_earlier_rows():
+    staff = Table(
+        name="staff",
+        rows=300,
+        primary_key=("id",),
+        foreign_keys=(fk(("boss",), "staff", ("id",)),),
+        columns=(col("id", nullable=False), col("boss", stats=ColumnStats(null_fraction=0.1))),
+    )
+    out = synth.generate(make_profile(staff), scale=1.0)["staff"]
+    assert out["boss"][0] is None
+    with_boss = out.filter(pl.col("boss").is_not_null())
+    assert (with_boss["boss"] < with_boss["id"]).all()
+    assert out["boss"].null_count() / 300 == pytest.approx(0.1, abs=0.05)
+
+
+def test_nullable_foreign_key_keeps_its_null_fraction():
+    posts = Table(
+        name="posts",
+        rows=4000,
+        foreign_keys=(fk(("author",), "users", ("id",)),),
+        columns=(col("author", stats=ColumnStats(null_fraction=0.3)),),
+    )
+    out = synth.generate(make_profile(USERS, posts), scale=1.0)
+    assert out["posts"]["author"].null_count() / 4000 == pytest.approx(0.3, abs=0.02)
+    assert_references(out["posts"]["author"], out["users"]["id"])
+
+
+def test_composite_foreign_key_references_whole_parent_keys():
+    parent = Table(
+        name="slots",
+        rows=50,
+        primary_key=("day", "n"),
+        columns=(col("day", "date", nullable=False), col("n", nullable=False)),
+    )
+    child = Table(
+        name="bookings",
+        rows=400,
+        foreign_keys=(fk(("slot_day", "slot_n"), "slots", ("day", "n")),),
+        columns=(col("slot_day", "date"), col("slot_n")),
+    )
+    out = synth.generate(make_profile(parent, child), scale=1.0)
+    keys = out["slots"].select(pl.struct("day", "n").alias("k"))["k"]
+    refs = out["bookings"].select(pl.struct(day="slot_day", n="slot_n").alias("k"))["k"]
+    assert refs.is_in(keys.implode()).all()
+
+
+def test_multi_column_unique_constraint_holds():
+    pages = Table(
+        name="pages",
+        rows=3000,
+        unique=(("owner", "slug"),),
+        foreign_keys=(fk(("owner",), "users", ("id",)),),
+        columns=(col("owner", nullable=False), col("slug", "string", length=6, nullable=False)),
+    )
+    out = synth.generate(make_profile(USERS, pages), scale=1.0)["pages"]
+    assert_unique(out, "owner", "slug")
+
+
+def test_uuid_and_string_primary_keys_are_unique():
+    things = Table(
+        name="things",
+        rows=5000,
+        primary_key=("id",),
+        unique=(("code",),),
+        columns=(
+            col("id", "uuid", nullable=False),
+            col("code", "string", length=3, nullable=False),
+        ),
+    )
+    out = synth.generate(make_profile(things), scale=1.0)["things"]
+    assert_unique(out, "id")
+    assert_unique(out, "code")
+    assert out["id"].str.contains(UUID_RE.pattern).all()
+
+
+def test_foreign_key_cycle_is_broken_at_the_nullable_edge():
+    a = Table(
+        name="a",
+        rows=100,
+        primary_key=("id",),
+        foreign_keys=(fk(("b_id",), "b", ("id",)),),
+        columns=(col("id", nullable=False), col("b_id", nullable=False)),
+    )
+    b = Table(
+        name="b",
+        rows=100,
+        primary_key=("id",),
+        foreign_keys=(fk(("a_id",), "a", ("id",)),),
+        columns=(col("id", nullable=False), col("a_id")),
+    )
+    out = synth.generate(make_profile(a, b), scale=1.0)
+    assert list(out) == ["b", "a"]  # b's edge to a is nullable: dropped, so b goes first
+    assert out["b"]["a_id"].null_count() == 100
+    assert_references(out["a"]["b_id"], out["b"]["id"])
+
+
+def test_foreign_key_cycle_without_a_nullable_edge_warns():
+    a = Table(
+        name="a",
+        rows=10,
+        primary_key=("id",),
+        foreign_keys=(fk(("b_id",), "b", ("id",)),),
+        columns=(col("id", nullable=False), col("b_id", nullable=False)),
+    )
+    b = Table(
+        name="b",
+        rows=10,
+        primary_key=("id",),
+        foreign_keys=(fk(("a_id",), "a", ("id",)),),
+        columns=(col("id", nullable=False), col("a_id", nullable=False)),
+    )
+    with pytest.warns(SynthWarning, match="no nullable edge"):
+        out = synth.generate(make_profile(a, b), scale=1.0)
+    assert out["a"]["b_id"].null_count() == 0 and out["b"]["a_id"].null_count() == 0
+
+
+def test_impossible_unique_column_is_a_usage_error_naming_it():
+    tiny = Table(
+        name="codes",
+        rows=100,
+        primary_key=("c",),
+        columns=(col("c", "string", length=1, nullable=False),),
+    )
+    with pytest.raises(UsageError, match=r"codes\.c: cannot make 100 unique values"):
+        synth.generate(make_profile(tiny), scale=1.0)
