@@ -1,0 +1,40 @@
+"""The profiler: a database URL or Parquet/CSV files in, a :class:`~synth.model.Profile` out.
+
+Databases are profiled by aggregate SQL inside the database
+(:mod:`synth.profiler.database`), files by polars' lazy engine
+(:mod:`synth.profiler.files`); both apply the same rules
+(:mod:`synth.profiler.stats`, :mod:`synth.profiler.semantic`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from synth.model import Profile
+from synth.profiler.selection import as_list
+
+__all__ = ["profile_source"]
+
+
+def profile_source(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    schema: str | None = None,
+    tables: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> Profile:
+    """Profile a SQLAlchemy URL (a string with ``://``) or Parquet/CSV paths and globs.
+
+    ``tables``/``exclude`` take table names (or ``schema.name``) and shell-style
+    patterns; a ``tables`` entry that matches nothing raises ``UsageError``.
+    """
+    tables_list, exclude_list = as_list(tables), as_list(exclude)
+    if isinstance(source, str) and "://" in source:
+        from synth.profiler.database import profile_database
+
+        return profile_database(source, schema=schema, tables=tables_list, exclude=exclude_list)
+    from synth.profiler.files import profile_files
+
+    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+    return profile_files(paths, schema=schema, tables=tables_list, exclude=exclude_list)

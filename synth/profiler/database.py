@@ -1,0 +1,423 @@
+"""Profiling a database: reflect the schema, then compute statistics with aggregate SQL.
+
+Per table, the database runs (see ``docs/profiling.md``):
+
+1. one aggregate query over all columns: ``COUNT(*)``, per column ``COUNT(col)``,
+   ``COUNT(DISTINCT col)``, ``MIN``/``MAX`` of values and of character lengths, and
+   the semantic shape counters (on PostgreSQL also every percentile, with
+   ``percentile_disc``);
+2. elsewhere, one window-function query for the percentiles of all columns;
+3. one ``GROUP BY col ... LIMIT 50`` query per low-cardinality column.
+
+Rows never reach Python: every query returns one row, or at most 50 for (3).
+Each statistics query starts with the comment ``/* synth:profile */`` so that a
+DBA can recognise it in the database's logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from synth.errors import SourceError
+from synth.model import (
+    PROFILE_KIND,
+    PROFILE_VERSION,
+    Column,
+    LogicalType,
+    Profile,
+    SemanticType,
+    Source,
+    Table,
+)
+from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.reflect import ReflectedColumn, ReflectedTable, Reflector
+from synth.profiler.selection import is_excluded
+from synth.profiler.semantic import (
+    ShapeRule,
+    semantic_from_name,
+    semantic_from_shapes,
+    shape_rules_for,
+)
+from synth.profiler.stats import (
+    MAX_FREQUENT,
+    NO_DISTINCT,
+    PERCENTS,
+    QUANTILE_TYPES,
+    Measured,
+    column_stats,
+    nearest_rank,
+    wants_frequent,
+)
+
+__all__ = ["STATS_TAG", "profile_database", "profile_engine"]
+
+STATS_TAG = "/* synth:profile */"
+"""Leading comment of every statistics query."""
+
+_MAX_ITEMS = 1000
+"""Result columns per statistics query; very wide tables take one more query per 1,000."""
+
+_DEFAULT_DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mysql+pymysql",
+}
+_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_RAW = sa.types.NullType()
+"""Results are coerced to this type so that values arrive as the driver returns them."""
+
+
+def _mask_unparsed(raw: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
+
+
+def _parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except (sa.exc.ArgumentError, ValueError):
+        raise SourceError(
+            f"{_mask_unparsed(raw)}: not a database URL; expected "
+            "dialect[+driver]://user:password@host:port/database (e.g. postgresql://...)"
+        ) from None
+    return url.set(drivername=_DEFAULT_DRIVERS.get(url.drivername, url.drivername))
+
+
+def _masked(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _connect(url: str) -> sa.Engine:
+    """An engine for ``url`` with a read-only session where cheap; nothing is opened yet."""
+    parsed = _parse_url(url)
+    masked = _masked(parsed)
+    backend = parsed.get_backend_name()
+    options = dialect_for(backend).engine_options(parsed, masked)
+    try:
+        return sa.create_engine(parsed, **options)
+    except sa.exc.NoSuchModuleError:
+        raise SourceError(
+            f"{masked}: SQLAlchemy has no dialect or driver {parsed.drivername!r}; "
+            "check the URL scheme (postgresql://, mysql://, sqlite:///...)"
+        ) from None
+    except ImportError as exc:
+        extra = _EXTRAS.get(backend)
+        hint = f"pip install 'synth-fixtures[{extra}]'" if extra else "install the driver"
+        raise SourceError(
+            f"{masked}: the database driver {exc.name or parsed.get_driver_name()!r} is not "
+            f"installed; {hint}"
+        ) from None
+
+
+def _reason(exc: sa.exc.DBAPIError, url: URL) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
+    if url.password:
+        line = line.replace(str(url.password), "***")
+    return " ".join(line.split()).rstrip(".")
+
+
+_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        r"password|access denied|authentication|role .* does not exist",
+        "check the user and password",
+    ),
+    (r"database .* does not exist|unknown database", "check the database name in the URL"),
+    (
+        r"refused|could not connect|can't connect|timeout|timed out|translate host|"
+        r"name or service|no route|unreachable|could not receive",
+        "check the host and port, and that the server is running",
+    ),
+)
+
+
+def _connect_error(exc: sa.exc.DBAPIError, url: URL) -> SourceError:
+    reason = _reason(exc, url)
+    hint = next(
+        (h for pattern, h in _HINTS if re.search(pattern, reason, re.I)),
+        "check the URL and that the server accepts connections",
+    )
+    return SourceError(f"cannot connect to {_masked(url)}: {reason}; {hint}")
+
+
+def profile_database(
+    url: str,
+    *,
+    schema: str | None = None,
+    tables: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> Profile:
+    """Profile the database at ``url`` (a SQLAlchemy URL)."""
+    engine = _connect(url)
+    try:
+        return profile_engine(engine, schema=schema, tables=tables, exclude=exclude)
+    finally:
+        engine.dispose()
+
+
+def profile_engine(
+    engine: sa.Engine,
+    *,
+    schema: str | None = None,
+    tables: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> Profile:
+    """Profile through an engine made by :func:`_connect`."""
+    from synth import __version__
+
+    url = engine.url
+    masked = _masked(url)
+    dialect = dialect_for(url.get_backend_name())
+    as_of = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        conn = engine.connect()
+    except sa.exc.DBAPIError as exc:
+        raise _connect_error(exc, url) from None
+    with conn:
+        try:
+            reflected = _reflect(conn, dialect, schema, tables, exclude, masked)
+        except sa.exc.DBAPIError as exc:
+            raise SourceError(
+                f"cannot read the schema of {masked}: {_reason(exc, url)}; check that it is a "
+                f"{url.get_backend_name()} database and that the user may read its catalog"
+            ) from None
+        out = []
+        for table in reflected:
+            try:
+                out.append(_profile_table(conn, dialect, table))
+            except sa.exc.DBAPIError as exc:
+                raise SourceError(
+                    f"{masked}: cannot profile table {table.key!r}: {_reason(exc, url)}; check "
+                    "that the user may SELECT from it, or leave it out with exclude"
+                ) from None
+    name = "mariadb" if getattr(engine.dialect, "is_mariadb", False) else engine.dialect.name
+    return Profile(
+        kind=PROFILE_KIND,
+        version=PROFILE_VERSION,
+        synth_version=__version__,
+        source=Source(kind="database", url=masked, dialect=name, as_of=as_of),
+        tables=tuple(sorted(out, key=lambda t: t.key)),
+    )
+
+
+def _reflect(
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: str | None,
+    tables: Sequence[str] | None,
+    exclude: Sequence[str] | None,
+    masked: str,
+) -> list[ReflectedTable]:
+    """The chosen tables; with no ``tables`` given, also the parents they reference in
+    other schemas (so that foreign keys resolve), unless excluded."""
+    reflector = Reflector(conn, dialect, schema)
+    targets = reflector.choose(tables, exclude, masked)
+    reflected = reflector.reflect(targets)
+    if tables is not None:
+        return reflected
+    seen = set(targets)
+    while True:
+        missing = {
+            parent
+            for table in reflected
+            for parent in table.parents
+            if parent not in seen and not is_excluded([reflector.key(*parent)], exclude)
+        }
+        if not missing:
+            return reflected
+        seen |= missing
+        reflected += reflector.reflect(sorted(missing))
+
+
+@dataclass
+class _Plan:
+    """What is measured for one column, and what was measured."""
+
+    column: ReflectedColumn
+    expr: Any
+    text: Any | None
+    name_semantic: SemanticType | None
+    shapes: tuple[ShapeRule, ...]
+    m: Measured = field(default_factory=Measured)
+
+    @property
+    def logical(self) -> LogicalType:
+        return self.column.info.logical
+
+
+def _plan(column: ReflectedColumn, expr: Any) -> _Plan:
+    info = column.info
+    text = None
+    if info.logical is LogicalType.STRING:
+        plain = isinstance(column.sa_type, sa.String) and not isinstance(column.sa_type, sa.Enum)
+        text = expr if plain else sa.cast(expr, sa.Text)
+    name_semantic = semantic_from_name(column.name, info.logical)
+    shapes = shape_rules_for(info.logical, name_semantic, info.domain is not None)
+    return _Plan(column, expr, text, name_semantic, shapes)
+
+
+def _run_items(
+    conn: sa.Connection, source: Any, items: list[tuple[Any, Callable[[Any], None]]]
+) -> None:
+    """Evaluate aggregate expressions in as few one-row queries as the width allows."""
+    for start in range(0, len(items), _MAX_ITEMS):
+        chunk = items[start : start + _MAX_ITEMS]
+        query = sa.select(*(expr.label(f"a{i}") for i, (expr, _) in enumerate(chunk)))
+        row = conn.execute(query.select_from(source).prefix_with(STATS_TAG)).one()
+        for value, (_, store) in zip(row, chunk, strict=True):
+            store(value)
+
+
+def _setter(
+    target: Any, attr: str, convert: Callable[[Any], Any] = lambda v: v
+) -> Callable[[Any], None]:
+    return lambda value: setattr(target, attr, convert(value))
+
+
+def _count_into(counts: dict[Any, int], key: Any) -> Callable[[Any], None]:
+    return lambda value: counts.__setitem__(key, _counts(value))
+
+
+def _counts(value: Any) -> int:
+    return int(value or 0)
+
+
+def _aggregate_items(
+    dialect: Dialect, plans: list[_Plan], rows: dict[str, int]
+) -> list[tuple[Any, Callable[[Any], None]]]:
+    items: list[tuple[Any, Callable[[Any], None]]] = [
+        (sa.func.count(), lambda v: rows.__setitem__("rows", _counts(v)))
+    ]
+    for p in plans:
+        m, expr, logical = p.m, p.expr, p.logical
+        items.append((sa.func.count(expr), _setter(m, "nonnull", _counts)))
+        if logical not in NO_DISTINCT:
+            distinct = sa.func.count(sa.distinct(dialect.exact(expr, logical)))
+            items.append((distinct, _setter(m, "distinct", _counts)))
+        if logical in QUANTILE_TYPES:
+            items.append((sa.type_coerce(sa.func.min(expr), _RAW), _setter(m, "value_min")))
+            items.append((sa.type_coerce(sa.func.max(expr), _RAW), _setter(m, "value_max")))
+            if dialect.ordered_set_percentiles:
+                items.append(_percentile_item(dialect, expr, m.value_quantiles))
+        if p.text is not None:
+            length = sa.func.char_length(p.text)
+            items.append((sa.func.min(length), _setter(m, "length_min")))
+            items.append((sa.func.max(length), _setter(m, "length_max")))
+            if dialect.ordered_set_percentiles:
+                items.append(_percentile_item(dialect, length, m.length_quantiles))
+            for rule in p.shapes:
+                hits = sa.func.sum(sa.case((rule.sql(p.text), 1), else_=0))
+                items.append((hits, _count_into(m.shape_counts, rule.semantic)))
+    return items
+
+
+def _percentile_item(
+    dialect: Dialect, expr: Any, into: dict[str, Any]
+) -> tuple[Any, Callable[[Any], None]]:
+    def store(values: Any) -> None:
+        for (name, _), value in zip(PERCENTS, values or [], strict=False):
+            into[name] = value
+
+    agg = dialect.percentiles(expr, [percent for _, percent in PERCENTS])
+    return sa.type_coerce(agg, _RAW), store
+
+
+def _quantile_queries(conn: sa.Connection, source: Any, plans: list[_Plan]) -> None:
+    """Nearest-rank percentiles with ROW_NUMBER(), NULLs ranked last, all columns at once."""
+    targets: list[tuple[Any, int, dict[str, Any]]] = []
+    for p in plans:
+        if p.m.nonnull <= 0:
+            continue
+        if p.logical in QUANTILE_TYPES:
+            targets.append((p.expr, p.m.nonnull, p.m.value_quantiles))
+        if p.text is not None:
+            targets.append((sa.func.char_length(p.text), p.m.nonnull, p.m.length_quantiles))
+    per_query = _MAX_ITEMS // len(PERCENTS)
+    for start in range(0, len(targets), per_query):
+        chunk = targets[start : start + per_query]
+        inner = []
+        for i, (expr, _, _) in enumerate(chunk):
+            nulls_last = sa.case((expr.is_(None), 1), else_=0)
+            inner.append(expr.label(f"v{i}"))
+            inner.append(sa.func.row_number().over(order_by=(nulls_last, expr)).label(f"r{i}"))
+        sub = sa.select(*inner).select_from(source).subquery("ranked")
+        outer, stores = [], []
+        for i, (_, n, into) in enumerate(chunk):
+            for name, percent in PERCENTS:
+                picked = sa.case((sub.c[f"r{i}"] == nearest_rank(percent, n), sub.c[f"v{i}"]))
+                outer.append(sa.type_coerce(sa.func.max(picked), _RAW).label(f"q{len(outer)}"))
+                stores.append((into, name))
+        row = conn.execute(sa.select(*outer).prefix_with(STATS_TAG)).one()
+        for value, (into, name) in zip(row, stores, strict=True):
+            into[name] = value
+
+
+def _frequent_query(
+    conn: sa.Connection, dialect: Dialect, source: Any, p: _Plan
+) -> list[tuple[Any, int]]:
+    key = dialect.exact(p.expr, p.logical)
+    value = p.expr if key is p.expr else sa.func.min(p.expr)
+    count = sa.func.count().label("n")
+    query = (
+        sa.select(sa.type_coerce(value, _RAW).label("v"), count)
+        .select_from(source)
+        .where(p.expr.is_not(None))
+        .group_by(key)
+        .order_by(sa.desc("n"), key)
+        .limit(MAX_FREQUENT)
+        .prefix_with(STATS_TAG)
+    )
+    return [(v, int(n)) for v, n in conn.execute(query)]
+
+
+def _profile_table(conn: sa.Connection, dialect: Dialect, rt: ReflectedTable) -> Table:
+    source = sa.table(
+        rt.name,
+        *(sa.column(c.name) for c in rt.columns),
+        schema=rt.query_schema,
+    )
+    plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
+    rows = {"rows": 0}
+    _run_items(conn, source, _aggregate_items(dialect, plans, rows))
+    if not dialect.ordered_set_percentiles:
+        _quantile_queries(conn, source, plans)
+    columns = []
+    for p in plans:
+        info = p.column.info
+        semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
+        has_domain = info.domain is not None
+        if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
+            p.m.frequent = _frequent_query(conn, dialect, source, p)
+        columns.append(
+            Column(
+                name=p.column.name,
+                type=info.logical,
+                sql_type=info.sql_type,
+                nullable=p.column.nullable,
+                length=info.length,
+                precision=info.precision,
+                scale=info.scale,
+                size=info.size,
+                timezone=info.timezone and info.logical is LogicalType.DATETIME,
+                domain=info.domain,
+                enum_name=info.enum_name,
+                semantic=semantic,
+                stats=column_stats(rows["rows"], info.logical, p.m),
+            )
+        )
+    return Table(
+        name=rt.name,
+        schema=rt.schema,
+        rows=rows["rows"],
+        primary_key=rt.primary_key,
+        unique=rt.unique,
+        foreign_keys=rt.foreign_keys,
+        columns=tuple(columns),
+    )

@@ -1,0 +1,257 @@
+"""Profiling Parquet and CSV files: one table per file, named by the file's stem.
+
+Statistics are polars expressions over a lazy scan, so the counting is done by
+polars' engine (in parallel, streaming where it can), never by Python loops over
+rows. The rules (percentiles, low cardinality, semantic shapes) are the ones the
+database profiler uses: :mod:`synth.profiler.stats` and :mod:`synth.profiler.semantic`.
+Three passes per file: aggregates, percentiles (ranks need the non-NULL counts),
+and the frequent values of low-cardinality columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from synth.errors import SourceError, UsageError
+from synth.model import (
+    PROFILE_KIND,
+    PROFILE_VERSION,
+    Column,
+    LogicalType,
+    Profile,
+    SemanticType,
+    Source,
+    Table,
+)
+from synth.profiler.selection import select_tables
+from synth.profiler.semantic import semantic_from_name, semantic_from_shapes, shape_rules_for
+from synth.profiler.stats import (
+    MAX_FREQUENT,
+    NO_DISTINCT,
+    PERCENTS,
+    QUANTILE_TYPES,
+    Measured,
+    column_stats,
+    nearest_rank,
+    wants_frequent,
+)
+from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
+
+__all__ = ["profile_files"]
+
+_PARQUET = {".parquet", ".pq"}
+_CSV = {".csv"}
+_GLOB_CHARS = set("*?[")
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Files named by ``paths``: files, directories (their Parquet/CSV files), globs."""
+    found: list[Path] = []
+    for raw in paths:
+        text = os.fspath(raw)
+        if _GLOB_CHARS & set(text):
+            hits = sorted(glob.glob(text, recursive=True))
+            if not hits:
+                raise SourceError(f"{text!r} matches no file; check the pattern and directory")
+            found += [Path(h) for h in hits if Path(h).is_file()]
+        elif Path(text).is_dir():
+            inside = sorted(p for p in Path(text).iterdir() if p.suffix.lower() in _PARQUET | _CSV)
+            if not inside:
+                raise SourceError(f"directory {text!r} holds no .parquet or .csv file")
+            found += inside
+        elif Path(text).is_file():
+            found.append(Path(text))
+        else:
+            raise SourceError(f"{text!r} does not exist; give a Parquet/CSV file, a directory or "
+                              "a glob pattern, or a database URL with ://")  # fmt: skip
+    for path in found:
+        if path.suffix.lower() not in _PARQUET | _CSV:
+            raise SourceError(f"{str(path)!r} is not a .parquet or .csv file; synth profiles "
+                              "Parquet and CSV files, or a database URL")  # fmt: skip
+    return list(dict.fromkeys(found))
+
+
+def profile_files(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    schema: str | None = None,
+    tables: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> Profile:
+    """Profile Parquet/CSV files (paths, directories or glob patterns)."""
+    from synth import __version__
+
+    if schema is not None:
+        raise UsageError(
+            f"schema={schema!r} applies to database sources only; files are one table each"
+        )
+    as_of = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    by_name: dict[str, Path] = {}
+    for path in _expand(paths):
+        if path.stem in by_name:
+            raise UsageError(
+                f"files {str(by_name[path.stem])!r} and {str(path)!r} would both be table "
+                f"{path.stem!r}; rename one or profile them separately"
+            )
+        by_name[path.stem] = path
+    where = "the given files"
+    chosen = select_tables({name: [name] for name in by_name}, tables, exclude, where=where)
+    out = [_profile_file(name, by_name[name]) for name in chosen]
+    return Profile(
+        kind=PROFILE_KIND,
+        version=PROFILE_VERSION,
+        synth_version=__version__,
+        source=Source(kind="files", url=",".join(str(by_name[n]) for n in chosen), as_of=as_of),
+        tables=tuple(out),
+    )
+
+
+def _profile_file(name: str, path: Path) -> Table:
+    import pyarrow as pa
+
+    try:
+        return _profile_frame(name, path)
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as exc:
+        reason = next((s.strip() for s in str(exc).splitlines() if s.strip()), type(exc).__name__)
+        kind = "Parquet" if path.suffix.lower() in _PARQUET else "CSV"
+        raise SourceError(
+            f"cannot read {str(path)!r}: {reason}; check that it is a readable {kind} file"
+        ) from None
+
+
+def _scan(path: Path) -> tuple[pl.LazyFrame, dict[str, bool]]:
+    """A lazy scan of the file, and the declared nullability of its columns."""
+    if path.suffix.lower() in _PARQUET:
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_schema(path)
+        return pl.scan_parquet(path), {f.name: f.nullable for f in arrow}
+    return pl.scan_csv(path, try_parse_dates=True, infer_schema_length=10_000), {}
+
+
+class _Col:
+    def __init__(self, name: str, info: TypeInfo, nullable: bool) -> None:
+        self.name, self.info, self.nullable = name, info, nullable
+        self.expr = pl.col(name)
+        self.text: pl.Expr | None = None
+        if info.logical is LogicalType.STRING:
+            self.text = self.expr.cast(pl.String)
+        self.name_semantic = semantic_from_name(name, info.logical)
+        self.shapes = shape_rules_for(info.logical, self.name_semantic, info.domain is not None)
+        self.semantic: SemanticType | None = None
+        self.m = Measured()
+
+
+def _collect_row(lf: pl.LazyFrame, items: list[tuple[pl.Expr, Callable[[Any], None]]]) -> None:
+    if not items:
+        return
+    row = lf.select(*(expr.alias(f"a{i}") for i, (expr, _) in enumerate(items))).collect().row(0)
+    for value, (_, store) in zip(row, items, strict=True):
+        store(value)
+
+
+def _store(target: Any, attr: str) -> Callable[[Any], None]:
+    return lambda value: setattr(target, attr, value)
+
+
+def _store_key(into: dict[Any, Any], key: Any) -> Callable[[Any], None]:
+    return lambda value: into.__setitem__(key, int(value or 0))
+
+
+def _profile_frame(name: str, path: Path) -> Table:
+    lf, nullability = _scan(path)
+    cols = []
+    for col_name, dtype in lf.collect_schema().items():
+        info = describe_polars(dtype)
+        if info.logical is LogicalType.OPAQUE:
+            warn_opaque(name, col_name, info.sql_type)
+        cols.append(_Col(col_name, info, nullability.get(col_name, True)))
+
+    rows = {"rows": 0}
+    items: list[tuple[pl.Expr, Callable[[Any], None]]] = [
+        (pl.len(), lambda v: rows.__setitem__("rows", int(v)))
+    ]
+    for c in cols:
+        m, logical = c.m, c.info.logical
+        items.append((c.expr.count(), _store(m, "nonnull")))
+        if logical not in NO_DISTINCT:
+            items.append((c.expr.drop_nulls().n_unique(), _store(m, "distinct")))
+        if logical in QUANTILE_TYPES:
+            items += [
+                (c.expr.min(), _store(m, "value_min")),
+                (c.expr.max(), _store(m, "value_max")),
+            ]
+        if c.text is not None:
+            length = c.text.str.len_chars()
+            items += [
+                (length.min(), _store(m, "length_min")),
+                (length.max(), _store(m, "length_max")),
+            ]
+            items += [(rule.polars(c.text).sum(), _store_key(m.shape_counts, rule.semantic))
+                      for rule in c.shapes]  # fmt: skip
+    _collect_row(lf, items)
+
+    # Nearest-rank percentiles: the value at rank ceil(p * n / 100) of the sorted non-NULLs.
+    quantiles: list[tuple[pl.Expr, Callable[[Any], None]]] = []
+    for c in cols:
+        targets = []
+        if c.m.nonnull > 0 and c.info.logical in QUANTILE_TYPES:
+            targets.append((c.expr, c.m.value_quantiles))
+        if c.m.nonnull > 0 and c.text is not None:
+            targets.append((c.text.str.len_chars(), c.m.length_quantiles))
+        for expr, into in targets:
+            ordered = expr.drop_nulls().sort()
+            for pname, percent in PERCENTS:
+                rank = nearest_rank(percent, c.m.nonnull)
+                quantiles.append((ordered.get(rank - 1), _store_into(into, pname)))
+    _collect_row(lf, quantiles)
+
+    columns = []
+    frequent_of: list[tuple[_Col, pl.LazyFrame]] = []
+    for c in cols:
+        c.semantic = c.name_semantic or semantic_from_shapes(c.m.shape_counts, c.m.nonnull)
+        has_domain = c.info.domain is not None
+        if wants_frequent(c.info.logical, c.semantic, c.m.distinct, c.m.nonnull, has_domain):
+            n = "n" if c.name != "n" else "n_"
+            counted = (
+                lf.select(c.expr)
+                .filter(c.expr.is_not_null())
+                .group_by(c.name)
+                .agg(pl.len().alias(n))
+                .sort(n, descending=True)
+                .head(MAX_FREQUENT)
+            )
+            frequent_of.append((c, counted))
+    for (c, _), frame in zip(frequent_of, pl.collect_all([f for _, f in frequent_of]), strict=True):
+        c.m.frequent = [(v, int(k)) for v, k in frame.iter_rows()]
+
+    for c in cols:
+        info = c.info
+        columns.append(
+            Column(
+                name=c.name,
+                type=info.logical,
+                sql_type=info.sql_type,
+                nullable=c.nullable,
+                length=info.length,
+                precision=info.precision,
+                scale=info.scale,
+                size=info.size,
+                timezone=info.timezone,
+                domain=info.domain,
+                semantic=c.semantic,
+                stats=column_stats(rows["rows"], info.logical, c.m),
+            )
+        )
+    return Table(name=name, rows=rows["rows"], columns=tuple(columns))
+
+
+def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:
+    return lambda value: into.__setitem__(key, value)

@@ -1,0 +1,218 @@
+"""Schema reflection: which tables exist, their columns, keys and value domains.
+
+Uses SQLAlchemy's inspector in its multi-table form (``get_multi_*``), which is a
+fixed number of catalog queries per schema on PostgreSQL and a few per table on
+MySQL/MariaDB and SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+import sqlalchemy as sa
+
+from synth.errors import UsageError
+from synth.model import ForeignKey, LogicalType
+from synth.profiler.checks import parse_in_list, parse_json_valid
+from synth.profiler.dialects import Dialect
+from synth.profiler.selection import select_tables
+from synth.profiler.types import TypeInfo, warn_opaque
+
+__all__ = ["ReflectedColumn", "ReflectedTable", "Reflector"]
+
+_UNRECOGNIZED = re.compile(r"Did not recognize type '(?P<type>.+?)' of column '(?P<col>.+?)'")
+
+
+@dataclass
+class ReflectedColumn:
+    name: str
+    sa_type: sa.types.TypeEngine[Any]
+    info: TypeInfo
+    nullable: bool
+
+
+@dataclass
+class ReflectedTable:
+    query_schema: str | None
+    """The schema to query the table in (None: the connection's default)."""
+    schema: str | None
+    """The schema as the profile records it (None: the base schema)."""
+    name: str
+    key: str
+    columns: list[ReflectedColumn]
+    primary_key: tuple[str, ...] = ()
+    unique: tuple[tuple[str, ...], ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    parents: list[tuple[str, str]] = field(default_factory=list)
+    """(schema, name) of every table a foreign key references."""
+
+
+class Reflector:
+    """Reflects tables relative to a base schema (the selected or default one)."""
+
+    def __init__(self, conn: sa.Connection, dialect: Dialect, schema: str | None) -> None:
+        self.conn = conn
+        self.dialect = dialect
+        self.inspector = sa.inspect(conn)
+        self.default_schema: str = self.inspector.default_schema_name or ""
+        self.query_schema = schema
+        self.base = schema or self.default_schema
+        if schema is not None and schema not in self.inspector.get_schema_names():
+            known = ", ".join(sorted(self.inspector.get_schema_names()))
+            raise UsageError(f"schema={schema!r} does not exist in the source; available: {known}")
+
+    def key(self, schema: str, name: str) -> str:
+        return name if schema == self.base else f"{schema}.{name}"
+
+    def schema_arg(self, schema: str) -> str | None:
+        return self.query_schema if schema == self.base else schema
+
+    def choose(
+        self, tables: Sequence[str] | None, exclude: Sequence[str] | None, where: str
+    ) -> list[tuple[str, str]]:
+        """(schema, name) of the chosen tables."""
+        available: dict[str, list[str]] = {}
+        located: dict[str, tuple[str, str]] = {}
+        for name in self.inspector.get_table_names(schema=self.query_schema):
+            available[name] = [name, f"{self.base}.{name}"]
+            located[name] = (self.base, name)
+        # tables=["billing.*"]: tables of other schemas are candidates only when named.
+        other = {e.split(".", 1)[0] for e in tables or () if "." in e and e not in available}
+        for schema in self.inspector.get_schema_names() if other else ():
+            if schema != self.base and any(fnmatchcase(schema, pattern) for pattern in other):
+                for name in self.inspector.get_table_names(schema=schema):
+                    available[f"{schema}.{name}"] = [f"{schema}.{name}"]
+                    located[f"{schema}.{name}"] = (schema, name)
+        keys = select_tables(available, tables, exclude, where=where)
+        return [located[k] for k in keys]
+
+    def reflect(self, targets: Sequence[tuple[str, str]]) -> list[ReflectedTable]:
+        by_schema: dict[str, list[str]] = {}
+        for schema, name in targets:
+            by_schema.setdefault(schema, []).append(name)
+        out: list[ReflectedTable] = []
+        for schema, names in by_schema.items():
+            out.extend(self._reflect_schema(schema, sorted(names)))
+        return out
+
+    def _reflect_schema(self, schema: str, names: list[str]) -> list[ReflectedTable]:
+        insp, arg = self.inspector, self.schema_arg(schema)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            columns = insp.get_multi_columns(schema=arg, filter_names=names)
+        unknown: dict[str, str] = {}
+        for w in caught:
+            m = _UNRECOGNIZED.search(str(w.message))
+            if m:
+                unknown.setdefault(m["col"], m["type"])
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        pks = insp.get_multi_pk_constraint(schema=arg, filter_names=names)
+        uniques = insp.get_multi_unique_constraints(schema=arg, filter_names=names)
+        indexes = insp.get_multi_indexes(
+            schema=arg, filter_names=names, **self.dialect.index_options
+        )
+        fks = insp.get_multi_foreign_keys(schema=arg, filter_names=names)
+        checks = self.dialect.check_constraints(self.conn, insp, arg, names)
+
+        tables = []
+        for (_, name), cols in sorted(columns.items(), key=lambda kv: kv[0][1]):
+            key = self.key(schema, name)
+            pk = tuple((pks.get((arg, name)) or {}).get("constrained_columns") or ())
+            table = ReflectedTable(
+                query_schema=arg,
+                schema=None if schema == self.base else schema,
+                name=name,
+                key=key,
+                columns=self._columns(key, cols, pk, checks.get(name, []), unknown),
+                primary_key=pk,
+            )
+            table.unique = _unique(uniques.get((arg, name), []), indexes.get((arg, name), []), pk)
+            table.foreign_keys, table.parents = self._foreign_keys(fks.get((arg, name), []))
+            tables.append(table)
+        return tables
+
+    def _columns(
+        self,
+        table_key: str,
+        cols: list[dict[str, Any]],
+        pk: tuple[str, ...],
+        checks: list[str],
+        unknown: dict[str, str],
+    ) -> list[ReflectedColumn]:
+        domains: dict[str, tuple[str, ...]] = {}
+        json_columns: set[str] = set()
+        for text in checks:
+            parsed = parse_in_list(text)
+            if parsed:
+                domains.setdefault(parsed[0], parsed[1])
+            json_col = parse_json_valid(text)
+            if json_col:
+                json_columns.add(json_col)
+        folded = {k.casefold(): v for k, v in domains.items()}
+
+        out = []
+        for col in cols:
+            name, t = col["name"], col["type"]
+            try:
+                sql_type = t.compile(dialect=self.conn.dialect)
+            except sa.exc.CompileError:
+                sql_type = unknown.get(name, "UNKNOWN").upper()
+            info = self.dialect.describe(t, sql_type)
+            if info.logical is LogicalType.STRING:
+                if name in json_columns:
+                    info = TypeInfo(LogicalType.JSON, "JSON")
+                elif info.domain is None:
+                    domain = domains.get(name) or folded.get(name.casefold())
+                    if domain:
+                        info = info.with_(domain=domain)
+            if info.logical is LogicalType.OPAQUE:
+                warn_opaque(table_key, name, sql_type)
+            nullable = bool(col.get("nullable", True)) and name not in pk
+            out.append(ReflectedColumn(name, t, info, nullable))
+        return out
+
+    def _foreign_keys(
+        self, fks: list[dict[str, Any]]
+    ) -> tuple[tuple[ForeignKey, ...], list[tuple[str, str]]]:
+        out, parents = [], []
+        for fk in fks:
+            columns, ref_columns = fk.get("constrained_columns"), fk.get("referred_columns")
+            if not columns or not ref_columns or len(columns) != len(ref_columns):
+                continue
+            # SQLAlchemy leaves referred_schema empty for the connection's default schema.
+            ref_schema = fk.get("referred_schema") or self.default_schema
+            ref_table = fk["referred_table"]
+            out.append(
+                ForeignKey(
+                    columns=tuple(columns),
+                    ref_table=self.key(ref_schema, ref_table),
+                    ref_columns=tuple(ref_columns),
+                )
+            )
+            parents.append((ref_schema, ref_table))
+        unique_fks = sorted(set(out), key=lambda f: (f.columns, f.ref_table, f.ref_columns))
+        return tuple(unique_fks), parents
+
+
+def _unique(
+    constraints: list[dict[str, Any]], indexes: list[dict[str, Any]], pk: tuple[str, ...]
+) -> tuple[tuple[str, ...], ...]:
+    found: set[tuple[str, ...]] = set()
+    for uc in constraints:
+        cols = tuple(uc.get("column_names") or ())
+        if cols and None not in cols:
+            found.add(cols)
+    for ix in indexes:
+        options = ix.get("dialect_options") or {}
+        partial = any(k.endswith("_where") and v is not None for k, v in options.items())
+        cols = tuple(ix.get("column_names") or ())
+        if ix.get("unique") and cols and None not in cols and not partial:
+            found.add(cols)
+    found.discard(pk)
+    return tuple(sorted(found))

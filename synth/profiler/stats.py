@@ -1,0 +1,205 @@
+"""Turning measured numbers into :class:`ColumnStats`: the rules both profilers share.
+
+A profiler (SQL or polars) fills a :class:`Measured` per column from the source's
+own aggregates; everything here is arithmetic on those few numbers: which columns
+get quantiles, which are low-cardinality, how values are normalized to profile
+scalars, how fractions are rounded. Percentiles use the nearest-rank definition:
+``pNN`` is the value at 1-based rank ``ceil(NN * n / 100)`` of the ``n`` sorted
+non-NULL values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from synth.model import (
+    QUANTILE_POINTS,
+    ColumnStats,
+    Distribution,
+    LogicalType,
+    Scalar,
+    SemanticType,
+    ValueFrequency,
+)
+from synth.profiler.semantic import is_personal
+
+__all__ = [
+    "MAX_FREQUENT",
+    "NO_DISTINCT",
+    "PERCENTS",
+    "QUANTILE_TYPES",
+    "Measured",
+    "column_stats",
+    "nearest_rank",
+    "round_fraction",
+    "to_scalar",
+    "wants_frequent",
+]
+
+L = LogicalType
+
+MAX_FREQUENT = 50
+"""At most this many frequent values are stored (and low cardinality means <= this many)."""
+LOW_CARDINALITY_SHARE = 0.5
+"""...and at most this share of the non-NULL rows: a 40-row table of 40 ids is not low."""
+
+QUANTILE_TYPES = frozenset({L.INTEGER, L.FLOAT, L.DECIMAL, L.DATE, L.DATETIME, L.TIME})
+"""Columns whose values get a Distribution (strings get one of their lengths)."""
+NO_DISTINCT = frozenset({L.JSON, L.OPAQUE})
+"""Columns not compared for equality (PostgreSQL json and point have no ``=``)."""
+NO_FREQUENT = frozenset({L.BINARY, L.JSON, L.OPAQUE})
+
+PERCENTS: tuple[tuple[str, int], ...] = tuple((name, round(q * 100)) for name, q in QUANTILE_POINTS)
+"""(field name, integer percent) of the stored percentiles: ("p01", 1) ... ("p99", 99)."""
+
+_FRACTION_DIGITS = 6
+
+
+def round_fraction(part: int, whole: int) -> float:
+    return round(part / whole, _FRACTION_DIGITS) if whole else 0.0
+
+
+def nearest_rank(percent: int, n: int) -> int:
+    """1-based rank of the ``percent``-th percentile among ``n`` sorted values (exact integers)."""
+    return max(1, -(-percent * n // 100))
+
+
+@dataclass
+class Measured:
+    """What a profiler measured for one column, as raw source values."""
+
+    nonnull: int = 0
+    distinct: int | None = None
+    value_min: Any = None
+    value_max: Any = None
+    value_quantiles: dict[str, Any] = field(default_factory=dict)
+    length_min: Any = None
+    length_max: Any = None
+    length_quantiles: dict[str, Any] = field(default_factory=dict)
+    shape_counts: dict[SemanticType, int] = field(default_factory=dict)
+    frequent: list[tuple[Any, int]] = field(default_factory=list)
+
+
+def _parse_temporal(text: str, logical: LogicalType) -> Any:
+    try:
+        if logical is L.DATETIME:
+            return dt.datetime.fromisoformat(text)
+        if logical is L.DATE:
+            return dt.date.fromisoformat(text[:10])
+        if logical is L.TIME:
+            return dt.time.fromisoformat(text)
+    except ValueError:
+        return text
+    return text
+
+
+def _timedelta_text(value: dt.timedelta) -> str:
+    if dt.timedelta(0) <= value < dt.timedelta(days=1):
+        return (dt.datetime.min + value).time().isoformat()
+    return str(value)  # MySQL TIME may be negative or over 24 hours
+
+
+def to_scalar(value: Any, logical: LogicalType) -> Scalar | None:
+    """A source value as a profile scalar: numbers, ISO-8601 text (UTC when zoned), strings.
+
+    Returns None for values a profile never stores (binary, NaN, infinities).
+    """
+    if value is None or isinstance(value, bytes | bytearray | memoryview):
+        return None
+    if isinstance(value, str) and logical in (L.DATETIME, L.DATE, L.TIME):
+        value = _parse_temporal(value, logical)
+    if isinstance(value, bool):
+        return value
+    if logical is L.BOOLEAN and isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, Decimal | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return None
+        if logical is L.INTEGER and number.is_integer():
+            return int(number)
+        return number
+    if isinstance(value, int):
+        return float(value) if logical in (L.FLOAT, L.DECIMAL) else value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.date().isoformat() if logical is L.DATE else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return _timedelta_text(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _distribution(
+    low: Any, high: Any, quantiles: dict[str, Any], logical: LogicalType
+) -> Distribution | None:
+    lo, hi = to_scalar(low, logical), to_scalar(high, logical)
+    if lo is None or hi is None:
+        return None
+    points = {name: to_scalar(quantiles.get(name), logical) for name, _ in PERCENTS}
+    return Distribution(min=lo, max=hi, **points)
+
+
+def wants_frequent(
+    logical: LogicalType,
+    semantic: SemanticType | None,
+    distinct: int | None,
+    nonnull: int,
+    has_domain: bool,
+) -> bool:
+    """Whether a column's most frequent values are measured and stored."""
+    if nonnull <= 0 or logical in NO_FREQUENT or is_personal(semantic):
+        return False
+    if logical is L.BOOLEAN or has_domain:
+        return True
+    return (
+        distinct is not None
+        and distinct <= MAX_FREQUENT
+        and distinct <= LOW_CARDINALITY_SHARE * nonnull
+    )
+
+
+def _order_key(value: Scalar) -> tuple[int, Any]:
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value))
+
+
+def _frequent(
+    pairs: Iterable[tuple[Any, int]], rows: int, logical: LogicalType
+) -> tuple[ValueFrequency, ...]:
+    counted: list[tuple[Scalar, int]] = []
+    for raw, count in pairs:
+        value = to_scalar(raw, logical)
+        if value is not None:
+            counted.append((value, int(count)))
+    counted.sort(key=lambda vc: (-vc[1], _order_key(vc[0])))
+    return tuple(
+        ValueFrequency(value=v, fraction=round_fraction(c, rows)) for v, c in counted[:MAX_FREQUENT]
+    )
+
+
+def column_stats(rows: int, logical: LogicalType, m: Measured) -> ColumnStats:
+    """The :class:`ColumnStats` of a column of a ``rows``-row table."""
+    values = lengths = None
+    if m.nonnull > 0 and logical in QUANTILE_TYPES:
+        values = _distribution(m.value_min, m.value_max, m.value_quantiles, logical)
+    if m.nonnull > 0 and logical is L.STRING:
+        lengths = _distribution(m.length_min, m.length_max, m.length_quantiles, L.INTEGER)
+    return ColumnStats(
+        null_fraction=round_fraction(rows - m.nonnull, rows),
+        distinct=m.distinct,
+        values=values,
+        lengths=lengths,
+        frequent=_frequent(m.frequent, rows, logical),
+    )
