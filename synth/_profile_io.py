@@ -52,7 +52,7 @@ def dump_profile(profile: Profile) -> str:
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
-        width=100,
+        width=1 << 16,  # never wrap: one statistic, one line, one-line diffs
         default_flow_style=False,
     )
     return text
