@@ -7,7 +7,7 @@ functions so that ``import synth`` and ``synth --help`` stay fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,16 +53,28 @@ def generate(
     scale: float | None = None,
     seed: int = 0,
     tables: Sequence[str] | None = None,
+    min_trait_rows: int = 1,
+    boost: Mapping[str, float] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Generate a production-shaped dataset in memory: table key -> polars DataFrame.
 
     ``rows`` sizes the largest table (the others keep their relative sizes);
     ``scale`` multiplies every profiled row count instead. With neither, the
     largest table gets ``min(profiled rows, 1000)``. Same inputs, same values.
+    Every trait in the profile appears in at least ``min_trait_rows`` rows;
+    ``boost`` maps ``table.column:trait`` to the share of rows that should carry it.
     """
     from synth.generator import generate_tables
 
-    return generate_tables(_as_profile(profile), rows=rows, scale=scale, seed=seed, tables=tables)
+    return generate_tables(
+        _as_profile(profile),
+        rows=rows,
+        scale=scale,
+        seed=seed,
+        tables=tables,
+        min_trait_rows=min_trait_rows,
+        boost=boost,
+    )
 
 
 def write(
@@ -74,6 +86,8 @@ def write(
     scale: float | None = None,
     seed: int = 0,
     tables: Sequence[str] | None = None,
+    min_trait_rows: int = 1,
+    boost: Mapping[str, float] | None = None,
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (atomically) and return the manifest.
 
@@ -89,6 +103,8 @@ def write(
         scale=scale,
         seed=seed,
         tables=tables,
+        min_trait_rows=min_trait_rows,
+        boost=boost,
     )
 
 

@@ -13,7 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from synth.errors import SourceError
 
-__all__ = ["MANIFEST_KIND", "MANIFEST_NAME", "Manifest", "TableOutput", "read_manifest"]
+__all__ = [
+    "KEYS_LIMIT",
+    "MANIFEST_KIND",
+    "MANIFEST_NAME",
+    "Manifest",
+    "TableOutput",
+    "TraitRows",
+    "read_manifest",
+]
 
 MANIFEST_KIND = "synth-fixtures"
 MANIFEST_NAME = "manifest.json"
@@ -26,6 +34,22 @@ class TableOutput(BaseModel):
 
     rows: int = Field(ge=0)
     files: tuple[str, ...]
+
+
+KEYS_LIMIT = 100
+"""At most this many row keys are listed per trait (``rows`` has the full count)."""
+
+
+class TraitRows(BaseModel):
+    """The rows of one table that carry one trait."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: int = Field(ge=0)
+    """How many rows carry it."""
+    keys: tuple[bool | int | float | str | tuple[bool | int | float | str, ...], ...] = ()
+    """Their primary-key values (a list for a composite key; row numbers without a key),
+    in table order, the first :data:`KEYS_LIMIT`."""
 
 
 class Manifest(BaseModel):
@@ -44,6 +68,8 @@ class Manifest(BaseModel):
     """Generation options as given (rows, scale, tables)."""
     tables: dict[str, TableOutput]
     """Table key -> output, in generation (foreign-key) order."""
+    traits: dict[str, dict[str, TraitRows]] = Field(default_factory=dict)
+    """Table key -> trait label (``column:trait[=value]``) -> the rows that carry it."""
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

@@ -31,6 +31,7 @@ __all__ = [
     "SemanticType",
     "Source",
     "Table",
+    "TraitStat",
     "ValueFrequency",
 ]
 
@@ -137,6 +138,24 @@ class ValueFrequency(_Frozen):
     fraction: Fraction
 
 
+class TraitStat(_Frozen):
+    """A production shape measured in the source: a named trait and the share of rows
+    carrying it. Which optional fields a trait uses is documented in ``docs/traits.md``."""
+
+    trait: str
+    """The trait's registered name (``whitespace_padded``, ``legacy_value``, ...)."""
+    fraction: Fraction
+    """Share of *all* rows of the table that carry the trait."""
+    value: Scalar | None = None
+    """The value that carries it, where there is one (a legacy value, a sentinel, an instant)."""
+    columns: tuple[str, ...] = ()
+    """Other columns of the table it involves (a time column, the columns NULL together)."""
+    before: str | None = None
+    """An ISO-8601 instant bounding it (a legacy value's last appearance, a backfill boundary)."""
+    detail: dict[str, Scalar] = Field(default_factory=dict)
+    """Further trait-specific numbers, by name."""
+
+
 class ColumnStats(_Frozen):
     """Statistics of one column, computed in the source (never from pulled rows)."""
 
@@ -149,6 +168,8 @@ class ColumnStats(_Frozen):
     """Order statistics of the character length: string columns."""
     frequent: tuple[ValueFrequency, ...] = ()
     """Most frequent values of a low-cardinality column, most frequent first."""
+    traits: tuple[TraitStat, ...] = ()
+    """Production shapes measured in this column (see ``docs/traits.md``)."""
 
     @property
     def other_fraction(self) -> float:
@@ -216,6 +237,8 @@ class Table(_Frozen):
     unique: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     columns: tuple[Column, ...]
+    traits: tuple[TraitStat, ...] = ()
+    """Production shapes that span several columns or rows (NULL patterns, bursts...)."""
 
     @property
     def key(self) -> str:

@@ -7,7 +7,7 @@ rows each); every column of every chunk draws from its own random stream.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import polars as pl
 
@@ -40,9 +40,16 @@ def generate_tables(
     scale: float | None,
     seed: int,
     tables: Sequence[str] | None,
+    min_trait_rows: int = 1,
+    boost: Mapping[str, float] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Generate the tables in memory: table key -> DataFrame, in generation order."""
-    plan = make_plan(profile, rows=rows, scale=scale, seed=seed, tables=tables)
+    from synth.generator.boost import apply_boosts
+
+    profile = apply_boosts(profile, boost or {})
+    plan = make_plan(
+        profile, rows=rows, scale=scale, seed=seed, tables=tables, min_trait_rows=min_trait_rows
+    )
     out: dict[str, pl.DataFrame] = {}
     for gen in iter_tables(plan):
         parts = list(gen.chunks())

@@ -39,6 +39,8 @@ class Plan:
     profile: Profile
     seed: int
     tables: tuple[TablePlan, ...]
+    min_trait_rows: int = 1
+    """Every trait in the profile appears in at least this many rows of its table."""
 
     def get(self, key: str) -> TablePlan | None:
         """The plan of table ``key``, or None when that table is not generated."""
@@ -183,10 +185,13 @@ def make_plan(
     scale: float | None,
     seed: int,
     tables: Sequence[str] | None,
+    min_trait_rows: int = 1,
 ) -> Plan:
     """Choose tables, size them and order them parents-first."""
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UsageError(f"seed={seed!r} must be a whole number")
+    if min_trait_rows < 0:
+        raise UsageError(f"--min-trait-rows={min_trait_rows!r} must be 0 or more")
     chosen = _select(profile, tables)
     sizes = _sizes(chosen, rows, scale)
     ordered, broken = _order(chosen)
@@ -194,4 +199,4 @@ def make_plan(
     for table in ordered:
         sizes[table.key] = _clamp(table, sizes[table.key], sizes, broken[table.key])
         plans.append(TablePlan(table, sizes[table.key], frozenset(broken[table.key])))
-    return Plan(profile, seed, tuple(plans))
+    return Plan(profile, seed, tuple(plans), min_trait_rows)

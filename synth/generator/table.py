@@ -12,11 +12,13 @@ import pyarrow as pa
 from synth._arrow import polars_dtype
 from synth.errors import SynthWarning
 from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
+from synth.generator.inject import TraitInjector
 from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
 from synth.generator.plan import Plan, TablePlan
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.generator.streams import chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
+from synth.traits.base import InjectContext
 
 __all__ = ["Run", "TableGenerator", "output_columns"]
 
@@ -82,6 +84,7 @@ class TableGenerator:
                     stacklevel=2,
                 )
         self._free: dict[str, ColumnGenerator] = {}
+        self.injector = TraitInjector(tp.table, [c.name for c in self.columns])
 
     def context(self, col: Column) -> ColumnContext:
         plan = self.run.plan
@@ -179,7 +182,18 @@ class TableGenerator:
     def chunk(self, chunk: int, start: int, stop: int) -> pl.DataFrame:
         """All written columns of rows ``start..stop``."""
         cache: dict[ForeignKey, pl.DataFrame] = {}
-        return pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
+        frame = pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
+        plan = self.run.plan
+        ctx = InjectContext(
+            table=self.tp.key,
+            rows=self.tp.rows,
+            chunk=chunk,
+            start=start,
+            seed=plan.seed,
+            as_of=self.run.as_of,
+            min_rows=plan.min_trait_rows,
+        )
+        return self.injector.apply(frame, ctx)
 
     def chunks(self) -> Iterator[pl.DataFrame]:
         """The table's chunks in order (a table with no rows yields nothing)."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from synth.model import Profile
 from synth.profiler.selection import as_list
+from synth.traits.base import TraitSettings
 
 __all__ = ["profile_source"]
 
@@ -23,6 +24,7 @@ def profile_source(
     schema: str | None = None,
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    settings: TraitSettings | None = None,
 ) -> Profile:
     """Profile a SQLAlchemy URL (a string with ``://``) or Parquet/CSV paths and globs.
 
@@ -33,8 +35,12 @@ def profile_source(
     if isinstance(source, str) and "://" in source:
         from synth.profiler.database import profile_database
 
-        return profile_database(source, schema=schema, tables=tables_list, exclude=exclude_list)
+        return profile_database(
+            source, schema=schema, tables=tables_list, exclude=exclude_list, settings=settings
+        )
     from synth.profiler.files import profile_files
 
     paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-    return profile_files(paths, schema=schema, tables=tables_list, exclude=exclude_list)
+    return profile_files(
+        paths, schema=schema, tables=tables_list, exclude=exclude_list, settings=settings
+    )

@@ -55,6 +55,8 @@ from synth.profiler.stats import (
     nearest_rank,
     wants_frequent,
 )
+from synth.profiler.traits import ColumnProbes, detect_time_column, measure_table_traits
+from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
 
@@ -153,11 +155,14 @@ def profile_database(
     schema: str | None = None,
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    settings: TraitSettings | None = None,
 ) -> Profile:
     """Profile the database at ``url`` (a SQLAlchemy URL)."""
     engine = _connect(url)
     try:
-        return profile_engine(engine, schema=schema, tables=tables, exclude=exclude)
+        return profile_engine(
+            engine, schema=schema, tables=tables, exclude=exclude, settings=settings
+        )
     finally:
         engine.dispose()
 
@@ -168,6 +173,7 @@ def profile_engine(
     schema: str | None = None,
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    settings: TraitSettings | None = None,
 ) -> Profile:
     """Profile through an engine made by :func:`_connect`."""
     from synth import __version__
@@ -191,7 +197,7 @@ def profile_engine(
         out = []
         for table in reflected:
             try:
-                out.append(_profile_table(conn, dialect, table))
+                out.append(_profile_table(conn, dialect, table, as_of, settings or TraitSettings()))
             except sa.exc.DBAPIError as exc:
                 raise SourceError(
                     f"{masked}: cannot profile table {table.key!r}: {_reason(exc, url)}; check "
@@ -290,7 +296,7 @@ def _counts(value: Any) -> int:
 
 
 def _aggregate_items(
-    dialect: Dialect, plans: list[_Plan], rows: dict[str, int]
+    dialect: Dialect, plans: list[_Plan], rows: dict[str, int], probes: ColumnProbes
 ) -> list[tuple[Any, Callable[[Any], None]]]:
     items: list[tuple[Any, Callable[[Any], None]]] = [
         (sa.func.count(), lambda v: rows.__setitem__("rows", _counts(v)))
@@ -315,7 +321,8 @@ def _aggregate_items(
             for rule in p.shapes:
                 hits = sa.func.sum(sa.case((rule.sql(p.text), 1), else_=0))
                 items.append((hits, _count_into(m.shape_counts, rule.semantic)))
-    return items
+    targets = {p.column.name: p.text if p.text is not None else p.expr for p in plans}
+    return items + probes.sql_items(targets)
 
 
 def _percentile_item(
@@ -377,47 +384,76 @@ def _frequent_query(
     return [(v, int(n)) for v, n in conn.execute(query)]
 
 
-def _profile_table(conn: sa.Connection, dialect: Dialect, rt: ReflectedTable) -> Table:
+class _SqlMeasure(TableMeasure):
+    """Table traits' own queries, run in the database."""
+
+    def __init__(self, conn: sa.Connection, source: Any, table: Table) -> None:
+        self.conn, self.source, self.table = conn, source, table
+
+    def rows(self, sql: Callable[[Any], Any], frame: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+        query = sql(self.source).prefix_with(STATS_TAG)
+        return [tuple(row) for row in self.conn.execute(query)]
+
+
+def _schema_column(p: _Plan) -> Column:
+    info = p.column.info
+    return Column(
+        name=p.column.name,
+        type=info.logical,
+        sql_type=info.sql_type,
+        nullable=p.column.nullable,
+        length=info.length,
+        precision=info.precision,
+        scale=info.scale,
+        size=info.size,
+        timezone=info.timezone and info.logical is LogicalType.DATETIME,
+        domain=info.domain,
+        enum_name=info.enum_name,
+    )
+
+
+def _profile_table(
+    conn: sa.Connection,
+    dialect: Dialect,
+    rt: ReflectedTable,
+    as_of: dt.datetime,
+    settings: TraitSettings,
+) -> Table:
     source = sa.table(
         rt.name,
         *(sa.column(c.name) for c in rt.columns),
         schema=rt.query_schema,
     )
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
-    rows = {"rows": 0}
-    _run_items(conn, source, _aggregate_items(dialect, plans, rows))
-    if not dialect.ordered_set_percentiles:
-        _quantile_queries(conn, source, plans)
-    columns = []
-    for p in plans:
-        info = p.column.info
-        semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
-        has_domain = info.domain is not None
-        if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
-            p.m.frequent = _frequent_query(conn, dialect, source, p)
-        columns.append(
-            Column(
-                name=p.column.name,
-                type=info.logical,
-                sql_type=info.sql_type,
-                nullable=p.column.nullable,
-                length=info.length,
-                precision=info.precision,
-                scale=info.scale,
-                size=info.size,
-                timezone=info.timezone and info.logical is LogicalType.DATETIME,
-                domain=info.domain,
-                enum_name=info.enum_name,
-                semantic=semantic,
-                stats=column_stats(rows["rows"], info.logical, p.m),
-            )
-        )
-    return Table(
+    skeleton = Table(
         name=rt.name,
         schema=rt.schema,
-        rows=rows["rows"],
+        rows=0,
         primary_key=rt.primary_key,
         unique=rt.unique,
         foreign_keys=rt.foreign_keys,
-        columns=tuple(columns),
+        columns=tuple(_schema_column(p) for p in plans),
     )
+    ctx = MeasureContext(
+        table=skeleton.key,
+        as_of=as_of,
+        time_column=detect_time_column(skeleton, settings),
+        settings=settings,
+    )
+    probes = ColumnProbes(skeleton, ctx)
+    rows = {"rows": 0}
+    _run_items(conn, source, _aggregate_items(dialect, plans, rows, probes))
+    if not dialect.ordered_set_percentiles:
+        _quantile_queries(conn, source, plans)
+    columns = []
+    for p, bare in zip(plans, skeleton.columns, strict=True):
+        semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
+        has_domain = p.column.info.domain is not None
+        if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
+            p.m.frequent = _frequent_query(conn, dialect, source, p)
+        stats = column_stats(rows["rows"], p.logical, p.m)
+        stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
+        columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
+    table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
+    traits = measure_table_traits(_SqlMeasure(conn, source, table), ctx)
+    return table.model_copy(update={"traits": traits})

@@ -42,7 +42,9 @@ from synth.profiler.stats import (
     nearest_rank,
     wants_frequent,
 )
+from synth.profiler.traits import ColumnProbes, detect_time_column, measure_table_traits
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
+from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 
 __all__ = ["profile_files"]
 
@@ -84,6 +86,7 @@ def profile_files(
     schema: str | None = None,
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    settings: TraitSettings | None = None,
 ) -> Profile:
     """Profile Parquet/CSV files (paths, directories or glob patterns)."""
     from synth import __version__
@@ -103,7 +106,8 @@ def profile_files(
         by_name[path.stem] = path
     where = "the given files"
     chosen = select_tables({name: [name] for name in by_name}, tables, exclude, where=where)
-    out = [_profile_file(name, by_name[name]) for name in chosen]
+    settings = settings or TraitSettings()
+    out = [_profile_file(name, by_name[name], as_of, settings) for name in chosen]
     return Profile(
         kind=PROFILE_KIND,
         version=PROFILE_VERSION,
@@ -113,11 +117,11 @@ def profile_files(
     )
 
 
-def _profile_file(name: str, path: Path) -> Table:
+def _profile_file(name: str, path: Path, as_of: dt.datetime, settings: TraitSettings) -> Table:
     import pyarrow as pa
 
     try:
-        return _profile_frame(name, path)
+        return _profile_frame(name, path, as_of, settings)
     except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as exc:
         reason = next((s.strip() for s in str(exc).splitlines() if s.strip()), type(exc).__name__)
         kind = "Parquet" if path.suffix.lower() in _PARQUET else "CSV"
@@ -165,7 +169,33 @@ def _store_key(into: dict[Any, Any], key: Any) -> Callable[[Any], None]:
     return lambda value: into.__setitem__(key, int(value or 0))
 
 
-def _profile_frame(name: str, path: Path) -> Table:
+class _FrameMeasure(TableMeasure):
+    """Table traits' own queries, run by polars over the file."""
+
+    def __init__(self, lf: pl.LazyFrame, table: Table) -> None:
+        self.lf, self.table = lf, table
+
+    def rows(self, sql: Callable[[Any], Any], frame: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+        return frame(self.lf).collect().rows()
+
+
+def _schema_column(c: _Col) -> Column:
+    info = c.info
+    return Column(
+        name=c.name,
+        type=info.logical,
+        sql_type=info.sql_type,
+        nullable=c.nullable,
+        length=info.length,
+        precision=info.precision,
+        scale=info.scale,
+        size=info.size,
+        timezone=info.timezone,
+        domain=info.domain,
+    )
+
+
+def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSettings) -> Table:
     lf, nullability = _scan(path)
     cols = []
     for col_name, dtype in lf.collect_schema().items():
@@ -173,6 +203,14 @@ def _profile_frame(name: str, path: Path) -> Table:
         if info.logical is LogicalType.OPAQUE:
             warn_opaque(name, col_name, info.sql_type)
         cols.append(_Col(col_name, info, nullability.get(col_name, True)))
+    skeleton = Table(name=name, rows=0, columns=tuple(_schema_column(c) for c in cols))
+    ctx = MeasureContext(
+        table=name,
+        as_of=as_of,
+        time_column=detect_time_column(skeleton, settings),
+        settings=settings,
+    )
+    probes = ColumnProbes(skeleton, ctx)
 
     rows = {"rows": 0}
     items: list[tuple[pl.Expr, Callable[[Any], None]]] = [
@@ -196,6 +234,7 @@ def _profile_frame(name: str, path: Path) -> Table:
             ]
             items += [(rule.polars(c.text).sum(), _store_key(m.shape_counts, rule.semantic))
                       for rule in c.shapes]  # fmt: skip
+    items += probes.frame_items({c.name: c.text if c.text is not None else c.expr for c in cols})
     _collect_row(lf, items)
 
     # Nearest-rank percentiles: the value at rank ceil(p * n / 100) of the sorted non-NULLs.
@@ -232,25 +271,12 @@ def _profile_frame(name: str, path: Path) -> Table:
     for (c, _), frame in zip(frequent_of, pl.collect_all([f for _, f in frequent_of]), strict=True):
         c.m.frequent = [(v, int(k)) for v, k in frame.iter_rows()]
 
-    for c in cols:
-        info = c.info
-        columns.append(
-            Column(
-                name=c.name,
-                type=info.logical,
-                sql_type=info.sql_type,
-                nullable=c.nullable,
-                length=info.length,
-                precision=info.precision,
-                scale=info.scale,
-                size=info.size,
-                timezone=info.timezone,
-                domain=info.domain,
-                semantic=c.semantic,
-                stats=column_stats(rows["rows"], info.logical, c.m),
-            )
-        )
-    return Table(name=name, rows=rows["rows"], columns=tuple(columns))
+    for c, bare in zip(cols, skeleton.columns, strict=True):
+        stats = column_stats(rows["rows"], c.info.logical, c.m)
+        stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
+        columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
+    table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
+    return table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
 
 
 def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:

@@ -7,7 +7,7 @@ and has ``write_table(filename, schema, chunks, *, low_cardinality) -> TableOutp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -17,7 +17,7 @@ import pyarrow as pa
 from synth._arrow import arrow_schema
 from synth._profile_io import profile_digest
 from synth.errors import UsageError
-from synth.manifest import MANIFEST_NAME, Manifest, TableOutput
+from synth.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
 from synth.model import Profile
 from synth.writers._atomic import atomic_directory
 from synth.writers.parquet import ParquetFixtureWriter
@@ -65,38 +65,53 @@ def write_fixtures(
     scale: float | None,
     seed: int,
     tables: Sequence[str] | None,
+    min_trait_rows: int = 1,
+    boost: Mapping[str, float] | None = None,
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically)."""
     from synth import __version__
     from synth.generator import iter_tables, make_plan
+    from synth.generator.boost import apply_boosts
+    from synth.generator.carriers import CarrierTracker
 
     writer_cls = WRITERS.get(format)
     if writer_cls is None:
         raise UsageError(
             f"format={format!r} is not supported; choose one of: {', '.join(sorted(WRITERS))}"
         )
-    plan = make_plan(profile, rows=rows, scale=scale, seed=seed, tables=tables)
+    digest = profile_digest(profile)
+    profile = apply_boosts(profile, boost or {})
+    plan = make_plan(
+        profile, rows=rows, scale=scale, seed=seed, tables=tables, min_trait_rows=min_trait_rows
+    )
     options: dict[str, object] = {
         "rows": rows,
         "scale": scale,
         "tables": list(tables) if tables is not None and not isinstance(tables, str) else tables,
+        "min_trait_rows": min_trait_rows,
+        "boost": dict(sorted((boost or {}).items())),
     }
     with atomic_directory(Path(out)) as tmp:
         writer = writer_cls(tmp)
         outputs: dict[str, TableOutput] = {}
+        traits: dict[str, dict[str, TraitRows]] = {}
         for gen in iter_tables(plan):
             schema = arrow_schema(gen.columns)
-            chunks = (to_arrow(frame, schema) for frame in gen.chunks())
+            tracker = CarrierTracker(gen)
+            chunks = (to_arrow(tracker.observe(frame), schema) for frame in gen.chunks())
             outputs[gen.tp.key] = writer.write_table(
                 file_stem(gen.tp.key), schema, chunks, low_cardinality=gen.low_cardinality()
             )
+            if tracker.counts:
+                traits[gen.tp.key] = tracker.result()
         manifest = Manifest(
             synth_version=__version__,
-            profile_digest=profile_digest(profile),
+            profile_digest=digest,
             seed=seed,
             format=format,
             options=options,
             tables=outputs,
+            traits=traits,
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest

@@ -101,7 +101,13 @@ def test_manifest_describes_the_run(tmp_path):
     assert on_disk == json.loads(manifest.to_json())
     assert on_disk["profile_digest"] == profile_digest(profile)
     assert on_disk["seed"] == 4 and on_disk["format"] == "parquet"
-    assert on_disk["options"] == {"rows": 90, "scale": None, "tables": ["orders"]}
+    assert on_disk["options"] == {
+        "rows": 90,
+        "scale": None,
+        "tables": ["orders"],
+        "min_trait_rows": 1,
+        "boost": {},
+    }
     assert on_disk["tables"] == {"orders": {"rows": 90, "files": ["orders.parquet"]}}
 
 

@@ -1,0 +1,163 @@
+"""Injecting a table's traits into its generated chunks, and finding the rows that carry them.
+
+A column trait's frequency is topped up, not added: rows that already carry it
+(because a frequent value of the column carries it, such as ``''`` or ``'premium'``)
+count, and the rest of its measured share is injected into non-NULL rows that do not
+carry it. Where frequent values carry the trait, injected rows take those real values
+(so a CHECK or enum domain still holds); elsewhere the trait rewrites the generated
+value. Chunk 0 also makes sure every trait appears in at least ``min_rows`` rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from synth.model import Column, Scalar, Table, TraitStat
+from synth.traits import get
+from synth.traits.base import ColumnTrait, InjectContext, TableTrait
+
+__all__ = ["TraitEntry", "TraitInjector", "row_keys", "trait_label"]
+
+
+def trait_label(stat: TraitStat, column: str | None = None) -> str:
+    """How a trait is named in the manifest and in ``synth traits``:
+    ``column:trait``, ``column:trait=value``, or ``trait`` for a table trait."""
+    text = f"{column}:{stat.trait}" if column is not None else stat.trait
+    if stat.value is not None:
+        text += f"={stat.value}"
+    elif column is None and stat.columns:
+        text += f"({','.join(stat.columns)})"
+    return text
+
+
+@dataclass(frozen=True)
+class TraitEntry:
+    """One trait entry of a table: the trait, its stat, and its column (column traits)."""
+
+    trait: ColumnTrait | TableTrait
+    stat: TraitStat
+    column: Column | None
+
+    @property
+    def label(self) -> str:
+        return trait_label(self.stat, self.column.name if self.column else None)
+
+
+def _carrier_values(entry: TraitEntry, dtype: pl.DataType) -> tuple[pl.Series, np.ndarray]:
+    """The column's frequent values that carry the trait, and their weights."""
+    col = entry.column
+    assert col is not None and isinstance(entry.trait, ColumnTrait)
+    values = [f.value for f in col.stats.frequent]
+    weights = np.array([f.fraction for f in col.stats.frequent], dtype=np.float64)
+    if not values:
+        return pl.Series(col.name, [], dtype=dtype), weights
+    series = pl.Series(col.name, values).cast(dtype, strict=False)
+    mask = (
+        pl.DataFrame([series])
+        .select(entry.trait.carriers(pl.col(col.name), col, entry.stat))
+        .to_series()
+        .fill_null(False)
+        .to_numpy()
+    )
+    keep = mask & series.is_not_null().to_numpy()
+    return series.filter(pl.Series(keep)), weights[keep]
+
+
+class TraitInjector:
+    """The traits of one table, applied chunk by chunk."""
+
+    def __init__(self, table: Table, columns: list[str]) -> None:
+        self.table = table
+        written = set(columns)
+        self.entries: list[TraitEntry] = []
+        for col in table.columns:
+            for stat in col.stats.traits:
+                trait = get(stat.trait, where=f"{table.key}.{col.name}")
+                if col.name in written and isinstance(trait, ColumnTrait):
+                    self.entries.append(TraitEntry(trait, stat, col))
+        for stat in table.traits:
+            trait = get(stat.trait, where=table.key)
+            if isinstance(trait, TableTrait):
+                self.entries.append(TraitEntry(trait, stat, None))
+        self._carriers: dict[str, tuple[pl.Series, np.ndarray]] = {}
+
+    def apply(self, frame: pl.DataFrame, ctx: InjectContext) -> pl.DataFrame:
+        """The chunk with every trait injected."""
+        for entry in self.entries:
+            if entry.column is None:
+                assert isinstance(entry.trait, TableTrait)
+                frame = entry.trait.apply(frame, self.table, entry.stat, ctx)
+            else:
+                frame = self._apply_column(frame, entry, ctx)
+        return frame
+
+    def carriers(self, frame: pl.DataFrame) -> dict[str, pl.Series]:
+        """Per trait label, a boolean Series: which rows of ``frame`` carry the trait."""
+        exprs = []
+        for entry in self.entries:
+            if entry.column is None:
+                assert isinstance(entry.trait, TableTrait)
+                expr = entry.trait.carriers(self.table, entry.stat)
+            else:
+                assert isinstance(entry.trait, ColumnTrait)
+                expr = entry.trait.carriers(pl.col(entry.column.name), entry.column, entry.stat)
+            exprs.append(expr.fill_null(False).alias(entry.label))
+        if not exprs:
+            return {}
+        return dict(zip([e.label for e in self.entries], frame.select(exprs), strict=True))
+
+    def _apply_column(
+        self, frame: pl.DataFrame, entry: TraitEntry, ctx: InjectContext
+    ) -> pl.DataFrame:
+        col, stat, trait = entry.column, entry.stat, entry.trait
+        assert col is not None and isinstance(trait, ColumnTrait)
+        series = frame.get_column(col.name)
+        n = len(series)
+        if n == 0:
+            return frame
+        if entry.label not in self._carriers:
+            self._carriers[entry.label] = _carrier_values(entry, series.dtype)
+        values, weights = self._carriers[entry.label]
+        carrying = (
+            frame.select(trait.carriers(pl.col(col.name), col, stat).fill_null(False))
+            .to_series()
+            .to_numpy()
+        )
+        eligible = series.is_not_null().to_numpy() & ~carrying
+        covered = float(weights.sum())
+        open_share = 1.0 - col.stats.null_fraction - covered
+        extra = max(0.0, stat.fraction - covered)
+        p = min(1.0, extra / open_share) if open_share > 0 else 0.0
+        rng = ctx.rng(col.name, stat.trait if stat.value is None else f"{stat.trait}={stat.value}")
+        pick = eligible & (rng.random(n) < p)
+        if ctx.chunk == 0:
+            missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
+            free = np.flatnonzero(eligible & ~pick)
+            if missing > 0 and len(free):
+                pick[rng.choice(free, size=min(missing, len(free)), replace=False)] = True
+        idx = np.flatnonzero(pick)
+        if len(idx) == 0:
+            return frame
+        if len(values):
+            new = values.gather(rng.choice(len(values), size=len(idx), p=weights / covered))
+        else:
+            new = trait.inject(series.gather(idx), col, stat, rng).cast(series.dtype)
+        return frame.with_columns(series.scatter(idx, new))
+
+
+def row_keys(
+    table: Table, frame: pl.DataFrame, start: int, mask: pl.Series
+) -> list[Scalar | list[Scalar]]:
+    """The primary-key values (or, without a primary key, row numbers) of rows in ``mask``."""
+    idx = np.flatnonzero(mask.to_numpy())
+    if not table.primary_key or any(c not in frame.columns for c in table.primary_key):
+        return [int(start + i) for i in idx]
+    picked = frame.select(table.primary_key)[idx]
+    out: list[Scalar | list[Scalar]] = []
+    for row in picked.iter_rows():
+        values = [v if isinstance(v, int | float | str | bool) else str(v) for v in row]
+        out.append(values[0] if len(values) == 1 else values)
+    return out

@@ -1,0 +1,192 @@
+"""What a trait is: a named production shape, measured, stored and injected in one place.
+
+A :class:`ColumnTrait` is measured by *probes*: boolean predicates over one column,
+written once for SQL (summed by the database inside the profiler's aggregate query,
+so it costs no extra query) and once for polars (files, the manifest, and the tests).
+It is stored as :class:`~synth.model.TraitStat` entries in the column's statistics,
+and injected by :meth:`ColumnTrait.inject`, which turns given values into carriers.
+
+A :class:`TableTrait` spans columns or rows (NULL patterns, bursts, relations): it
+runs its own bounded queries and rewrites whole generated chunks.
+
+The class docstring of each trait is its entry in ``docs/traits.md``: what it means,
+how it is measured, what the measurement costs, how it is injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import polars as pl
+
+from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql import ColumnElement
+
+__all__ = [
+    "ColumnTrait",
+    "InjectContext",
+    "MeasureContext",
+    "Probe",
+    "TableMeasure",
+    "TableTrait",
+    "TraitSettings",
+    "round_fraction",
+]
+
+FRACTION_DIGITS = 6
+
+
+def round_fraction(part: int, whole: int) -> float:
+    """``part / whole`` rounded as every fraction in a profile is."""
+    return round(part / whole, FRACTION_DIGITS) if whole else 0.0
+
+
+@dataclass(frozen=True)
+class TraitSettings:
+    """Profiling options that traits read (``synth profile --legacy-after`` and friends)."""
+
+    legacy_after_days: int = 365
+    """A value whose newest row is older than this is legacy."""
+    time_columns: Mapping[str, str] = field(default_factory=dict)
+    """Table key -> the column that dates its rows, where detection is not wanted."""
+    known_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """``table.column`` -> the values today's code knows (a ``--known-values`` file)."""
+    segment_by: tuple[str, ...] = ()
+    """``table.column`` keys that split tables into cohorts."""
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    """What a trait knows while measuring one table."""
+
+    table: str
+    as_of: dt.datetime
+    time_column: str | None
+    """The column dating the table's rows (``created_at``...), detected or given."""
+    settings: TraitSettings = TraitSettings()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A counted predicate over one column. ``key`` tells probes of one trait apart (e.g.
+    the sentinel value probed); ``sql`` and ``frame`` must agree on every value."""
+
+    sql: Callable[[ColumnElement[Any]], ColumnElement[bool]]
+    frame: Callable[[pl.Expr], pl.Expr]
+    key: Scalar | None = None
+
+
+@dataclass(frozen=True)
+class InjectContext:
+    """What a trait knows while injecting into one chunk of one table."""
+
+    table: str
+    rows: int
+    """Rows of the whole table in this run."""
+    chunk: int
+    start: int
+    """Index of the chunk's first row in the table."""
+    seed: int
+    as_of: dt.datetime
+    min_rows: int
+    """Every trait appears at least this often in the table (forced in chunk 0)."""
+
+    def rng(self, column: str, trait: str, purpose: str = "rows") -> np.random.Generator:
+        from synth.generator.streams import stream
+
+        return stream(self.seed, self.table, column, purpose=f"trait:{trait}:{purpose}",
+                      chunk=self.chunk)  # fmt: skip
+
+
+class ColumnTrait:
+    """A shape of single values of one column (padding, sentinels, legacy values...)."""
+
+    name: ClassVar[str]
+    family: ClassVar[str]
+    types: ClassVar[frozenset[LogicalType]]
+    min_fraction: ClassVar[float] = 0.0
+    """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
+    keeps_unique: ClassVar[bool] = False
+    """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+
+    def applies(self, column: Column, table: Table) -> bool:
+        """Whether the trait is measured on ``column``: by type; never on primary or foreign
+        key columns, and on unique columns only if injecting keeps values distinct."""
+        keys = {c for fk in table.foreign_keys for c in fk.columns} | set(table.primary_key)
+        if not self.keeps_unique:
+            keys |= {u[0] for u in table.unique if len(u) == 1}
+        return column.type in self.types and column.name not in keys
+
+    def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
+        raise NotImplementedError
+
+    def stats(
+        self, counts: Mapping[Scalar | None, int], rows: int, column: Column, ctx: MeasureContext
+    ) -> list[TraitStat]:
+        """Profile entries from the probes' counts (default: one per probe that hit)."""
+        out = []
+        for key, count in counts.items():
+            fraction = round_fraction(count, rows)
+            if count > 0 and fraction >= self.min_fraction:
+                out.append(TraitStat(trait=self.name, fraction=fraction, value=key))
+        return out
+
+    def carriers(self, expr: pl.Expr, column: Column, stat: TraitStat) -> pl.Expr:
+        """Which rows carry ``stat`` (NULL counts as not carrying)."""
+        ctx = MeasureContext(table="", as_of=dt.datetime.now(dt.UTC), time_column=None)
+        for probe in self.probes(column, ctx):
+            if probe.key == stat.value:
+                return probe.frame(expr).fill_null(False)
+        return pl.lit(False)
+
+    def inject(
+        self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
+    ) -> pl.Series:
+        """``values`` (non-NULL, of the column's dtype) turned into carriers of ``stat``."""
+        raise NotImplementedError
+
+
+class TableMeasure:
+    """How a :class:`TableTrait` reaches the source: SQL (database) or a LazyFrame (files).
+
+    Subclasses live with the profilers; a trait calls :meth:`rows` with a polars
+    builder and an SQL builder and gets plain tuples back.
+    """
+
+    table: Table
+    """The table as profiled so far (schema and column statistics, no table traits)."""
+
+    def rows(
+        self,
+        sql: Callable[[Any], Any],
+        frame: Callable[[pl.LazyFrame], pl.LazyFrame],
+    ) -> list[tuple[Any, ...]]:
+        """Run one bounded query: ``sql(source)`` gets a SQLAlchemy table and returns a
+        SELECT; ``frame(lf)`` the same over the file's LazyFrame."""
+        raise NotImplementedError
+
+
+class TableTrait:
+    """A shape across columns or rows of one table."""
+
+    name: ClassVar[str]
+    family: ClassVar[str]
+
+    def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
+        raise NotImplementedError
+
+    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+        """Which rows of a generated chunk carry ``stat``."""
+        raise NotImplementedError
+
+    def apply(
+        self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
+    ) -> pl.DataFrame:
+        """The chunk with the trait injected at its measured frequency."""
+        raise NotImplementedError
