@@ -35,8 +35,9 @@ def test_demo_profile_matches_golden(tmp_path: Path, golden) -> None:
 
 
 def test_committed_demo_profile_is_current() -> None:
-    """``profiles/shop.yaml`` is the demo database's profile; re-profile it when the builder
-    or the profiler changes (``synth profile sqlite:///examples/shop.db --out profiles/shop.yaml``)."""
+    """``profiles/shop.yaml`` is the demo database's profile. Re-profile it when the builder
+    or the profiler changes:
+    ``synth profile sqlite:///examples/shop.db --out profiles/shop.yaml``."""
     committed = synth.read_profile(ROOT / "profiles" / "shop.yaml")
     golden = synth.load_profile((ROOT / "tests" / "golden" / "shop.profile.yaml").read_text())
     assert committed.tables == golden.tables
