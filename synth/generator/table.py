@@ -192,8 +192,16 @@ class TableGenerator:
             seed=plan.seed,
             as_of=self.run.as_of,
             min_rows=plan.min_trait_rows,
+            parent_values=lambda key, cols: self.run.key_values(key, tuple(cols)),
+            sample=lambda col, n, purpose: self._sample_with(col, n, purpose, chunk),
         )
         return self.injector.apply(frame, ctx)
+
+    def _sample_with(self, col: Column, n: int, purpose: str, chunk: int) -> pl.Series:
+        """``n`` values of ``col`` (possibly with other statistics) from their own stream."""
+        plan = self.run.plan
+        ctx = ColumnContext(f"{self.tp.key}\x00{purpose}", col, plan.seed, self.run.as_of, n)
+        return ColumnGenerator(ctx, self.tp.table.rows).sample(0, n, chunk).rename(col.name)
 
     def chunks(self) -> Iterator[pl.DataFrame]:
         """The table's chunks in order (a table with no rows yields nothing)."""

@@ -96,6 +96,13 @@ class InjectContext:
     as_of: dt.datetime
     min_rows: int
     """Every trait appears at least this often in the table (forced in chunk 0)."""
+    parent_values: Callable[[str, Sequence[str]], pl.DataFrame]
+    """``parent_values(table_key, columns)``: all generated rows of those columns of a table
+    generated earlier in this run (before its traits), e.g. a parent's keys and segment."""
+    sample: Callable[[Column, int, str], pl.Series]
+    """``sample(column, n, purpose)``: ``n`` fresh values drawn from ``column``'s statistics
+    (pass a modified copy to draw from other statistics), from a stream named by
+    ``purpose`` and this chunk, so the values are deterministic."""
 
     def rng(self, column: str, trait: str, purpose: str = "rows") -> np.random.Generator:
         from synth.generator.streams import stream
@@ -109,6 +116,14 @@ class ColumnTrait:
 
     name: ClassVar[str]
     family: ClassVar[str]
+    example: ClassVar[str] = ""
+    """What a carrier looks like, for ``synth traits`` (never a real value)."""
+
+    def describe(self, stat: TraitStat) -> str:
+        """The example shape shown for ``stat``: its value where it has one (values reach a
+        profile only when enough rows share them), else :attr:`example`."""
+        return repr(stat.value) if stat.value is not None else self.example
+
     types: ClassVar[frozenset[LogicalType]]
     min_fraction: ClassVar[float] = 0.0
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
@@ -177,6 +192,13 @@ class TableTrait:
 
     name: ClassVar[str]
     family: ClassVar[str]
+    example: ClassVar[str] = ""
+    """What a carrier looks like, for ``synth traits`` (never a real value)."""
+
+    def describe(self, stat: TraitStat) -> str:
+        """The example shape shown for ``stat``: its value where it has one (values reach a
+        profile only when enough rows share them), else :attr:`example`."""
+        return repr(stat.value) if stat.value is not None else self.example
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

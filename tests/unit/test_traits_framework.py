@@ -1,0 +1,165 @@
+"""The trait machinery, independent of any one trait: injection at the measured share,
+at least --min-trait-rows, frequent values counted, --boost, the manifest's row keys,
+the catalog and ``synth traits``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import synth
+from synth import ProfileError, UsageError
+from synth._catalog import render_catalog
+from synth._traits_view import render_traits
+from synth.model import (
+    Column,
+    ColumnStats,
+    Distribution,
+    LogicalType,
+    Profile,
+    Source,
+    Table,
+    TraitStat,
+    ValueFrequency,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PADDED = 0.04
+EMPTY = 0.05
+
+
+def _padded(expr: pl.Expr) -> pl.Expr:
+    """Independent of the trait's own code: a value with a space at either end."""
+    return expr.str.starts_with(" ") | expr.str.ends_with(" ")
+
+
+def _profile(rows: int = 5000) -> Profile:
+    email = Column(
+        name="email", type=LogicalType.STRING, sql_type="VARCHAR(60)", length=60,
+        stats=ColumnStats(
+            null_fraction=0.1, distinct=rows,
+            lengths=Distribution(min=8, p50=20, max=40),
+            traits=(TraitStat(trait="whitespace_padded", fraction=PADDED),),
+        ),
+    )  # fmt: skip
+    plan = Column(
+        name="plan", type=LogicalType.STRING, sql_type="VARCHAR(10)", length=10,
+        stats=ColumnStats(
+            null_fraction=0.0, distinct=3,
+            frequent=(
+                ValueFrequency(value="pro", fraction=0.6),
+                ValueFrequency(value="free", fraction=0.35),
+                ValueFrequency(value="", fraction=EMPTY),
+            ),
+            traits=(TraitStat(trait="empty_string", fraction=EMPTY),),
+        ),
+    )  # fmt: skip
+    clean = Column(
+        name="note", type=LogicalType.STRING, sql_type="TEXT",
+        stats=ColumnStats(distinct=rows, lengths=Distribution(min=3, p50=10, max=30)),
+    )  # fmt: skip
+    ident = Column(
+        name="id", type=LogicalType.INTEGER, sql_type="INTEGER", nullable=False,
+        stats=ColumnStats(distinct=rows, values=Distribution(min=1, max=rows)),
+    )  # fmt: skip
+    users = Table(name="users", rows=rows, primary_key=("id",), columns=(ident, email, plan, clean))
+    return Profile(
+        kind="synth-profile", version=1, synth_version="0",
+        source=Source(kind="files", url="x", as_of=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)),
+        tables=(users,),
+    )  # fmt: skip
+
+
+def _share(frame: pl.DataFrame, expr: pl.Expr) -> float:
+    return frame.select(expr.fill_null(False).mean()).item()
+
+
+def test_injected_share_matches_the_profile() -> None:
+    users = synth.generate(_profile(), rows=10_000, seed=3)["users"]
+    assert _share(users, _padded(pl.col("email"))) == pytest.approx(PADDED, abs=0.006)
+    assert users["email"].null_count() / users.height == pytest.approx(0.1, abs=0.01)
+    assert users["email"].drop_nulls().str.len_chars().max() <= 60
+    assert _share(users, _padded(pl.col("note"))) == 0.0  # a clean column stays clean
+
+
+def test_frequent_values_already_carrying_a_trait_are_not_doubled() -> None:
+    users = synth.generate(_profile(), rows=10_000, seed=3)["users"]
+    assert _share(users, pl.col("plan") == "") == pytest.approx(EMPTY, abs=0.01)
+    assert set(users["plan"].unique()) <= {"pro", "free", ""}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_every_trait_appears_in_a_tiny_fixture(seed: int) -> None:
+    users = synth.generate(_profile(), rows=20, seed=seed)["users"]
+    assert _share(users, _padded(pl.col("email"))) > 0
+    assert (users["plan"] == "").any()
+
+
+def test_min_trait_rows_raises_the_floor_and_zero_removes_it() -> None:
+    users = synth.generate(_profile(), rows=40, seed=1, min_trait_rows=5)["users"]
+    assert users.select(_padded(pl.col("email")).fill_null(False).sum()).item() >= 5
+    assert (users["plan"] == "").sum() >= 5
+
+
+def test_boost_amplifies_one_trait_and_keeps_the_rest() -> None:
+    boosted = synth.generate(
+        _profile(), rows=10_000, seed=3,
+        boost={"users.email:null": 0.5, "users.note:whitespace_padded": 0.2},
+    )["users"]  # fmt: skip
+    assert boosted["email"].null_count() / boosted.height == pytest.approx(0.5, abs=0.02)
+    assert _share(boosted, _padded(pl.col("note"))) == pytest.approx(0.2, abs=0.02)
+    assert _share(boosted, pl.col("plan") == "") == pytest.approx(EMPTY, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("boost", "message"),
+    [
+        pytest.param({"users.nope:null": 0.1}, "no column 'nope'", id="unknown-column"),
+        pytest.param({"orders.x:null": 0.1}, "no table 'orders'", id="unknown-table"),
+        pytest.param({"users.email:glitter": 0.1}, "'glitter' is not a trait", id="unknown-trait"),
+        pytest.param({"users.id:null": 0.1}, "NOT NULL", id="not-null-column"),
+    ],
+)
+def test_bad_boost_is_a_usage_error(boost: dict[str, float], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        synth.generate(_profile(), rows=10, boost=boost)
+
+
+def test_manifest_lists_the_rows_that_carry_each_trait(tmp_path: Path) -> None:
+    manifest = synth.write(_profile(), tmp_path / "fx", rows=2000, seed=9)
+    users = synth.load(tmp_path / "fx")["users"]
+    padded_ids = users.filter(_padded(pl.col("email")).fill_null(False))["id"].to_list()
+    entry = manifest.traits["users"]["email:whitespace_padded"]
+    assert entry.rows == len(padded_ids)
+    assert list(entry.keys) == padded_ids[: len(entry.keys)]
+    on_disk = json.loads((tmp_path / "fx" / "manifest.json").read_text())
+    assert on_disk["traits"]["users"]["plan:empty_string"]["rows"] == (users["plan"] == "").sum()
+
+
+def test_traits_keep_generation_deterministic(tmp_path: Path) -> None:
+    synth.write(_profile(), tmp_path / "a", rows=3000, seed=5)
+    synth.write(_profile(), tmp_path / "b", rows=3000, seed=5)
+    for name in ("users.parquet", "manifest.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_profile_naming_an_unknown_trait_is_rejected() -> None:
+    text = synth.dump_profile(_profile()).replace("trait: empty_string", "trait: sparkle")
+    with pytest.raises(ProfileError, match=r"users\.plan.*'sparkle'"):
+        synth.generate(synth.load_profile(text), rows=10)
+
+
+def test_synth_traits_lists_nulls_and_traits_with_example_shapes() -> None:
+    text = render_traits(_profile())
+    assert "users.email" in text and "whitespace_padded" in text and "4.00%" in text
+    assert "users.plan" in text and "empty_string" in text
+    assert "users.note" not in text  # clean
+
+
+def test_trait_catalog_in_docs_is_current() -> None:
+    catalog = (ROOT / "docs" / "traits.md").read_text(encoding="utf-8")
+    assert catalog == render_catalog(), "regenerate: python -m synth._catalog > docs/traits.md"
