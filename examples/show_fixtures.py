@@ -5,7 +5,8 @@
 For every table (in the manifest's order): the row count, the first rows, NULL counts
 per column, string values that differ only by case or surrounding whitespace, empty and
 whitespace-padded strings, and the rarest values of low-cardinality columns -- the
-shapes that break code written against tidy fixtures.
+shapes that break code written against tidy fixtures -- and the traits the manifest
+says each table carries, with the keys of rows that carry them.
 """
 
 from __future__ import annotations
@@ -110,6 +111,12 @@ def show(directory: Path) -> str:
             dirt = string_dirt(frame)
             if dirt:
                 out += ["  strings:", *dirt]
+            carried = manifest.traits.get(key, {})
+            if carried:
+                out.append("  traits (rows carrying each, from the manifest; first keys):")
+                for label, rows in carried.items():
+                    keys = ", ".join(map(str, rows.keys[:MAX_EXAMPLES]))
+                    out.append(f"    {label:<40} {rows.rows:>6,}  e.g. {keys}")
     return "\n".join(out)
 
 
