@@ -44,11 +44,14 @@ def generate_tables(
     boost: Mapping[str, float] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Generate the tables in memory: table key -> DataFrame, in generation order."""
-    from synth.generator.boost import apply_boosts
-
-    profile = apply_boosts(profile, boost or {})
     plan = make_plan(
-        profile, rows=rows, scale=scale, seed=seed, tables=tables, min_trait_rows=min_trait_rows
+        profile,
+        rows=rows,
+        scale=scale,
+        seed=seed,
+        tables=tables,
+        min_trait_rows=min_trait_rows,
+        boost=boost,
     )
     out: dict[str, pl.DataFrame] = {}
     for gen in iter_tables(plan):

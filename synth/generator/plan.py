@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from synth.errors import SynthWarning, UsageError
@@ -186,8 +186,13 @@ def make_plan(
     seed: int,
     tables: Sequence[str] | None,
     min_trait_rows: int = 1,
+    boost: Mapping[str, float] | None = None,
 ) -> Plan:
-    """Choose tables, size them and order them parents-first."""
+    """Choose tables, size them and order them parents-first, with ``boost`` applied to the
+    profile first (see :mod:`synth.generator.boost`)."""
+    from synth.generator.boost import apply_boosts
+
+    profile = apply_boosts(profile, boost or {})
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UsageError(f"seed={seed!r} must be a whole number")
     if min_trait_rows < 0:

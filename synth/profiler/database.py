@@ -29,7 +29,6 @@ from synth.errors import SourceError
 from synth.model import (
     PROFILE_KIND,
     PROFILE_VERSION,
-    Column,
     LogicalType,
     Profile,
     SemanticType,
@@ -395,23 +394,6 @@ class _SqlMeasure(TableMeasure):
         return [tuple(row) for row in self.conn.execute(query)]
 
 
-def _schema_column(p: _Plan) -> Column:
-    info = p.column.info
-    return Column(
-        name=p.column.name,
-        type=info.logical,
-        sql_type=info.sql_type,
-        nullable=p.column.nullable,
-        length=info.length,
-        precision=info.precision,
-        scale=info.scale,
-        size=info.size,
-        timezone=info.timezone and info.logical is LogicalType.DATETIME,
-        domain=info.domain,
-        enum_name=info.enum_name,
-    )
-
-
 def _profile_table(
     conn: sa.Connection,
     dialect: Dialect,
@@ -432,7 +414,7 @@ def _profile_table(
         primary_key=rt.primary_key,
         unique=rt.unique,
         foreign_keys=rt.foreign_keys,
-        columns=tuple(_schema_column(p) for p in plans),
+        columns=tuple(p.column.info.column(p.column.name, p.column.nullable) for p in plans),
     )
     ctx = MeasureContext(
         table=skeleton.key,

@@ -23,7 +23,6 @@ from synth.errors import SourceError, UsageError
 from synth.model import (
     PROFILE_KIND,
     PROFILE_VERSION,
-    Column,
     LogicalType,
     Profile,
     SemanticType,
@@ -179,22 +178,6 @@ class _FrameMeasure(TableMeasure):
         return frame(self.lf).collect().rows()
 
 
-def _schema_column(c: _Col) -> Column:
-    info = c.info
-    return Column(
-        name=c.name,
-        type=info.logical,
-        sql_type=info.sql_type,
-        nullable=c.nullable,
-        length=info.length,
-        precision=info.precision,
-        scale=info.scale,
-        size=info.size,
-        timezone=info.timezone,
-        domain=info.domain,
-    )
-
-
 def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSettings) -> Table:
     lf, nullability = _scan(path)
     cols = []
@@ -203,7 +186,9 @@ def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSet
         if info.logical is LogicalType.OPAQUE:
             warn_opaque(name, col_name, info.sql_type)
         cols.append(_Col(col_name, info, nullability.get(col_name, True)))
-    skeleton = Table(name=name, rows=0, columns=tuple(_schema_column(c) for c in cols))
+    skeleton = Table(
+        name=name, rows=0, columns=tuple(c.info.column(c.name, c.nullable) for c in cols)
+    )
     ctx = MeasureContext(
         table=name,
         as_of=as_of,

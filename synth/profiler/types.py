@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from synth.errors import SynthWarning
-from synth.model import LogicalType
+from synth.model import Column, LogicalType
 
 if TYPE_CHECKING:
     import polars as pl
@@ -40,6 +40,22 @@ class TypeInfo:
 
     def with_(self, **changes: Any) -> TypeInfo:
         return replace(self, **changes)
+
+    def column(self, name: str, nullable: bool) -> Column:
+        """The profile column of this shape, before any statistics are measured."""
+        return Column(
+            name=name,
+            type=self.logical,
+            sql_type=self.sql_type,
+            nullable=nullable,
+            length=self.length,
+            precision=self.precision,
+            scale=self.scale,
+            size=self.size,  # type: ignore[arg-type]
+            timezone=self.timezone and self.logical is LogicalType.DATETIME,
+            domain=self.domain,
+            enum_name=self.enum_name,
+        )
 
 
 def _positive(value: Any) -> int | None:

@@ -35,6 +35,7 @@ __all__ = [
     "Probe",
     "TableMeasure",
     "TableTrait",
+    "Trait",
     "TraitSettings",
     "round_fraction",
 ]
@@ -111,8 +112,8 @@ class InjectContext:
                       chunk=self.chunk)  # fmt: skip
 
 
-class ColumnTrait:
-    """A shape of single values of one column (padding, sentinels, legacy values...)."""
+class Trait:
+    """What every trait has: a name (part of the file format), a family, an example."""
 
     name: ClassVar[str]
     family: ClassVar[str]
@@ -123,6 +124,10 @@ class ColumnTrait:
         """The example shape shown for ``stat``: its value where it has one (values reach a
         profile only when enough rows share them), else :attr:`example`."""
         return repr(stat.value) if stat.value is not None else self.example
+
+
+class ColumnTrait(Trait):
+    """A shape of single values of one column (padding, sentinels, legacy values...)."""
 
     types: ClassVar[frozenset[LogicalType]]
     min_fraction: ClassVar[float] = 0.0
@@ -187,18 +192,8 @@ class TableMeasure:
         raise NotImplementedError
 
 
-class TableTrait:
+class TableTrait(Trait):
     """A shape across columns or rows of one table."""
-
-    name: ClassVar[str]
-    family: ClassVar[str]
-    example: ClassVar[str] = ""
-    """What a carrier looks like, for ``synth traits`` (never a real value)."""
-
-    def describe(self, stat: TraitStat) -> str:
-        """The example shape shown for ``stat``: its value where it has one (values reach a
-        profile only when enough rows share them), else :attr:`example`."""
-        return repr(stat.value) if stat.value is not None else self.example
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

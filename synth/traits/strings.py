@@ -36,6 +36,7 @@ class WhitespacePadded(ColumnTrait):
 
     name = "whitespace_padded"
     family = "strings"
+    example = "'abc ' / ' abc'"
     types = STRING
     keeps_unique = True
 
@@ -72,6 +73,7 @@ class EmptyString(ColumnTrait):
 
     name = "empty_string"
     family = "strings"
+    example = "''"
     types = STRING
 
     def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:

@@ -71,7 +71,6 @@ def write_fixtures(
     """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically)."""
     from synth import __version__
     from synth.generator import iter_tables, make_plan
-    from synth.generator.boost import apply_boosts
     from synth.generator.carriers import CarrierTracker
 
     writer_cls = WRITERS.get(format)
@@ -79,10 +78,14 @@ def write_fixtures(
         raise UsageError(
             f"format={format!r} is not supported; choose one of: {', '.join(sorted(WRITERS))}"
         )
-    digest = profile_digest(profile)
-    profile = apply_boosts(profile, boost or {})
     plan = make_plan(
-        profile, rows=rows, scale=scale, seed=seed, tables=tables, min_trait_rows=min_trait_rows
+        profile,
+        rows=rows,
+        scale=scale,
+        seed=seed,
+        tables=tables,
+        min_trait_rows=min_trait_rows,
+        boost=boost,
     )
     options: dict[str, object] = {
         "rows": rows,
@@ -106,7 +109,7 @@ def write_fixtures(
                 traits[gen.tp.key] = tracker.result()
         manifest = Manifest(
             synth_version=__version__,
-            profile_digest=digest,
+            profile_digest=profile_digest(profile),
             seed=seed,
             format=format,
             options=options,
