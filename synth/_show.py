@@ -32,6 +32,9 @@ def notable(table: Table, column: Column) -> list[str]:
         outside = [f.value for f in stats.frequent if str(f.value) not in column.domain]
         if outside:
             notes.append(f"values outside the declared domain: {outside!r}")
+    legacy = [t.value for t in stats.traits if t.trait == "legacy_value"]
+    if legacy:
+        notes.append(f"legacy values: {legacy!r}")
     if stats.frequent and column.type is LogicalType.STRING:
         values = [str(f.value) for f in stats.frequent]
         folded = {v.strip().casefold() for v in values}

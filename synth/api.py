@@ -6,8 +6,9 @@ functions so that ``import synth`` and ``synth --help`` stay fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,16 +31,37 @@ def profile(
     schema: str | None = None,
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    known_values: Mapping[str, Sequence[str]] | PathLike | None = None,
+    legacy_after: int | str | None = None,
+    time_columns: Mapping[str, str] | Sequence[str] | None = None,
+    segment_by: Sequence[str] | str | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Profile:
     """Profile a database URL, or Parquet/CSV files, into a :class:`Profile`.
 
     Statistics of a database are computed by aggregate SQL inside it; rows are
     never pulled into Python. ``tables``/``exclude`` take table names (or
-    ``schema.name``) and shell-style patterns.
+    ``schema.name``) and shell-style patterns. Trait options: ``known_values``, the
+    values code knows per ``table.column`` (a mapping, or a YAML file of one); values
+    outside them are legacy, as are values unseen for ``legacy_after`` days (365);
+    ``time_columns``, ``table.column`` entries naming the column that dates a table's rows
+    where the detected one (``created_at``...) is not wanted. ``segment_by``: ``table.column``
+    entries that split tables into cohorts (default: detected, see ``docs/traits.md``).
+    ``as_of`` (ISO-8601 or ``'now'``, the default) is the time ages are measured from:
+    pin it to profile a snapshot reproducibly.
     """
     from synth.profiler import profile_source
+    from synth.traits._settings import trait_settings
 
-    return profile_source(source, schema=schema, tables=tables, exclude=exclude)
+    settings = trait_settings(
+        known_values=known_values,
+        legacy_after=legacy_after,
+        time_columns=time_columns,
+        segment_by=segment_by,
+    )
+    return profile_source(
+        source, schema=schema, tables=tables, exclude=exclude, settings=settings, as_of=as_of
+    )
 
 
 def _as_profile(profile: Profile | PathLike) -> Profile:
@@ -54,7 +76,8 @@ def generate(
     seed: int = 0,
     tables: Sequence[str] | None = None,
     min_trait_rows: int = 1,
-    boost: Mapping[str, float] | None = None,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Generate a production-shaped dataset in memory: table key -> polars DataFrame.
 
@@ -62,7 +85,10 @@ def generate(
     ``scale`` multiplies every profiled row count instead. With neither, the
     largest table gets ``min(profiled rows, 1000)``. Same inputs, same values.
     Every trait in the profile appears in at least ``min_trait_rows`` rows;
-    ``boost`` maps ``table.column:trait`` to the share of rows that should carry it.
+    ``boost`` maps ``table.column:trait`` to the share of rows that should carry it (or
+    is a list of ``'table.column:trait=rate'`` strings, as ``--boost`` takes them).
+    ``as_of`` (an ISO-8601 time or ``'now'``) re-anchors every time of the profile: all
+    move by ``as_of`` minus the profile's as-of time, so ages stay as measured.
     """
     from synth.generator import generate_tables
 
@@ -74,6 +100,7 @@ def generate(
         tables=tables,
         min_trait_rows=min_trait_rows,
         boost=boost,
+        as_of=as_of,
     )
 
 
@@ -87,7 +114,8 @@ def write(
     seed: int = 0,
     tables: Sequence[str] | None = None,
     min_trait_rows: int = 1,
-    boost: Mapping[str, float] | None = None,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (atomically) and return the manifest.
 
@@ -105,6 +133,7 @@ def write(
         tables=tables,
         min_trait_rows=min_trait_rows,
         boost=boost,
+        as_of=as_of,
     )
 
 

@@ -75,12 +75,62 @@ def profile(
         list[str] | None,
         typer.Option("--exclude", "-x", help="Skip these tables (names or glob patterns)."),
     ] = None,
+    known_values: Annotated[
+        Path | None,
+        typer.Option(
+            "--known-values",
+            metavar="FILE",
+            help="YAML of table.column: [values] code knows; others are legacy values.",
+        ),
+    ] = None,
+    legacy_after: Annotated[
+        str | None,
+        typer.Option(
+            "--legacy-after",
+            metavar="DAYS",
+            help="A value unseen for this many days is a legacy value (default 365).",
+        ),
+    ] = None,
+    time_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--time-column",
+            metavar="TABLE.COLUMN",
+            help="The column dating a table's rows, where created_at-like detection is wrong.",
+        ),
+    ] = None,
+    segment_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--segment-by",
+            metavar="TABLE.COLUMN",
+            help="A column splitting rows into cohorts (e.g. tenants.source; default: detected).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="TIME",
+            help="Measure ages from this ISO-8601 time (default: now); pin it for a snapshot.",
+        ),
+    ] = None,
 ) -> None:
     """Profile a database (statistics computed inside it) or files into a YAML profile."""
     target: str | list[str] = source[0] if len(source) == 1 and "://" in source[0] else source
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = api.profile(target, schema=schema, tables=_names(tables), exclude=_names(exclude))
+        result = api.profile(
+            target,
+            schema=schema,
+            tables=_names(tables),
+            exclude=_names(exclude),
+            known_values=known_values,
+            legacy_after=legacy_after,
+            time_columns=_names(time_column),
+            segment_by=_names(segment_by),
+            as_of=as_of,
+        )
     for warning in caught:
         _err(f"warning: {warning.message}")
     if out is None:
@@ -107,6 +157,25 @@ def generate(
     seed: Annotated[int, typer.Option(min=0, help="Random seed; same seed, same bytes.")] = 0,
     tables: TablesOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "parquet",
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="TIME",
+            help="Re-anchor times to this ISO-8601 time or 'now' (default: the profile's).",
+        ),
+    ] = None,
+    min_trait_rows: Annotated[
+        int,
+        typer.Option(min=0, help="Every trait of the profile appears in at least this many rows."),
+    ] = 1,
+    boost: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="TABLE.COLUMN:TRAIT=RATE",
+            help="Make this share of rows carry a trait (e.g. users.last_login_at:null=0.5).",
+        ),
+    ] = None,
 ) -> None:
     """Generate deterministic, production-shaped fixtures from a profile."""
     manifest = api.write(
@@ -117,6 +186,9 @@ def generate(
         scale=scale,
         seed=seed,
         tables=_names(tables),
+        as_of=as_of,
+        min_trait_rows=min_trait_rows,
+        boost=boost,
     )
     total = sum(t.rows for t in manifest.tables.values())
     for key, table in manifest.tables.items():
@@ -130,6 +202,14 @@ def show(profile: Annotated[Path, typer.Argument(help="The profile YAML file.")]
     from synth._show import render_profile
 
     typer.echo(render_profile(read_profile(profile)))
+
+
+@app.command()
+def traits(profile: Annotated[Path, typer.Argument(help="The profile YAML file.")]) -> None:
+    """List every production shape in a profile: where, which trait, how often, its shape."""
+    from synth._traits_view import render_traits
+
+    typer.echo(render_traits(read_profile(profile)), nl=False)
 
 
 @app.command()

@@ -7,7 +7,8 @@ rows each); every column of every chunk draws from its own random stream.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import polars as pl
 
@@ -41,7 +42,8 @@ def generate_tables(
     seed: int,
     tables: Sequence[str] | None,
     min_trait_rows: int = 1,
-    boost: Mapping[str, float] | None = None,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Generate the tables in memory: table key -> DataFrame, in generation order."""
     plan = make_plan(
@@ -52,6 +54,7 @@ def generate_tables(
         tables=tables,
         min_trait_rows=min_trait_rows,
         boost=boost,
+        as_of=as_of,
     )
     out: dict[str, pl.DataFrame] = {}
     for gen in iter_tables(plan):

@@ -8,14 +8,14 @@ A trait the column never showed can be boosted too, if it needs no measured valu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from synth.errors import UsageError
 from synth.model import Column, ColumnStats, Profile, Table, TraitStat
 from synth.traits import parse_trait_name
 from synth.traits.base import ColumnTrait
 
-__all__ = ["apply_boosts", "parse_boost"]
+__all__ = ["apply_boosts", "as_boosts", "parse_boost"]
 
 NULL = "null"
 
@@ -89,6 +89,15 @@ def _boost_column(table: Table, col: Column, trait: str, rate: float, key: str) 
             raise UsageError(f"--boost {key!r}: {trait!r} does not apply to {table.key}.{col.name}")
         traits = (*stats.traits, TraitStat(trait=trait, fraction=rate))
     return col.model_copy(update={"stats": stats.model_copy(update={"traits": traits})})
+
+
+def as_boosts(given: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
+    """Boosts as a mapping, from a mapping or from ``'KEY=RATE'`` strings (``--boost``)."""
+    if given is None:
+        return {}
+    if isinstance(given, Mapping):
+        return {key: parse_boost(f"{key}={rate}")[1] for key, rate in given.items()}
+    return dict(parse_boost(text) for text in given)
 
 
 def apply_boosts(profile: Profile, boosts: Mapping[str, float]) -> Profile:

@@ -10,7 +10,7 @@ value. Chunk 0 also makes sure every trait appears in at least ``min_rows`` rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -22,14 +22,16 @@ from synth.traits.base import ColumnTrait, InjectContext, TableTrait
 __all__ = ["TraitEntry", "TraitInjector", "row_keys", "trait_label"]
 
 
-def trait_label(stat: TraitStat, column: str | None = None) -> str:
+def trait_label(stat: TraitStat, column: str | None = None, *, qualified: bool = False) -> str:
     """How a trait is named in the manifest and in ``synth traits``:
-    ``column:trait``, ``column:trait=value``, or ``trait`` for a table trait."""
+    ``column:trait``, ``column:trait=value``, or ``trait`` for a table trait;
+    ``qualified`` names a table trait's columns even when it has a value
+    (``burst(created_at)=...``), for table traits whose labels would collide."""
     text = f"{column}:{stat.trait}" if column is not None else stat.trait
+    if column is None and stat.columns and (qualified or stat.value is None):
+        text += f"({','.join(stat.columns)})"
     if stat.value is not None:
         text += f"={stat.value}"
-    elif column is None and stat.columns:
-        text += f"({','.join(stat.columns)})"
     return text
 
 
@@ -40,10 +42,12 @@ class TraitEntry:
     trait: ColumnTrait | TableTrait
     stat: TraitStat
     column: Column | None
+    qualified: bool = False
 
     @property
     def label(self) -> str:
-        return trait_label(self.stat, self.column.name if self.column else None)
+        column = self.column.name if self.column else None
+        return trait_label(self.stat, column, qualified=self.qualified)
 
 
 def _carrier_values(entry: TraitEntry, dtype: pl.DataType) -> tuple[pl.Series, np.ndarray]:
@@ -82,6 +86,10 @@ class TraitInjector:
             trait = get(stat.trait, where=table.key)
             if isinstance(trait, TableTrait):
                 self.entries.append(TraitEntry(trait, stat, None))
+        labels = [e.label for e in self.entries]  # e.g. one burst instant on two columns
+        self.entries = [
+            replace(e, qualified=True) if labels.count(e.label) > 1 else e for e in self.entries
+        ]
         self._carriers: dict[str, tuple[pl.Series, np.ndarray]] = {}
 
     def apply(self, frame: pl.DataFrame, ctx: InjectContext) -> pl.DataFrame:
@@ -140,12 +148,13 @@ class TraitInjector:
                 pick[rng.choice(free, size=min(missing, len(free)), replace=False)] = True
         idx = np.flatnonzero(pick)
         if len(idx) == 0:
-            return frame
+            return trait.arrange(frame, self.table, col, stat, ctx)
         if len(values):
             new = values.gather(rng.choice(len(values), size=len(idx), p=weights / covered))
         else:
             new = trait.inject(series.gather(idx), col, stat, rng).cast(series.dtype)
-        return frame.with_columns(series.scatter(idx, new))
+        frame = frame.with_columns(series.scatter(idx, new))
+        return trait.arrange(frame, self.table, col, stat, ctx)
 
 
 def row_keys(

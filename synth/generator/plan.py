@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from synth.errors import SynthWarning, UsageError
@@ -186,13 +187,16 @@ def make_plan(
     seed: int,
     tables: Sequence[str] | None,
     min_trait_rows: int = 1,
-    boost: Mapping[str, float] | None = None,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Plan:
     """Choose tables, size them and order them parents-first, with ``boost`` applied to the
-    profile first (see :mod:`synth.generator.boost`)."""
-    from synth.generator.boost import apply_boosts
+    profile first (see :mod:`synth.generator.boost`) and its times re-anchored to ``as_of``
+    (see :mod:`synth.generator.anchor`)."""
+    from synth.generator.anchor import reanchor
+    from synth.generator.boost import apply_boosts, as_boosts
 
-    profile = apply_boosts(profile, boost or {})
+    profile = reanchor(apply_boosts(profile, as_boosts(boost)), as_of)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UsageError(f"seed={seed!r} must be a whole number")
     if min_trait_rows < 0:

@@ -40,7 +40,8 @@ class Run:
     def table(self, key: str) -> TableGenerator:
         if key not in self._tables:
             tp = self.plan.get(key)
-            assert tp is not None, key
+            if tp is None:
+                raise KeyError(key)  # a table not generated in this run
             self._tables[key] = TableGenerator(self, tp)
         return self._tables[key]
 

@@ -8,6 +8,7 @@ Databases are profiled by aggregate SQL inside the database
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ def profile_source(
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Profile:
     """Profile a SQLAlchemy URL (a string with ``://``) or Parquet/CSV paths and globs.
 
@@ -35,12 +37,28 @@ def profile_source(
     if isinstance(source, str) and "://" in source:
         from synth.profiler.database import profile_database
 
-        return profile_database(
-            source, schema=schema, tables=tables_list, exclude=exclude_list, settings=settings
+        result = profile_database(
+            source,
+            schema=schema,
+            tables=tables_list,
+            exclude=exclude_list,
+            settings=settings,
+            as_of=as_of,
         )
-    from synth.profiler.files import profile_files
+    else:
+        from synth.profiler.files import profile_files
 
-    paths = [source] if isinstance(source, str | os.PathLike) else list(source)
-    return profile_files(
-        paths, schema=schema, tables=tables_list, exclude=exclude_list, settings=settings
-    )
+        paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+        result = profile_files(
+            paths,
+            schema=schema,
+            tables=tables_list,
+            exclude=exclude_list,
+            settings=settings,
+            as_of=as_of,
+        )
+    if settings is not None and settings.segment_by:
+        from synth.traits.cohorts import check_segment_by
+
+        check_segment_by(result, settings.segment_by)
+    return result

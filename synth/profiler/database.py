@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from synth._asof import parse_as_of
 from synth.errors import SourceError
 from synth.model import (
     PROFILE_KIND,
@@ -54,7 +55,14 @@ from synth.profiler.stats import (
     nearest_rank,
     wants_frequent,
 )
-from synth.profiler.traits import ColumnProbes, detect_time_column, measure_table_traits
+from synth.profiler.traits import (
+    ColumnProbes,
+    detect_time_column,
+    measure_table_traits,
+    parents_first,
+    record_ages,
+)
+from synth.traits._time import dated_column, param
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
@@ -155,12 +163,13 @@ def profile_database(
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Profile:
     """Profile the database at ``url`` (a SQLAlchemy URL)."""
     engine = _connect(url)
     try:
         return profile_engine(
-            engine, schema=schema, tables=tables, exclude=exclude, settings=settings
+            engine, schema=schema, tables=tables, exclude=exclude, settings=settings, as_of=as_of
         )
     finally:
         engine.dispose()
@@ -173,6 +182,7 @@ def profile_engine(
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Profile:
     """Profile through an engine made by :func:`_connect`."""
     from synth import __version__
@@ -180,7 +190,7 @@ def profile_engine(
     url = engine.url
     masked = _masked(url)
     dialect = dialect_for(url.get_backend_name())
-    as_of = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = parse_as_of(as_of) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
@@ -194,9 +204,15 @@ def profile_engine(
                 f"{url.get_backend_name()} database and that the user may read its catalog"
             ) from None
         out = []
-        for table in reflected:
+        skeletons = {rt.key: _skeleton(rt) for rt in reflected}
+        for table in parents_first(reflected):
             try:
-                out.append(_profile_table(conn, dialect, table, as_of, settings or TraitSettings()))
+                done = {t.key: t for t in out}  # parents first: table traits read them
+                out.append(
+                    _profile_table(
+                        conn, dialect, table, as_of, settings or TraitSettings(), done, skeletons
+                    )
+                )
             except sa.exc.DBAPIError as exc:
                 raise SourceError(
                     f"{masked}: cannot profile table {table.key!r}: {_reason(exc, url)}; check "
@@ -366,13 +382,22 @@ def _quantile_queries(conn: sa.Connection, source: Any, plans: list[_Plan]) -> N
 
 
 def _frequent_query(
-    conn: sa.Connection, dialect: Dialect, source: Any, p: _Plan
-) -> list[tuple[Any, int]]:
+    conn: sa.Connection, dialect: Dialect, source: Any, p: _Plan, dated: tuple[Any, Any] | None
+) -> list[tuple[Any, ...]]:
+    """(value, count) rows; with ``dated`` = (time column, old-before instant) also each
+    value's newest time and its count of old rows (for legacy values and stale rows)."""
     key = dialect.exact(p.expr, p.logical)
     value = p.expr if key is p.expr else sa.func.min(p.expr)
     count = sa.func.count().label("n")
+    ages = []
+    if dated is not None:
+        time, old_before = dated
+        ages = [
+            sa.type_coerce(sa.func.max(time), _RAW).label("newest"),
+            sa.func.sum(sa.case((time < old_before, 1), else_=0)).label("old"),
+        ]
     query = (
-        sa.select(sa.type_coerce(value, _RAW).label("v"), count)
+        sa.select(sa.type_coerce(value, _RAW).label("v"), count, *ages)
         .select_from(source)
         .where(p.expr.is_not(None))
         .group_by(key)
@@ -380,7 +405,7 @@ def _frequent_query(
         .limit(MAX_FREQUENT)
         .prefix_with(STATS_TAG)
     )
-    return [(v, int(n)) for v, n in conn.execute(query)]
+    return [tuple(row) for row in conn.execute(query)]
 
 
 class _SqlMeasure(TableMeasure):
@@ -394,12 +419,27 @@ class _SqlMeasure(TableMeasure):
         return [tuple(row) for row in self.conn.execute(query)]
 
 
+def _skeleton(rt: ReflectedTable) -> Table:
+    """The table as reflected: its schema, no rows and no statistics."""
+    return Table(
+        name=rt.name,
+        schema=rt.schema,
+        rows=0,
+        primary_key=rt.primary_key,
+        unique=rt.unique,
+        foreign_keys=rt.foreign_keys,
+        columns=tuple(c.info.column(c.name, c.nullable) for c in rt.columns),
+    )
+
+
 def _profile_table(
     conn: sa.Connection,
     dialect: Dialect,
     rt: ReflectedTable,
     as_of: dt.datetime,
     settings: TraitSettings,
+    profiled: Mapping[str, Table] | None = None,
+    reflected: Mapping[str, Table] | None = None,
 ) -> Table:
     source = sa.table(
         rt.name,
@@ -407,22 +447,21 @@ def _profile_table(
         schema=rt.query_schema,
     )
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
-    skeleton = Table(
-        name=rt.name,
-        schema=rt.schema,
-        rows=0,
-        primary_key=rt.primary_key,
-        unique=rt.unique,
-        foreign_keys=rt.foreign_keys,
-        columns=tuple(p.column.info.column(p.column.name, p.column.nullable) for p in plans),
-    )
+    skeleton = _skeleton(rt)
     ctx = MeasureContext(
         table=skeleton.key,
         as_of=as_of,
         time_column=detect_time_column(skeleton, settings),
         settings=settings,
+        tables=profiled or {},
+        reflected=reflected or {},
     )
     probes = ColumnProbes(skeleton, ctx)
+    time_col = dated_column(skeleton, ctx.time_column)
+    dated = None
+    if time_col is not None:
+        time_expr = next(p.expr for p in plans if p.column.name == time_col.name)
+        dated = (time_expr, param(time_col, ctx.old_before))
     rows = {"rows": 0}
     _run_items(conn, source, _aggregate_items(dialect, plans, rows, probes))
     if not dialect.ordered_set_percentiles:
@@ -432,7 +471,8 @@ def _profile_table(
         semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
         has_domain = p.column.info.domain is not None
         if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
-            p.m.frequent = _frequent_query(conn, dialect, source, p)
+            found = _frequent_query(conn, dialect, source, p, dated)
+            p.m.frequent = record_ages(ctx, p.column.name, p.logical, time_col, found)
         stats = column_stats(rows["rows"], p.logical, p.m)
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))

@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from synth._asof import parse_as_of
 from synth.errors import SourceError, UsageError
 from synth.model import (
     PROFILE_KIND,
@@ -41,8 +42,14 @@ from synth.profiler.stats import (
     nearest_rank,
     wants_frequent,
 )
-from synth.profiler.traits import ColumnProbes, detect_time_column, measure_table_traits
+from synth.profiler.traits import (
+    ColumnProbes,
+    detect_time_column,
+    measure_table_traits,
+    record_ages,
+)
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
+from synth.traits._time import dated_column, frame_literal
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 
 __all__ = ["profile_files"]
@@ -86,6 +93,7 @@ def profile_files(
     tables: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Profile:
     """Profile Parquet/CSV files (paths, directories or glob patterns)."""
     from synth import __version__
@@ -94,7 +102,7 @@ def profile_files(
         raise UsageError(
             f"schema={schema!r} applies to database sources only; files are one table each"
         )
-    as_of = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = parse_as_of(as_of) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     by_name: dict[str, Path] = {}
     for path in _expand(paths):
         if path.stem in by_name:
@@ -239,22 +247,28 @@ def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSet
 
     columns = []
     frequent_of: list[tuple[_Col, pl.LazyFrame]] = []
+    time_col = dated_column(skeleton, ctx.time_column)
+    ages: list[pl.Expr] = []
+    if time_col is not None:  # each value's newest time and old rows (legacy, stale)
+        t = pl.col(time_col.name)
+        old = t < frame_literal(lf.collect_schema()[time_col.name], ctx.old_before)
+        ages = [t.max().alias("\x00newest"), old.sum().alias("\x00old")]
     for c in cols:
         c.semantic = c.name_semantic or semantic_from_shapes(c.m.shape_counts, c.m.nonnull)
         has_domain = c.info.domain is not None
         if wants_frequent(c.info.logical, c.semantic, c.m.distinct, c.m.nonnull, has_domain):
             n = "n" if c.name != "n" else "n_"
             counted = (
-                lf.select(c.expr)
-                .filter(c.expr.is_not_null())
+                lf.filter(c.expr.is_not_null())
                 .group_by(c.name)
-                .agg(pl.len().alias(n))
+                .agg(pl.len().alias(n), *ages)
                 .sort(n, descending=True)
                 .head(MAX_FREQUENT)
             )
             frequent_of.append((c, counted))
     for (c, _), frame in zip(frequent_of, pl.collect_all([f for _, f in frequent_of]), strict=True):
-        c.m.frequent = [(v, int(k)) for v, k in frame.iter_rows()]
+        found = list(frame.iter_rows())
+        c.m.frequent = record_ages(ctx, c.name, c.info.logical, time_col, found)
 
     for c, bare in zip(cols, skeleton.columns, strict=True):
         stats = column_stats(rows["rows"], c.info.logical, c.m)

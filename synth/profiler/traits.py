@@ -8,14 +8,20 @@ queries through a :class:`~synth.traits.base.TableMeasure`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
 from synth.traits import column_traits, table_traits
-from synth.traits.base import ColumnTrait, MeasureContext, Probe, TraitSettings
+from synth.traits.base import ColumnTrait, MeasureContext, Probe, TraitSettings, ValueAge
 
-__all__ = ["ColumnProbes", "detect_time_column", "measure_table_traits"]
+__all__ = [
+    "ColumnProbes",
+    "detect_time_column",
+    "measure_table_traits",
+    "parents_first",
+    "record_ages",
+]
 
 _TIME_NAMES = re.compile(
     r"^(created|inserted|registered|signed_?up|opened|placed|ordered)(_at|_on|_date|_time)?$"
@@ -28,9 +34,17 @@ def detect_time_column(table: Table, settings: TraitSettings) -> str | None:
     """The column that dates a table's rows: as given, else the first ``created_at``-like
     temporal column, else ``updated_at``-like, else None."""
     given = settings.time_columns.get(table.key) or settings.time_columns.get(table.name)
-    if given is not None:
-        return given
     temporal = [c.name for c in table.columns if c.type in _TEMPORAL]
+    if given is not None:
+        if given not in temporal:
+            from synth.errors import UsageError
+
+            raise UsageError(
+                f"time_column (--time-column) {table.key}.{given}: table {table.key!r} has no "
+                f"date or timestamp column {given!r}; its date and timestamp columns: "
+                f"{', '.join(temporal) or '(none)'}"
+            )
+        return given
     for name in temporal:
         if _TIME_NAMES.match(name.lower()):
             return name
@@ -85,9 +99,38 @@ class ColumnProbes:
         out: list[TraitStat] = []
         for trait in column_traits():
             counts = self._counts.get((column.name, trait.name))
-            if counts is not None:
-                out.extend(trait.stats(counts, rows, column, self.ctx))
+            # a trait without probes measures from ctx.frequent_ages (legacy values)
+            unprobed = trait.applies(column, self.table) and not trait.probes(column, self.ctx)
+            if counts is not None or unprobed:
+                out.extend(trait.stats(counts or {}, rows, column, self.ctx))
         return tuple(out)
+
+
+def record_ages(
+    ctx: MeasureContext,
+    column: str,
+    logical: LogicalType,
+    dated: Column | None,
+    found: Sequence[Sequence[Any]],
+) -> list[tuple[Any, int]]:
+    """Keep a frequent-value query's ``(value, count[, newest, old])`` rows in
+    ``ctx.frequent_ages`` (see :class:`~synth.traits.base.ValueAge`); return the
+    ``(value, count)`` pairs the column statistics are made of."""
+    from synth.profiler.stats import to_scalar
+
+    ages: dict[Scalar, ValueAge] = {}
+    for row in found:
+        value = to_scalar(row[0], logical)
+        if value is None:
+            continue
+        newest, old = None, 0
+        if dated is not None and len(row) > 3:
+            newest = to_scalar(row[2], dated.type)
+            old = int(row[3] or 0)
+        text = None if newest is None else str(newest)
+        ages[value] = ValueAge(rows=int(row[1]), newest=text, old=old)
+    ctx.frequent_ages[column] = ages
+    return [(row[0], int(row[1])) for row in found]
 
 
 def measure_table_traits(measure: Any, ctx: MeasureContext) -> tuple[TraitStat, ...]:
@@ -96,3 +139,24 @@ def measure_table_traits(measure: Any, ctx: MeasureContext) -> tuple[TraitStat, 
     for trait in table_traits():
         out.extend(trait.measure(measure, ctx))
     return tuple(out)
+
+
+def parents_first(tables: Sequence[Any]) -> list[Any]:
+    """``tables`` (anything with ``key`` and ``foreign_keys``) reordered so that a referenced
+    table comes before the tables referencing it, for table traits that read their parents'
+    profiles (:attr:`MeasureContext.tables`); a cycle keeps the given order."""
+    keys = {t.key for t in tables}
+    placed: set[str] = set()
+    out: list[Any] = []
+    pending = list(tables)
+    while pending:
+        ready = [
+            t
+            for t in pending
+            if all(fk.ref_table in placed or fk.ref_table not in keys or fk.ref_table == t.key
+                   for fk in t.foreign_keys)
+        ] or pending[:1]  # fmt: skip
+        out += ready
+        placed |= {t.key for t in ready}
+        pending = [t for t in pending if t.key not in placed]
+    return out

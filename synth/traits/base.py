@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
 
 __all__ = [
+    "OLD_AFTER_DAYS",
     "ColumnTrait",
     "InjectContext",
     "MeasureContext",
@@ -37,6 +38,7 @@ __all__ = [
     "TableTrait",
     "Trait",
     "TraitSettings",
+    "ValueAge",
     "round_fraction",
 ]
 
@@ -62,6 +64,22 @@ class TraitSettings:
     """``table.column`` keys that split tables into cohorts."""
 
 
+OLD_AFTER_DAYS = 365
+"""A row is old when its time column is more than this many days before ``as_of``."""
+
+
+@dataclass(frozen=True)
+class ValueAge:
+    """One frequent value of a column, by the table's time column."""
+
+    rows: int
+    """Rows holding the value."""
+    newest: str | None = None
+    """ISO-8601 instant of its newest row (None without a time column or dated rows)."""
+    old: int = 0
+    """Its rows dated before :attr:`MeasureContext.old_before`."""
+
+
 @dataclass(frozen=True)
 class MeasureContext:
     """What a trait knows while measuring one table."""
@@ -71,6 +89,23 @@ class MeasureContext:
     time_column: str | None
     """The column dating the table's rows (``created_at``...), detected or given."""
     settings: TraitSettings = TraitSettings()
+    frequent_ages: dict[str, dict[Scalar, ValueAge]] = field(default_factory=dict)
+    """Column -> its frequent values' row counts and ages (by ``time_column``), filled by
+    the profiler from the frequent-value queries (no extra query) before column traits'
+    :meth:`ColumnTrait.stats` and table traits' :meth:`TableTrait.measure` run."""
+    tables: Mapping[str, Table] = field(default_factory=dict)
+    """Tables of this run profiled before this one, by key, with their statistics and
+    traits. Databases profile referenced tables before the tables referencing them, so a
+    child sees its parents (files: empty)."""
+    reflected: Mapping[str, Table] = field(default_factory=dict)
+    """Every table of this run by key, as reflected: schema only (columns, keys, foreign
+    keys), no rows or statistics; so that a table finds the tables referencing it, which
+    are profiled after it (files: empty)."""
+
+    @property
+    def old_before(self) -> dt.datetime:
+        """Rows dated before this are old (:data:`OLD_AFTER_DAYS` before ``as_of``)."""
+        return self.as_of - dt.timedelta(days=OLD_AFTER_DAYS)
 
 
 @dataclass(frozen=True)
@@ -99,7 +134,8 @@ class InjectContext:
     """Every trait appears at least this often in the table (forced in chunk 0)."""
     parent_values: Callable[[str, Sequence[str]], pl.DataFrame]
     """``parent_values(table_key, columns)``: all generated rows of those columns of a table
-    generated earlier in this run (before its traits), e.g. a parent's keys and segment."""
+    generated earlier in this run (before its traits), e.g. a parent's keys and segment;
+    ``KeyError`` when that table is not generated in this run (``--tables``)."""
     sample: Callable[[Column, int, str], pl.Series]
     """``sample(column, n, purpose)``: ``n`` fresh values drawn from ``column``'s statistics
     (pass a modified copy to draw from other statistics), from a stream named by
@@ -171,6 +207,13 @@ class ColumnTrait(Trait):
         """``values`` (non-NULL, of the column's dtype) turned into carriers of ``stat``."""
         raise NotImplementedError
 
+    def arrange(
+        self, frame: pl.DataFrame, table: Table, column: Column, stat: TraitStat, ctx: InjectContext
+    ) -> pl.DataFrame:
+        """The chunk after the top-up, with carriers moved where the trait's conditional
+        shape wants them (a legacy value into old rows); default: unchanged."""
+        return frame
+
 
 class TableMeasure:
     """How a :class:`TableTrait` reaches the source: SQL (database) or a LazyFrame (files).
@@ -197,6 +240,11 @@ class TableTrait(Trait):
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError
+
+    def max_queries(self, table: Table) -> int:
+        """At most how many queries :meth:`measure` runs on ``table`` (profiled so far, with
+        column statistics), as its docstring states; the query-bound test adds these up."""
+        return 1
 
     def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
         """Which rows of a generated chunk carry ``stat``."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from synth.model import Column, LogicalType, TraitStat
+from synth.generator.samplers._common import string_series
+from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
+from synth.traits._portable import CONTROL, control_chars, non_ascii, zero_padded
 from synth.traits.base import ColumnTrait, MeasureContext, Probe
+from synth.traits.sentinels import TrimsToShare
 
 STRING = frozenset({LogicalType.STRING})
 
@@ -63,12 +67,14 @@ class WhitespacePadded(ColumnTrait):
 
 
 @register
-class EmptyString(ColumnTrait):
+class EmptyString(TrimsToShare):
     """**empty_string**: `''` stored where other rows hold NULL or a value.
 
     Code that checks `IS NULL` (or `is None`) misses these rows. *Measured* as
     `CHAR_LENGTH(col) = 0` in the aggregate query (no extra query; MySQL/MariaDB
-    would find `'' = '  '`). *Injected* by replacing generated values with `''`.
+    would find `'' = '  '`). *Injected* by replacing generated values with `''`; the
+    length distribution already makes some empty values, and those beyond the measured
+    share get fresh ones.
     """
 
     name = "empty_string"
@@ -85,3 +91,182 @@ class EmptyString(ColumnTrait):
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
         return pl.Series(values.name, [""] * len(values), dtype=values.dtype)
+
+
+def _choose(rng: np.random.Generator, options: Sequence[str], n: int) -> pl.Series:
+    return pl.Series(list(options), dtype=pl.String).gather(rng.integers(0, len(options), n))
+
+
+def _splice(core: pl.Series, pos: np.ndarray, piece: pl.Series, drop: int) -> pl.Series:
+    """``core`` with ``piece`` put at ``pos`` (per row), replacing ``drop`` characters."""
+    p = pl.Series(pos, dtype=pl.Int64)
+    out = pl.select(
+        pl.lit(core).str.slice(0, pl.lit(p))
+        + pl.lit(piece)
+        + pl.lit(core).str.slice(pl.lit(p) + drop)
+    ).to_series()
+    return out.rename(core.name)
+
+
+_ACCENTED = ("é", "ü", "ñ", "ø", "ç", "å", "ö", "ł", "ž", "中", "日")
+_EMOJI = ("😀", "🎉", "👍", "🚀", "🙂")
+
+
+@register
+class NonAscii(ColumnTrait):
+    """**non_ascii**: values with characters outside ASCII (`'José'`, `'Zoë'`, `'ok 👍'`).
+
+    Breaks ASCII-only validation, byte-length limits, fixed-width exports and
+    encoding-unaware code. *Measured* in the aggregate query (no extra query), spelled
+    per database: PostgreSQL `col ~ '[^\\x01-\\x7f]'`; MySQL/MariaDB
+    `CHAR_LENGTH(col) <> LENGTH(col)` (characters vs bytes, so columns in a one-byte
+    character set such as latin1 are not measured); SQLite
+    `length(col) <> length(CAST(col AS BLOB))`; elsewhere `CHAR_LENGTH <> OCTET_LENGTH`.
+    *Injected* by replacing one character of a generated value with an accented
+    letter or CJK character (three in four) or an emoji (needs `utf8mb4` on MySQL),
+    so the length in characters is kept.
+    """
+
+    name = "non_ascii"
+    family = "strings"
+    example = "'Zoë' / 'ok 👍'"
+    types = STRING
+    keeps_unique = False
+
+    def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
+        return [
+            Probe(sql=non_ascii, frame=lambda e: e.str.len_bytes() != e.str.len_chars()),
+        ]
+
+    def inject(
+        self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
+    ) -> pl.Series:
+        n = len(values)
+        emoji = rng.random(n) < 0.25
+        piece = _choose(rng, _ACCENTED, n).zip_with(pl.Series(~emoji), _choose(rng, _EMOJI, n))
+        lengths = values.str.len_chars().to_numpy()
+        pos = (rng.random(n) * np.maximum(lengths, 1)).astype(np.int64)
+        return _splice(values, pos, piece, 1)
+
+
+@register
+class ControlChars(ColumnTrait):
+    """**control_chars**: values holding tabs, newlines, carriage returns or other control
+    characters (C0 except NUL, and DEL): `'line one\\nline two'`, `'a\\tb'`.
+
+    Breaks CSV exports, log lines, single-line UI fields and naive parsers. *Measured*
+    in the aggregate query (no extra query): PostgreSQL `col ~ '[\\x01-\\x1f\\x7f]'`,
+    MySQL/MariaDB `col REGEXP` the same class, SQLite `col GLOB '*[\\x01-\\x1f\\x7f]*'`
+    (the pattern is a bound parameter); elsewhere tab, LF and CR by `LIKE`. *Injected*
+    by inserting `\\t`, `\\n` (two in five each) or `\\r\\n` inside a generated value,
+    shortened to fit the column's length.
+    """
+
+    name = "control_chars"
+    family = "strings"
+    example = "'a\\tb' / 'line\\nbreak'"
+    types = STRING
+    keeps_unique = False
+
+    def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
+        return [Probe(sql=control_chars, frame=lambda e: e.str.contains(f"[{CONTROL}]"))]
+
+    def inject(
+        self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
+    ) -> pl.Series:
+        n = len(values)
+        core = _fit(values, column, 2)
+        lengths = core.str.len_chars().to_numpy().astype(np.int64)
+        inside = 1 + (rng.random(n) * np.maximum(lengths - 1, 0)).astype(np.int64)
+        pos = np.where(lengths >= 2, inside, lengths)
+        breaks = pl.Series(["\t", "\t", "\n", "\n", "\r\n"]).gather(rng.integers(0, 5, n))
+        return _splice(core, pos, breaks, 0)
+
+
+_FIXED_WIDTH = re.compile(r"^\s*(n?char|character|bpchar|nchar)\s*(\(|$)", re.IGNORECASE)
+
+
+@register
+class MaxLength(TrimsToShare):
+    """**max_length**: values exactly as long as the column's declared length
+    (`VARCHAR(20)` holding `'Bartholomew Fitzgera'`), often truncated input.
+
+    Breaks code that appends to values, UI layouts, and the next migration that
+    shortens the column. Measured only on columns with a declared length that are not
+    fixed-width (`CHAR(n)`, where every value has that length). *Measured* as
+    `CHAR_LENGTH(col) = length` in the aggregate query (no extra query). *Injected* by
+    extending generated values with random letters to exactly `length` characters; the
+    length distribution already makes some values of that length, and those beyond the
+    measured share get fresh ones.
+    """
+
+    name = "max_length"
+    family = "strings"
+    example = "'abcdefghij' in VARCHAR(10)"
+    types = STRING
+
+    def applies(self, column: Column, table: Table) -> bool:
+        return (
+            super().applies(column, table)
+            and column.length is not None
+            and not _FIXED_WIDTH.match(column.sql_type)
+        )
+
+    def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
+        size = column.length
+        return [
+            Probe(
+                sql=lambda e: sa.func.char_length(e) == size,
+                frame=lambda e: e.str.len_chars() == size,
+            )
+        ]
+
+    def inject(
+        self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
+    ) -> pl.Series:
+        size = column.length or int(values.str.len_chars().max() or 1)
+        n = len(values)
+        letters = rng.integers(ord("a"), ord("z") + 1, size=n * size, dtype=np.uint8)
+        filler = string_series(letters, np.full(n, size, dtype=np.int64))
+        return (values + filler).str.slice(0, size).rename(values.name)
+
+
+@register
+class LeadingZeros(ColumnTrait):
+    """**leading_zeros**: numeric strings with leading zeros (`'007'`, zip code `'02134'`).
+
+    Lost by any code or spreadsheet that converts them to numbers. Counts values of
+    two or more digits starting with `0`. *Measured* in the aggregate query (no extra
+    query): PostgreSQL `col ~ '^0[0-9]+$'`, MySQL/MariaDB `col REGEXP` the same,
+    SQLite `col GLOB '0[0-9]*' AND NOT col GLOB '*[^0-9]*'`; elsewhere `LIKE '0_%'`
+    and nothing left after removing the ten digits. *Injected* keeping the length: a
+    digit-only value gets its first one or two digits replaced by zeros; another
+    value becomes zeros followed by random digits.
+    """
+
+    name = "leading_zeros"
+    family = "strings"
+    example = "'007' / '02134'"
+    types = STRING
+
+    def applies(self, column: Column, table: Table) -> bool:
+        return super().applies(column, table) and (column.length or 2) >= 2
+
+    def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
+        return [Probe(sql=zero_padded, frame=lambda e: e.str.contains(r"^0[0-9]+$"))]
+
+    def inject(
+        self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
+    ) -> pl.Series:
+        n = len(values)
+        lengths = values.str.len_chars().to_numpy().astype(np.int64)
+        lengths = np.clip(lengths, 2, column.length or max(2, int(lengths.max(initial=2))))
+        digits = string_series(
+            rng.integers(ord("0"), ord("9") + 1, size=int(lengths.sum()), dtype=np.uint8), lengths
+        )
+        own = values.str.contains(r"^[0-9]{2,}$") & (values.str.len_chars() == pl.Series(lengths))
+        base = digits.zip_with(~own, values)
+        zeros = np.minimum(rng.integers(1, 3, n), lengths - 1)
+        pad = pl.Series(["0", "00"]).gather(zeros - 1)
+        rest = pl.select(pl.lit(base).str.slice(pl.lit(pl.Series(zeros, dtype=pl.Int64))))
+        return (pad + rest.to_series()).rename(values.name)

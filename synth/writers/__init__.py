@@ -7,6 +7,7 @@ and has ``write_table(filename, schema, chunks, *, low_cardinality) -> TableOutp
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -66,11 +67,13 @@ def write_fixtures(
     seed: int,
     tables: Sequence[str] | None,
     min_trait_rows: int = 1,
-    boost: Mapping[str, float] | None = None,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically)."""
     from synth import __version__
     from synth.generator import iter_tables, make_plan
+    from synth.generator.boost import as_boosts
     from synth.generator.carriers import CarrierTracker
 
     writer_cls = WRITERS.get(format)
@@ -86,13 +89,15 @@ def write_fixtures(
         tables=tables,
         min_trait_rows=min_trait_rows,
         boost=boost,
+        as_of=as_of,
     )
     options: dict[str, object] = {
         "rows": rows,
         "scale": scale,
         "tables": list(tables) if tables is not None and not isinstance(tables, str) else tables,
         "min_trait_rows": min_trait_rows,
-        "boost": dict(sorted((boost or {}).items())),
+        "boost": dict(sorted(as_boosts(boost).items())),
+        "as_of": plan.profile.source.as_of.isoformat(),
     }
     with atomic_directory(Path(out)) as tmp:
         writer = writer_cls(tmp)

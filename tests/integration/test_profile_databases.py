@@ -464,8 +464,10 @@ def test_profile_yaml_round_trips(shop: Shop) -> None:
 
 def test_statistics_queries_stay_within_the_documented_bound(shop: Shop) -> None:
     """docs/profiling.md: per table, 1 aggregate query, 1 percentile query (none on
-    PostgreSQL), 1 query per low-cardinality column; reflection at most 12 statements
-    per table plus 10."""
+    PostgreSQL), 1 query per low-cardinality column, and each table trait's own queries
+    (its ``max_queries``); reflection at most 12 statements per table plus 10."""
+    from synth.traits import table_traits
+
     engine = database._connect(shop.url)
     statements: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -477,7 +479,10 @@ def test_statistics_queries_stay_within_the_documented_bound(shop: Shop) -> None
     stats = [s for s in statements if s.lstrip().startswith(f"SELECT {database.STATS_TAG}")]
     percentile_queries = 0 if shop.dialect == "postgresql" else 1
     bound = sum(
-        1 + percentile_queries + sum(1 for c in t.columns if c.stats.frequent)
+        1
+        + percentile_queries
+        + sum(1 for c in t.columns if c.stats.frequent)
+        + sum(trait.max_queries(t) for trait in table_traits())
         for t in profile.tables
     )
     assert 0 < len(stats) <= bound

@@ -107,6 +107,7 @@ def test_manifest_describes_the_run(tmp_path):
         "tables": ["orders"],
         "min_trait_rows": 1,
         "boost": {},
+        "as_of": profile.source.as_of.isoformat(),
     }
     assert on_disk["tables"] == {"orders": {"rows": 90, "files": ["orders.parquet"]}}
 

@@ -1,0 +1,309 @@
+"""Measuring relation traits: which columns relate two tables, and their queries.
+
+A *relation* is a one-column reference from a child table to a parent table's key:
+a declared foreign key, or an inferred one (a ``customer_id`` / ``customers_id``
+column, with no declared foreign key, named after a profiled table whose primary key
+is one integer, string or UUID column of the same type). Databases only: a file's
+measure sees one file, and a relation needs two.
+
+Per relation the child table runs **one** query (:func:`histogram`), shared by
+``children_per_parent``, ``orphan`` and ``soft_deleted_parent``; the parent table runs
+**one** more for ``childless_parent`` (:func:`childless`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from synth.model import Column, LogicalType, Table
+from synth.traits.base import MeasureContext, TableMeasure
+
+__all__ = [
+    "KEY_TYPES",
+    "TOP_SHARE",
+    "Histogram",
+    "Relation",
+    "candidate_count",
+    "child_relations",
+    "childless",
+    "composite_member",
+    "flag_column",
+    "histogram",
+    "relations",
+    "top_count",
+]
+
+KEY_TYPES = frozenset({LogicalType.INTEGER, LogicalType.STRING, LogicalType.UUID})
+"""Key types a relation may have (the types orphan values can be made for)."""
+TOP_SHARE = 0.1
+"""``children_per_parent`` counts the child rows of the busiest tenth of the parents."""
+_FLAG = re.compile(r"^(deleted|archived|removed|trashed|purged|discarded)(_at|_on|_date|_time)?$")
+_TEMPORAL = (LogicalType.DATETIME, LogicalType.DATE)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``fk`` of a child table references ``key`` of ``parent`` (one column each)."""
+
+    fk: str
+    parent: Table
+    key: str
+    inferred: bool
+
+    def is_self(self, child: Table) -> bool:
+        return self.parent.key == child.key
+
+
+def top_count(parents: int) -> int:
+    """How many parents are the busiest :data:`TOP_SHARE` of ``parents`` (at least one)."""
+    return max(1, math.floor(TOP_SHARE * parents + 0.5))
+
+
+def _singular(name: str) -> str:
+    name = name.lower()
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith(("ses", "xes", "ches", "shes")):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") else name
+
+
+def _key_column(table: Table, name: str) -> Column | None:
+    try:
+        col = table.column(name)
+    except KeyError:
+        return None
+    return col if col.type in KEY_TYPES else None
+
+
+def _inferred_parent(child: Table, column: Column, parents: Iterable[Table]) -> Table | None:
+    """The profiled table that ``column`` (``<table>_id``, no declared key) points at."""
+    stem = column.name[:-3].lower()
+    found = []
+    for parent in parents:
+        if parent.key == child.key or len(parent.primary_key) != 1:
+            continue
+        if stem not in (parent.name.lower(), _singular(parent.name)):
+            continue
+        key = _key_column(parent, parent.primary_key[0])
+        if key is not None and key.type is column.type:
+            found.append(parent)
+    # the parent in the child's own schema first, then by key
+    found.sort(key=lambda p: (p.schema_ != child.schema_, p.key))
+    return found[0] if found else None
+
+
+def relations(child: Table, parents: Mapping[str, Table]) -> list[Relation]:
+    """The relations from ``child`` to tables in ``parents`` (by key): declared one-column
+    foreign keys first, then inferred ``<table>_id`` columns."""
+    out = []
+    declared = {c for fk in child.foreign_keys for c in fk.columns}
+    for fk in child.foreign_keys:
+        parent = parents.get(fk.ref_table)
+        if parent is None or len(fk.columns) != 1:
+            continue
+        col, key = _key_column(child, fk.columns[0]), _key_column(parent, fk.ref_columns[0])
+        if col is not None and key is not None:
+            out.append(Relation(fk.columns[0], parent, key.name, inferred=False))
+    for column in child.columns:
+        if column.name in declared or not column.name.lower().endswith("_id"):
+            continue
+        if column.type not in KEY_TYPES or len(column.name) <= 3:
+            continue
+        parent = _inferred_parent(child, column, parents.values())
+        if parent is not None:
+            out.append(Relation(column.name, parent, parent.primary_key[0], inferred=True))
+    return out
+
+
+def composite_member(table: Table, column: str) -> bool:
+    """Whether ``column`` is one column of a composite primary key or unique constraint
+    (the generator lays such keys out in groups, which relation traits leave alone)."""
+    keys = [table.primary_key, *table.unique]
+    return any(column in k and len(k) > 1 for k in keys) and not any(k == (column,) for k in keys)
+
+
+def child_relations(table: Table, ctx: MeasureContext) -> list[Relation]:
+    """The relations of the table being measured: to the tables profiled before it
+    (its parents, in a database) and to itself."""
+    return relations(table, {**ctx.tables, table.key: table})
+
+
+def candidate_count(table: Table) -> int:
+    """At most how many relations ``table`` has (its schema alone: declared one-column
+    foreign keys and ``*_id`` columns outside them), for ``max_queries``."""
+    declared = {c for fk in table.foreign_keys for c in fk.columns}
+    single = sum(1 for fk in table.foreign_keys if len(fk.columns) == 1)
+    named = sum(
+        1
+        for c in table.columns
+        if c.name not in declared and c.name.lower().endswith("_id") and c.type in KEY_TYPES
+    )
+    return single + named
+
+
+def flag_column(parent: Table) -> str | None:
+    """The parent's soft-delete column (``deleted_at``, ``archived_at``...): a date or
+    timestamp that is NULL in some rows and set in others."""
+    for col in parent.columns:
+        if (
+            _FLAG.match(col.name.lower())
+            and col.type in _TEMPORAL
+            and col.nullable
+            and 0.0 < col.stats.null_fraction < 1.0
+        ):
+            return col.name
+    return None
+
+
+def _other(table: Table, here: Table, src: Any, *columns: str) -> Any:
+    """``table`` as a SQLAlchemy table in the schema to query it in, relative to ``here``
+    (queried as ``src``): its own schema, else the one ``here`` is queried in when both
+    are in the profile's base schema."""
+    schema = table.schema_ if table.schema_ is not None else None
+    if schema is None and here.schema_ is None:
+        schema = src.schema
+    return sa.table(table.name, *(sa.column(c) for c in columns), schema=schema)
+
+
+def _no_frame(lf: pl.LazyFrame) -> pl.LazyFrame:
+    raise NotImplementedError("relation traits are measured in databases only")
+
+
+@dataclass
+class Histogram:
+    """What the relation query found: parents with ``n`` children, orphan rows, and rows
+    pointing at soft-deleted parents."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+    """Children per parent (parents with at least one) -> how many parents have that many."""
+    orphan_rows: int = 0
+    deleted_rows: int = 0
+
+    @property
+    def parents(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rows(self) -> int:
+        """Child rows pointing at an existing parent."""
+        return sum(n * k for n, k in self.counts.items())
+
+    def percentile(self, percent: int) -> int:
+        """Nearest-rank percentile of the children per parent (parents with children)."""
+        rank = max(1, -(-percent * self.parents // 100))
+        seen = 0
+        for n in sorted(self.counts):
+            seen += self.counts[n]
+            if seen >= rank:
+                return n
+        return max(self.counts, default=0)
+
+    def top_rows(self) -> int:
+        """Child rows of the busiest :data:`TOP_SHARE` of the parents (at least one)."""
+        left = top_count(self.parents)
+        total = 0
+        for n in sorted(self.counts, reverse=True):
+            take = min(left, self.counts[n])
+            total += take * n
+            left -= take
+            if left == 0:
+                break
+        return total
+
+
+_MEMO = threading.local()
+
+
+def histogram(source: TableMeasure, ctx: MeasureContext, rel: Relation) -> Histogram:
+    """The relation query for ``rel`` of the table being measured, run once per table and
+    relation (the traits sharing it ask in turn)::
+
+        SELECT n, o, d, COUNT(*) FROM (
+          SELECT COUNT(*) AS n, MAX(CASE WHEN p.key IS NULL THEN 1 ELSE 0 END) AS o,
+                 MAX(CASE WHEN p.deleted_at IS NOT NULL THEN 1 ELSE 0 END) AS d
+          FROM child c LEFT JOIN parent p ON c.fk = p.key
+          WHERE c.fk IS NOT NULL GROUP BY c.fk) GROUP BY n, o, d
+
+    It returns one row per distinct children count (fewer than ``sqrt(2 * rows)``)."""
+    memo = getattr(_MEMO, "value", None)
+    if memo is None or memo[0] is not ctx:
+        memo = (ctx, {})
+        _MEMO.value = memo
+    cache: dict[str, Histogram] = memo[1]
+    if rel.fk not in cache:
+        cache[rel.fk] = _run_histogram(source, rel)
+    return cache[rel.fk]
+
+
+def _run_histogram(source: TableMeasure, rel: Relation) -> Histogram:
+    child = source.table
+    flag = None if rel.is_self(child) else flag_column(rel.parent)
+
+    def sql(src: Any) -> Any:
+        c = src.alias("c")
+        cols = [rel.key] + ([flag] if flag else [])
+        p = _other(rel.parent, child, src, *cols).alias("p")
+        fk, key = c.c[rel.fk], p.c[rel.key]
+        orphan = sa.func.max(sa.case((key.is_(None), 1), else_=0))
+        deleted = (
+            sa.func.max(sa.case((p.c[flag].is_not(None), 1), else_=0))
+            if flag
+            else sa.literal_column("0")
+        )
+        inner = (
+            sa.select(sa.func.count().label("n"), orphan.label("o"), deleted.label("d"))
+            .select_from(c.outerjoin(p, fk == key))
+            .where(fk.is_not(None))
+            .group_by(fk)
+            .subquery("per_parent")
+        )
+        groups = (inner.c.n, inner.c.o, inner.c.d)
+        return sa.select(*groups, sa.func.count().label("k")).group_by(*groups)
+
+    out = Histogram()
+    for n, o, d, k in source.rows(sql=sql, frame=_no_frame):
+        n, k = int(n), int(k)
+        if int(o or 0):
+            out.orphan_rows += n * k
+            continue
+        out.counts[n] = out.counts.get(n, 0) + k
+        if int(d or 0):
+            out.deleted_rows += n * k
+    return out
+
+
+def childless(
+    source: TableMeasure, child: Table, rel: Relation, flag: str | None
+) -> tuple[int, int]:
+    """(parents with no child through ``rel``, how many of them have ``flag`` set), in one
+    query: ``SELECT COUNT(*), SUM(CASE WHEN p.deleted_at IS NOT NULL ...) FROM parent p
+    WHERE p.key IS NOT NULL AND NOT EXISTS (SELECT * FROM child c WHERE c.fk = p.key)``."""
+    parent = source.table
+
+    def sql(src: Any) -> Any:
+        p = src.alias("p")
+        c = _other(child, parent, src, rel.fk).alias("c")
+        key = p.c[rel.key]
+        flagged = (
+            sa.func.sum(sa.case((p.c[flag].is_not(None), 1), else_=0))
+            if flag
+            else sa.literal_column("0")
+        )
+        return (
+            sa.select(sa.func.count(), flagged)
+            .select_from(p)
+            .where(key.is_not(None), ~sa.exists().where(c.c[rel.fk] == key))
+        )
+
+    rows = source.rows(sql=sql, frame=_no_frame)
+    count, flagged = rows[0] if rows else (0, 0)
+    return int(count or 0), int(flagged or 0)
