@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
+# The demo database is built relative to this instant, so the demo profile is too.
+DEMO_AS_OF := 2026-11-01T00:00:00Z
 
-.PHONY: demo test lint format bench clean golden
+.PHONY: demo test lint format bench clean golden docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 ## demo: build the dirty demo shop database, profile it, generate fixtures, show what came out
 demo: $(STAMP)
 	$(BIN)/python examples/build_shop_db.py examples/shop.db
-	$(BIN)/synth profile sqlite:///examples/shop.db --out build/demo/shop.yaml
+	$(BIN)/synth profile sqlite:///examples/shop.db --as-of $(DEMO_AS_OF) --out build/demo/shop.yaml
 	$(BIN)/synth show build/demo/shop.yaml
+	$(BIN)/synth traits build/demo/shop.yaml
 	$(BIN)/synth generate build/demo/shop.yaml --rows 2000 --seed 7 --out build/demo/fixtures
 	$(BIN)/python examples/show_fixtures.py build/demo/fixtures
 
@@ -42,6 +45,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/generate.py
+
+## docs: regenerate the trait catalog from the trait classes
+docs: $(STAMP)
+	$(BIN)/python -m synth._catalog > docs/traits.md
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
