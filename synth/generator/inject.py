@@ -17,7 +17,7 @@ import polars as pl
 
 from synth.model import Column, Scalar, Table, TraitStat
 from synth.traits import get
-from synth.traits.base import ColumnTrait, InjectContext, TableTrait
+from synth.traits.base import ColumnTrait, InjectContext, RunMemo, TableTrait
 
 __all__ = ["TraitEntry", "TraitInjector", "row_keys", "trait_label"]
 
@@ -73,8 +73,9 @@ def _carrier_values(entry: TraitEntry, dtype: pl.DataType) -> tuple[pl.Series, n
 class TraitInjector:
     """The traits of one table, applied chunk by chunk."""
 
-    def __init__(self, table: Table, columns: list[str]) -> None:
+    def __init__(self, table: Table, columns: list[str], memo: RunMemo) -> None:
         self.table = table
+        self.memo = memo
         written = set(columns)
         self.entries: list[TraitEntry] = []
         for col in table.columns:
@@ -108,7 +109,7 @@ class TraitInjector:
         for entry in self.entries:
             if entry.column is None:
                 assert isinstance(entry.trait, TableTrait)
-                expr = entry.trait.carriers(self.table, entry.stat)
+                expr = entry.trait.carriers(self.table, entry.stat, self.memo)
             else:
                 assert isinstance(entry.trait, ColumnTrait)
                 expr = entry.trait.carriers(pl.col(entry.column.name), entry.column, entry.stat)

@@ -18,7 +18,7 @@ from synth.generator.plan import Plan, TablePlan
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.generator.streams import chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
-from synth.traits.base import InjectContext
+from synth.traits.base import InjectContext, RunMemo
 
 __all__ = ["Run", "TableGenerator", "output_columns"]
 
@@ -36,6 +36,8 @@ class Run:
         self.as_of = plan.profile.source.as_of
         self._tables: dict[str, TableGenerator] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+        self.memo: RunMemo = {}
+        """What traits remember across this run's tables (see :data:`RunMemo`)."""
 
     def table(self, key: str) -> TableGenerator:
         if key not in self._tables:
@@ -85,7 +87,7 @@ class TableGenerator:
                     stacklevel=2,
                 )
         self._free: dict[str, ColumnGenerator] = {}
-        self.injector = TraitInjector(tp.table, [c.name for c in self.columns])
+        self.injector = TraitInjector(tp.table, [c.name for c in self.columns], run.memo)
 
     def context(self, col: Column) -> ColumnContext:
         plan = self.run.plan
@@ -195,6 +197,7 @@ class TableGenerator:
             min_rows=plan.min_trait_rows,
             parent_values=lambda key, cols: self.run.key_values(key, tuple(cols)),
             sample=lambda col, n, purpose: self._sample_with(col, n, purpose, chunk),
+            memo=self.run.memo,
         )
         return self.injector.apply(frame, ctx)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy as np
 import polars as pl
@@ -34,6 +34,7 @@ __all__ = [
     "InjectContext",
     "MeasureContext",
     "Probe",
+    "RunMemo",
     "TableMeasure",
     "TableTrait",
     "Trait",
@@ -43,6 +44,11 @@ __all__ = [
 ]
 
 FRACTION_DIGITS = 6
+
+RunMemo: TypeAlias = dict[tuple[object, ...], Any]
+"""What traits remember across the tables of one run (which parent keys carry a cohort,
+the childless share a parent used), keyed by a tuple starting with the trait's name.
+Owned by the run or the profiled table: a fresh one each time, never module state."""
 
 
 def round_fraction(part: int, whole: int) -> float:
@@ -101,6 +107,9 @@ class MeasureContext:
     """Every table of this run by key, as reflected: schema only (columns, keys, foreign
     keys), no rows or statistics; so that a table finds the tables referencing it, which
     are profiled after it (files: empty)."""
+    memo: RunMemo = field(default_factory=dict, compare=False, repr=False)
+    """Results traits share while measuring this table (one query serving several
+    traits), fresh for each table."""
 
     @property
     def old_before(self) -> dt.datetime:
@@ -140,6 +149,8 @@ class InjectContext:
     """``sample(column, n, purpose)``: ``n`` fresh values drawn from ``column``'s statistics
     (pass a modified copy to draw from other statistics), from a stream named by
     ``purpose`` and this chunk, so the values are deterministic."""
+    memo: RunMemo = field(default_factory=dict, compare=False, repr=False)
+    """The run's :data:`RunMemo`, shared by every table and chunk of the run."""
 
     def rng(self, column: str, trait: str, purpose: str = "rows") -> np.random.Generator:
         from synth.generator.streams import stream
@@ -246,8 +257,9 @@ class TableTrait(Trait):
         column statistics), as its docstring states; the query-bound test adds these up."""
         return 1
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
-        """Which rows of a generated chunk carry ``stat``."""
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        """Which rows of a generated chunk carry ``stat``; ``memo`` is the run's, as
+        :meth:`apply` left it (e.g. the parent keys a cohort's child rows point at)."""
         raise NotImplementedError
 
     def apply(

@@ -17,6 +17,7 @@ from synth.traits import register
 from synth.traits.base import (
     InjectContext,
     MeasureContext,
+    RunMemo,
     TableMeasure,
     TableTrait,
     round_fraction,
@@ -139,7 +140,7 @@ class Burst(TableTrait):
         value = _value(column, str(stat.value))
         return pl.col(column.name) == pl.lit(value).cast(polars_dtype(column))
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         return self._equals(table.column(stat.columns[0]), stat)
 
     def apply(

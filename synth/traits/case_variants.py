@@ -14,6 +14,7 @@ from synth.traits._portable import exact, lower_key
 from synth.traits.base import (
     InjectContext,
     MeasureContext,
+    RunMemo,
     TableMeasure,
     TableTrait,
     round_fraction,
@@ -134,7 +135,7 @@ class CaseVariant(TableTrait):
             .select(pl.col("__n").sum())
         )
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         c = pl.col(stat.columns[0])
         return c.is_not_null() & (c.n_unique().over(c.str.to_lowercase()) > 1)
 
@@ -145,7 +146,11 @@ class CaseVariant(TableTrait):
         if name not in frame.columns or frame.height == 0:
             return frame
         col = table.column(name)
-        carrying = frame.select(self.carriers(table, stat).fill_null(False)).to_series().to_numpy()
+        carrying = (
+            frame.select(self.carriers(table, stat, ctx.memo).fill_null(False))
+            .to_series()
+            .to_numpy()
+        )
         floor = min(ctx.min_rows, ctx.rows) if ctx.chunk == 0 else 0
         rng = ctx.rng(name, self.name)
         groups = _collisions(col)

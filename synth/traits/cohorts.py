@@ -10,7 +10,7 @@ import polars as pl
 from synth.errors import UsageError
 from synth.model import LogicalType, Profile, Table, TraitStat
 from synth.traits import register
-from synth.traits.base import InjectContext, MeasureContext, TableMeasure, TableTrait
+from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
 from synth.traits.cohorts_inject import (
     NotGenerated,
     apply_overrides,
@@ -108,11 +108,11 @@ class Cohort(TableTrait):
             out += measure_dimension(source, dim, ctx, self.name)
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         column = stat.columns[0]
         if str(stat.detail.get("segment")) == f"{table.key}.{column}":
             return pl.col(column) == pl.lit(stat.value)
-        keys = carrier_keys(table.key, stat)
+        keys = carrier_keys(memo, table.key, stat)
         return pl.lit(False) if keys is None else pl.col(column).is_in(keys.implode())
 
     def apply(

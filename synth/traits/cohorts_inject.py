@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +18,7 @@ import polars as pl
 
 from synth.generator.streams import CHUNK_ROWS
 from synth.model import Column, ColumnStats, Distribution, Scalar, Table, TraitStat, ValueFrequency
-from synth.traits.base import InjectContext
+from synth.traits.base import InjectContext, RunMemo
 from synth.traits.cohorts_measure import value_key
 
 __all__ = [
@@ -37,26 +36,22 @@ RESIDUAL = 1e-3
 """A cohort's value shares and NULL share summing to within this of 1 leave no room for
 values outside them (the rest is rounding)."""
 
-_LOCAL = threading.local()
-
 
 class NotGenerated(Exception):
     """The segment table is not generated in this run (``--tables``)."""
 
 
-def set_carrier_keys(table: str, stat: TraitStat, keys: pl.Series) -> None:
-    """Remember, for this thread's run, the parent keys whose rows carry ``stat``."""
-    if not hasattr(_LOCAL, "keys"):
-        _LOCAL.keys = {}
-    _LOCAL.keys[_carrier_key(table, stat)] = keys
+def set_carrier_keys(memo: RunMemo, table: str, stat: TraitStat, keys: pl.Series) -> None:
+    """Remember, in the run's ``memo``, the parent keys whose rows carry ``stat``."""
+    memo[_carrier_key(table, stat)] = keys
 
 
-def carrier_keys(table: str, stat: TraitStat) -> pl.Series | None:
-    return getattr(_LOCAL, "keys", {}).get(_carrier_key(table, stat))
+def carrier_keys(memo: RunMemo, table: str, stat: TraitStat) -> pl.Series | None:
+    return memo.get(_carrier_key(table, stat))
 
 
 def _carrier_key(table: str, stat: TraitStat) -> tuple[str, ...]:
-    return (table, str(stat.detail.get("segment")), *stat.columns, repr(stat.value))
+    return ("cohort", table, str(stat.detail.get("segment")), *stat.columns, repr(stat.value))
 
 
 @dataclass
@@ -157,7 +152,9 @@ def members(
     fk, ref = stat.columns[0], str(stat.detail.get("key", "id"))
     parents, _, labels = parent_segments(ctx, seg_key, [ref, column], column, values, bool(carried))
     keys = parents.get_column(ref)
-    set_carrier_keys(table.key, stat, keys.filter(pl.Series((labels == mine) & (mine >= 0))))
+    set_carrier_keys(
+        ctx.memo, table.key, stat, keys.filter(pl.Series((labels == mine) & (mine >= 0)))
+    )
     lookup = pl.DataFrame({"k": keys, "i": labels})
     child = frame.get_column(fk).cast(keys.dtype, strict=False)
     rows = (

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from synth.model import Column, Table, TraitStat
 from synth.traits import register
 from synth.traits._time import expected, is_unique
-from synth.traits.base import InjectContext, MeasureContext, TableMeasure, TableTrait
+from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
 
 __all__ = ["MAX_MASKS", "MAX_NULLABLE", "NullPattern", "fill_values"]
 
@@ -199,7 +199,7 @@ class NullPattern(TableTrait):
                 )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         return pl.all_horizontal([pl.col(c).is_null() for c in stat.columns])
 
     def apply(
@@ -254,7 +254,7 @@ class NullPattern(TableTrait):
             if len(idx) == 0 or is_unique(table, name):
                 continue
             held = [
-                self.carriers(table, s)
+                self.carriers(table, s, ctx.memo)
                 for s in patterns
                 if name in s.columns and all(c in frame.columns for c in s.columns)
             ]

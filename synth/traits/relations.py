@@ -18,6 +18,7 @@ from synth.traits.base import (
     ColumnTrait,
     InjectContext,
     MeasureContext,
+    RunMemo,
     TableMeasure,
     TableTrait,
     round_fraction,
@@ -187,8 +188,8 @@ class ChildrenPerParent(TableTrait):
             )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
-        return carrying(stat.columns[0], recall(table.key, stat))
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
@@ -202,7 +203,7 @@ class ChildrenPerParent(TableTrait):
         segment = _segment_column(table, fk, str(d["parent"])) if cohort else None
         single = (fk,) == table.primary_key or (fk,) in table.unique
         if cohort and (segment is None or single):
-            return self._as_made(frame, table, stat)
+            return self._as_made(frame, table, stat, ctx)
         view = child_view(ctx, table, fk, d)
         if view is None:
             return frame
@@ -221,7 +222,7 @@ class ChildrenPerParent(TableTrait):
         if soft is not None and matched > 0 and view.deleted.any():
             deleted = min(1.0, soft.fraction / matched)
         counts, heavy = plan_counts(view, d, top=top, deleted=deleted, slots=slots)
-        remember(table.key, stat, view.keys.filter(pl.Series(heavy)))
+        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(heavy)))
         series = frame.get_column(fk)
         rows = np.flatnonzero(series.is_not_null().to_numpy() & ~_column_carriers(frame, col))
         if not counts.any() or len(rows) == 0:
@@ -240,13 +241,17 @@ class ChildrenPerParent(TableTrait):
         new = view.keys.gather(at).cast(series.dtype, strict=False)
         return frame.with_columns(series.scatter(rows, new))
 
-    def _as_made(self, frame: pl.DataFrame, table: Table, stat: TraitStat) -> pl.DataFrame:
+    def _as_made(
+        self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
+    ) -> pl.DataFrame:
         """A foreign key a ``cohort`` re-points (by segment) keeps its values; its carriers
         are the rows of the chunk's busiest tenth of parents."""
         fk = stat.columns[0]
         counts = frame.get_column(fk).drop_nulls().value_counts(sort=True, name="\x00n")
         if counts.height:
-            remember(table.key, stat, counts.get_column(fk).head(top_count(counts.height)))
+            remember(
+                ctx.memo, table.key, stat, counts.get_column(fk).head(top_count(counts.height))
+            )
         return frame
 
     def _one_each(
@@ -269,7 +274,7 @@ class ChildrenPerParent(TableTrait):
         orphan = sibling(table, "orphan", fk)
         if len(eligible) == 0 or (orphan is None and not col.nullable and ctx.rows > len(eligible)):
             return frame
-        remember(table.key, stat, view.keys.gather(eligible[: top_count(len(eligible))]))
+        remember(ctx.memo, table.key, stat, view.keys.gather(eligible[: top_count(len(eligible))]))
         a, b = slot_permutation(ctx.seed, table.key, fk, ctx.rows)
         rows = ctx.start + np.arange(frame.height, dtype=np.int64)
         slot = (a * rows + b) % ctx.rows
@@ -360,8 +365,8 @@ class ChildlessParent(TableTrait):
                 )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
-        return carrying(stat.columns[0], recall(table.key, stat))
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
@@ -369,7 +374,7 @@ class ChildlessParent(TableTrait):
         key, d = stat.columns[0], stat.detail
         flag = text(d.get("flag"))
         relation = f"{d.get('child')}.{d.get('via')}"
-        remember_childless(table.key, relation, stat.fraction)
+        remember_childless(ctx.memo, table.key, relation, stat.fraction)
         view = parent_view(
             ctx,
             table.key,
@@ -381,7 +386,7 @@ class ChildlessParent(TableTrait):
         )
         if view is None:
             return frame
-        remember(table.key, stat, view.keys.filter(pl.Series(view.childless)))
+        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(view.childless)))
         if flag is None or flag not in frame.columns or not len(view.forced):
             return frame
         local = view.forced - ctx.start

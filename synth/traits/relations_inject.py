@@ -10,13 +10,12 @@ a permutation drawn from a stream named after the relation, so the parent's
 
 Carriers (which rows carry a trait) need the parent's keys, which a carriers
 expression cannot reach: :func:`remember` keeps them, per table and trait entry, when
-a chunk is injected (in this thread), and :func:`recall` hands them to ``carriers``.
+a chunk is injected (in the run's memo), and :func:`recall` hands them to ``carriers``.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import uuid
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ import polars as pl
 from synth._arrow import integer_bounds
 from synth.generator.streams import stream
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
-from synth.traits.base import InjectContext
+from synth.traits.base import InjectContext, RunMemo
 
 __all__ = [
     "ParentView",
@@ -47,34 +46,29 @@ __all__ = [
     "text",
 ]
 
-_STASH = threading.local()
-
 
 def _stash_key(table: str, stat: TraitStat) -> tuple[object, ...]:
-    return (table, stat.trait, stat.columns, tuple(sorted(stat.detail.items())))
+    return (stat.trait, table, stat.columns, tuple(sorted(stat.detail.items())))
 
 
-def remember(table: str, stat: TraitStat, keys: pl.Series) -> None:
-    """Keep the parent keys that make rows of ``table`` carry ``stat`` in this run."""
-    if not hasattr(_STASH, "keys"):
-        _STASH.keys = {}
-    _STASH.keys[_stash_key(table, stat)] = keys
+def remember(memo: RunMemo, table: str, stat: TraitStat, keys: pl.Series) -> None:
+    """Keep, in the run's ``memo``, the parent keys that make rows of ``table`` carry
+    ``stat``."""
+    memo[_stash_key(table, stat)] = keys
 
 
-def recall(table: str, stat: TraitStat) -> pl.Series | None:
-    return getattr(_STASH, "keys", {}).get(_stash_key(table, stat))
+def recall(memo: RunMemo, table: str, stat: TraitStat) -> pl.Series | None:
+    return memo.get(_stash_key(table, stat))
 
 
-def remember_childless(parent: str, relation: str, share: float) -> None:
+def remember_childless(memo: RunMemo, parent: str, relation: str, share: float) -> None:
     """Keep the childless share the parent table used in this run (a boosted
     ``childless_parent`` differs from the copy in the child's entry)."""
-    if not hasattr(_STASH, "childless"):
-        _STASH.childless = {}
-    _STASH.childless[(parent, relation)] = share
+    memo[("childless_parent", parent, relation)] = share
 
 
-def _childless_share(parent: str, relation: str, stored: float) -> float:
-    return float(getattr(_STASH, "childless", {}).get((parent, relation), stored))
+def _childless_share(memo: RunMemo, parent: str, relation: str, stored: float) -> float:
+    return float(memo.get(("childless_parent", parent, relation), stored))
 
 
 def carrying(column: str, keys: pl.Series | None) -> pl.Expr:
@@ -212,7 +206,9 @@ def child_view(
         parent,
         str(detail["key"]),
         relation=relation,
-        childless=_childless_share(parent, relation, number(detail.get("childless")) or 0.0),
+        childless=_childless_share(
+            ctx.memo, parent, relation, number(detail.get("childless")) or 0.0
+        ),
         flag=text(detail.get("flag")),
         deleted_childless=number(detail.get("deleted_childless")),
     )

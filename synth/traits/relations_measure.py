@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,9 +219,6 @@ class Histogram:
         return total
 
 
-_MEMO = threading.local()
-
-
 def histogram(source: TableMeasure, ctx: MeasureContext, rel: Relation) -> Histogram:
     """The relation query for ``rel`` of the table being measured, run once per table and
     relation (the traits sharing it ask in turn)::
@@ -234,14 +230,11 @@ def histogram(source: TableMeasure, ctx: MeasureContext, rel: Relation) -> Histo
           WHERE c.fk IS NOT NULL GROUP BY c.fk) GROUP BY n, o, d
 
     It returns one row per distinct children count (fewer than ``sqrt(2 * rows)``)."""
-    memo = getattr(_MEMO, "value", None)
-    if memo is None or memo[0] is not ctx:
-        memo = (ctx, {})
-        _MEMO.value = memo
-    cache: dict[str, Histogram] = memo[1]
-    if rel.fk not in cache:
-        cache[rel.fk] = _run_histogram(source, rel)
-    return cache[rel.fk]
+    key = ("relations", "histogram", rel.fk)
+    if key not in ctx.memo:
+        ctx.memo[key] = _run_histogram(source, rel)
+    histogram: Histogram = ctx.memo[key]
+    return histogram
 
 
 def _run_histogram(source: TableMeasure, rel: Relation) -> Histogram:

@@ -15,6 +15,7 @@ from synth.traits._time import expected
 from synth.traits.base import (
     InjectContext,
     MeasureContext,
+    RunMemo,
     TableMeasure,
     TableTrait,
     round_fraction,
@@ -85,9 +86,9 @@ class Orphan(TableTrait):
                 )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         fk = stat.columns[0]
-        keys = recall(table.key, stat)
+        keys = recall(memo, table.key, stat)
         if keys is None:
             return pl.lit(False)
         return pl.col(fk).is_not_null() & ~carrying(fk, keys)
@@ -103,7 +104,7 @@ class Orphan(TableTrait):
         except KeyError:
             return frame
         keys = keys.drop_nulls()
-        remember(table.key, stat, keys)
+        remember(ctx.memo, table.key, stat, keys)
         series = frame.get_column(fk)
         n = frame.height
         at = pointing(series, keys)
@@ -180,8 +181,8 @@ class SoftDeletedParent(TableTrait):
                 )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
-        return carrying(stat.columns[0], recall(table.key, stat))
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
@@ -195,7 +196,7 @@ class SoftDeletedParent(TableTrait):
         view = child_view(ctx, table, fk, info)
         if view is None:
             return frame
-        remember(table.key, stat, view.keys.filter(pl.Series(view.deleted)))
+        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(view.deleted)))
         if in_key(table, fk) or len(view.keys) == 0:
             return frame
         series = frame.get_column(fk)

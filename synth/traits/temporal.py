@@ -26,7 +26,7 @@ from synth.traits._time import (
     parse_instant,
     swap,
 )
-from synth.traits.base import InjectContext, MeasureContext, TableMeasure, TableTrait
+from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
 from synth.traits.legacy import legacy_rows
 from synth.traits.nulls import fill_values
 
@@ -117,7 +117,7 @@ class Stale(TableTrait):
                 )
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         status, name = stat.columns
         time = dated_column(table, name)
         before = parse_instant(stat.before)
@@ -282,7 +282,7 @@ class BackfillGap(TableTrait):
                 out.append(stat.model_copy(update={"columns": (name, time.name)}))
         return out
 
-    def carriers(self, table: Table, stat: TraitStat) -> pl.Expr:
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
         name, time_name = stat.columns
         time = dated_column(table, time_name)
         before = parse_instant(stat.before)
