@@ -21,6 +21,13 @@ from synth.traits.base import ColumnTrait, InjectContext, RunMemo, TableTrait
 
 __all__ = ["TraitEntry", "TraitInjector", "row_keys", "trait_label"]
 
+REPAIR_PASSES = 3
+"""Passes over chunk 0 re-injecting traits that later traits wrote over."""
+
+
+def _touched(entry: TraitEntry) -> tuple[str, ...]:
+    return (entry.column.name,) if entry.column is not None else entry.stat.columns
+
 
 def trait_label(stat: TraitStat, column: str | None = None, *, qualified: bool = False) -> str:
     """How a trait is named in the manifest and in ``synth traits``:
@@ -87,6 +94,7 @@ class TraitInjector:
             trait = get(stat.trait, where=table.key)
             if isinstance(trait, TableTrait):
                 self.entries.append(TraitEntry(trait, stat, None))
+        self.entries.sort(key=lambda e: e.trait.stage if isinstance(e.trait, TableTrait) else 2)
         labels = [e.label for e in self.entries]  # e.g. one burst instant on two columns
         self.entries = [
             replace(e, qualified=True) if labels.count(e.label) > 1 else e for e in self.entries
@@ -94,13 +102,45 @@ class TraitInjector:
         self._carriers: dict[str, tuple[pl.Series, np.ndarray]] = {}
 
     def apply(self, frame: pl.DataFrame, ctx: InjectContext) -> pl.DataFrame:
-        """The chunk with every trait injected."""
+        """The chunk with every trait injected; chunk 0 then gets repair passes."""
         for entry in self.entries:
-            if entry.column is None:
-                assert isinstance(entry.trait, TableTrait)
-                frame = entry.trait.apply(frame, self.table, entry.stat, ctx)
-            else:
-                frame = self._apply_column(frame, entry, ctx)
+            frame = self._apply(frame, entry, ctx)
+        if ctx.chunk == 0 and ctx.min_rows > 0:
+            frame = self._repair(frame, ctx)
+        return frame
+
+    def _apply(
+        self,
+        frame: pl.DataFrame,
+        entry: TraitEntry,
+        ctx: InjectContext,
+        avoid: np.ndarray | None = None,
+    ) -> pl.DataFrame:
+        if entry.column is None:
+            assert isinstance(entry.trait, TableTrait)
+            return entry.trait.apply(frame, self.table, entry.stat, ctx)
+        return self._apply_column(frame, entry, ctx, avoid)
+
+    def _repair(self, frame: pl.DataFrame, ctx: InjectContext) -> pl.DataFrame:
+        """Re-inject the traits a later trait wrote over (a burst instant over the only
+        future timestamp of a column), so each still has ``min_rows`` carriers; forced
+        column carriers go to rows that carry nothing else in that column."""
+        need = min(ctx.min_rows, frame.height)
+        for _ in range(REPAIR_PASSES):
+            held = self.carriers(frame)
+            short = [e for e in self.entries if int(held[e.label].sum()) < need]
+            if not short:
+                break
+            for entry in short:
+                avoid = None
+                if entry.column is not None:
+                    others = [
+                        held[e.label].to_numpy()
+                        for e in self.entries
+                        if e is not entry and entry.column.name in _touched(e)
+                    ]
+                    avoid = np.logical_or.reduce(others) if others else None
+                frame = self._apply(frame, entry, ctx, avoid)
         return frame
 
     def carriers(self, frame: pl.DataFrame) -> dict[str, pl.Series]:
@@ -119,8 +159,14 @@ class TraitInjector:
         return dict(zip([e.label for e in self.entries], frame.select(exprs), strict=True))
 
     def _apply_column(
-        self, frame: pl.DataFrame, entry: TraitEntry, ctx: InjectContext
+        self,
+        frame: pl.DataFrame,
+        entry: TraitEntry,
+        ctx: InjectContext,
+        avoid: np.ndarray | None = None,
     ) -> pl.DataFrame:
+        """Top the column trait up to its share; in chunk 0 force ``min_rows`` carriers.
+        With ``avoid`` (a repair pass) only force, into rows outside ``avoid`` first."""
         col, stat, trait = entry.column, entry.stat, entry.trait
         assert col is not None and isinstance(trait, ColumnTrait)
         series = frame.get_column(col.name)
@@ -140,22 +186,50 @@ class TraitInjector:
         open_share = 1.0 - col.stats.null_fraction - covered
         extra = max(0.0, stat.fraction - covered)
         p = min(1.0, extra / open_share) if open_share > 0 else 0.0
-        rng = ctx.rng(col.name, stat.trait if stat.value is None else f"{stat.trait}={stat.value}")
-        pick = eligible & (rng.random(n) < p)
+        name = stat.trait if stat.value is None else f"{stat.trait}={stat.value}"
+        rng = ctx.rng(col.name, name, "rows" if avoid is None else "repair")
+        pick = eligible & (rng.random(n) < p) if avoid is None else np.zeros(n, dtype=bool)
         if ctx.chunk == 0:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
-            free = np.flatnonzero(eligible & ~pick)
-            if missing > 0 and len(free):
-                pick[rng.choice(free, size=min(missing, len(free)), replace=False)] = True
+            if missing > 0:
+                nulls = series.is_null().to_numpy()
+                pick |= _forced(eligible & ~pick, nulls, avoid, missing, rng)
         idx = np.flatnonzero(pick)
         if len(idx) == 0:
             return trait.arrange(frame, self.table, col, stat, ctx)
         if len(values):
             new = values.gather(rng.choice(len(values), size=len(idx), p=weights / covered))
         else:
-            new = trait.inject(series.gather(idx), col, stat, rng).cast(series.dtype)
+            base = series.gather(idx)
+            if base.null_count():  # forced into NULL rows: fresh values to turn into carriers
+                nonnull = col.model_copy(
+                    update={"stats": col.stats.model_copy(update={"null_fraction": 0.0})}
+                )
+                fresh = ctx.sample(nonnull, base.null_count(), f"force:{name}")
+                base = base.scatter(np.flatnonzero(base.is_null().to_numpy()), fresh)
+            new = trait.inject(base, col, stat, rng).cast(series.dtype)
         frame = frame.with_columns(series.scatter(idx, new))
         return trait.arrange(frame, self.table, col, stat, ctx)
+
+
+def _forced(
+    eligible: np.ndarray,
+    nulls: np.ndarray,
+    avoid: np.ndarray | None,
+    missing: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """A mask of ``missing`` rows to force a trait into: eligible rows outside ``avoid``
+    (rows carrying other traits of the column), then NULL rows outside it (in a small
+    fixture, showing the trait at least once beats one NULL fewer), then the rest."""
+    spare = np.zeros(len(eligible), dtype=bool) if avoid is None else avoid
+    out = np.zeros(len(eligible), dtype=bool)
+    for pool in (eligible & ~spare, nulls & ~spare, eligible & spare):
+        rows = np.flatnonzero(pool & ~out)
+        take = min(missing - int(out.sum()), len(rows))
+        if take > 0:
+            out[rng.choice(rows, size=take, replace=False)] = True
+    return out
 
 
 def row_keys(

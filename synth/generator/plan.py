@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from synth.errors import SynthWarning, UsageError
 from synth.model import ForeignKey, Profile, Table
 
-__all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan"]
+__all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan", "trait_floor"]
 
 DEFAULT_MAX_ROWS = 1000
 """Rows of the largest table when neither ``rows`` nor ``scale`` is given (at most)."""
@@ -179,6 +179,17 @@ def _clamp(table: Table, rows: int, sizes: dict[str, int], broken: set[int]) -> 
     return rows
 
 
+def trait_floor(table: Table, min_trait_rows: int) -> int:
+    """The fewest rows that leave room for every trait entry of ``table`` to appear
+    ``min_trait_rows`` times in rows of its own (entries of one column exclude each other,
+    a cohort's tenants are not another cohort's), plus a row that carries none; never more
+    than production holds."""
+    entries = len(table.traits) + sum(len(c.stats.traits) for c in table.columns)
+    if entries == 0 or min_trait_rows == 0:
+        return 0
+    return min(table.rows, entries * min_trait_rows + 1)
+
+
 def make_plan(
     profile: Profile,
     *,
@@ -192,7 +203,8 @@ def make_plan(
 ) -> Plan:
     """Choose tables, size them and order them parents-first, with ``boost`` applied to the
     profile first (see :mod:`synth.generator.boost`) and its times re-anchored to ``as_of``
-    (see :mod:`synth.generator.anchor`)."""
+    (see :mod:`synth.generator.anchor`). A table with rows grows to :func:`trait_floor`, so
+    a small fixture still carries every trait ``min_trait_rows`` times."""
     from synth.generator.anchor import reanchor
     from synth.generator.boost import apply_boosts, as_boosts
 
@@ -206,6 +218,8 @@ def make_plan(
     ordered, broken = _order(chosen)
     plans = []
     for table in ordered:
+        if sizes[table.key] > 0:
+            sizes[table.key] = max(sizes[table.key], trait_floor(table, min_trait_rows))
         sizes[table.key] = _clamp(table, sizes[table.key], sizes, broken[table.key])
         plans.append(TablePlan(table, sizes[table.key], frozenset(broken[table.key])))
     return Plan(profile, seed, tuple(plans), min_trait_rows)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OLD_AFTER_DAYS",
+    "STAGES",
     "ColumnTrait",
     "InjectContext",
     "MeasureContext",
@@ -44,6 +45,9 @@ __all__ = [
 ]
 
 FRACTION_DIGITS = 6
+
+STAGES = ("keys", "redraw", "columns", "shape")
+"""The order in which a chunk's traits are injected (see :attr:`TableTrait.stage`)."""
 
 RunMemo: TypeAlias = dict[tuple[object, ...], Any]
 """What traits remember across the tables of one run (which parent keys carry a cohort,
@@ -248,6 +252,12 @@ class TableMeasure:
 
 class TableTrait(Trait):
     """A shape across columns or rows of one table."""
+
+    stage: ClassVar[int] = 3
+    """When :meth:`apply` runs on a chunk, in :data:`STAGES` order: 0 re-points foreign
+    keys (relations); 1 redraws columns from other statistics (a cohort's, by each row's
+    final parent); column traits come at 2, so nothing redrawn later erases their carriers;
+    3 (the default) reshapes what they made (NULL patterns, staleness, bursts)."""
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

@@ -88,6 +88,7 @@ class Cohort(TableTrait):
     name = "cohort"
     family = "relations"
     example = "segment tenants.source='legacy_import': its own NULLs, values, burst"
+    stage = 1  # after relations re-point keys, before column traits
 
     def describe(self, stat: TraitStat) -> str:
         """``tenants.source='legacy_import': full_name, plan`` (the overridden columns)."""

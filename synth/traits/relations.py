@@ -133,6 +133,7 @@ class ChildrenPerParent(TableTrait):
     name = "children_per_parent"
     family = "relations"
     example = "busiest 10% of parents hold most rows"
+    stage = 0  # re-points foreign keys
 
     def describe(self, stat: TraitStat) -> str:
         d = stat.detail
@@ -323,6 +324,7 @@ class ChildlessParent(TableTrait):
     name = "childless_parent"
     family = "relations"
     example = "a parent row no child references"
+    stage = 0  # re-points foreign keys
 
     def describe(self, stat: TraitStat) -> str:
         return f"no {stat.detail.get('child')} row via {stat.detail.get('via')}"

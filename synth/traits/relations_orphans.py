@@ -62,6 +62,7 @@ class Orphan(TableTrait):
     name = "orphan"
     family = "relations"
     example = "customer_id with no customers row"
+    stage = 0  # re-points foreign keys
 
     def describe(self, stat: TraitStat) -> str:
         return f"{stat.columns[0]} with no {stat.detail.get('parent')} row"
@@ -118,7 +119,15 @@ class Orphan(TableTrait):
         unique = in_key(table, fk)
         if have < target:
             matched = np.flatnonzero(at >= 0)
-            movers = np.sort(free_first(matched, at[matched], rng)[: target - have])
+            # rows pointing at the busiest parents carry children_per_parent: moved last
+            busy = sibling(table, "children_per_parent", fk)
+            held = recall(ctx.memo, table.key, busy) if busy is not None else None
+            heavy = frame.select(carrying(fk, held).fill_null(False)).to_series().to_numpy()
+            light, loaded = matched[~heavy[matched]], matched[heavy[matched]]
+            order = np.concatenate(
+                [free_first(light, at[light], rng), free_first(loaded, at[loaded], rng)]
+            )
+            movers = np.sort(order[: target - have])
             pool = max(1, round_half_up(stat.fraction * ctx.rows / 2))
             values = orphan_values(
                 keys, table.column(fk), movers + ctx.start, unique=unique, pool=pool, rng=rng
@@ -155,6 +164,7 @@ class SoftDeletedParent(TableTrait):
     name = "soft_deleted_parent"
     family = "relations"
     example = "an order of a deleted customer"
+    stage = 0  # re-points foreign keys
 
     def describe(self, stat: TraitStat) -> str:
         d = stat.detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +16,8 @@ import synth
 from synth import ProfileError, UsageError
 from synth._catalog import render_catalog
 from synth._traits_view import render_traits
+from synth.generator import make_plan
+from synth.generator.plan import trait_floor
 from synth.model import (
     Column,
     ColumnStats,
@@ -163,3 +166,51 @@ def test_synth_traits_lists_nulls_and_traits_with_example_shapes() -> None:
 def test_trait_catalog_in_docs_is_current() -> None:
     catalog = (ROOT / "docs" / "traits.md").read_text(encoding="utf-8")
     assert catalog == render_catalog(), "regenerate: python -m synth._catalog > docs/traits.md"
+
+
+@pytest.mark.parametrize("seed", [0, 7, 11, 23])
+def test_every_trait_of_the_demo_profile_appears_at_fifty_rows(tmp_path: Path, seed: int) -> None:
+    """The acceptance shape: 50 rows in the largest table, and still every one of the
+    demo's traits (cohorts, relations, bursts, stale states...) in some row."""
+    profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
+    manifest = synth.write(profile, tmp_path / "fx", rows=50, seed=seed)
+    assert max(t.rows for t in manifest.tables.values()) == 50
+    entries = sum(
+        len(t.traits) + sum(len(c.stats.traits) for c in t.columns) for t in profile.tables
+    )
+    assert sum(len(rows) for rows in manifest.traits.values()) == entries > 40
+    missing = [
+        f"{table}:{label}"
+        for table, rows in manifest.traits.items()
+        for label, carried in rows.items()
+        if carried.rows < 1
+    ]
+    assert missing == []
+
+
+def test_small_tables_grow_to_hold_their_traits() -> None:
+    profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
+    plan = make_plan(profile, rows=50, scale=None, seed=1, tables=None)
+    tenants = profile.table("tenants")
+    entries = len(tenants.traits) + sum(len(c.stats.traits) for c in tenants.columns)
+    assert plan.get("tenants").rows == min(tenants.rows, entries + 1)
+    bare = make_plan(profile, rows=50, scale=None, seed=1, tables=None, min_trait_rows=0)
+    assert bare.get("tenants").rows < plan.get("tenants").rows
+    assert trait_floor(tenants, 0) == 0
+
+
+def test_two_runs_in_one_thread_do_not_share_trait_state(tmp_path: Path) -> None:
+    """Cohort and relation traits remember parent keys per run. Users generated without
+    their tenants know no tenant's cohort; a full run just before, in the same thread,
+    must not lend them its tenants (the manifest equals one written in a fresh thread)."""
+    profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
+
+    def users_only(out: Path) -> dict:
+        return synth.write(profile, out, rows=300, seed=4, tables=["users"]).traits["users"]
+
+    fresh: list[dict] = []
+    worker = threading.Thread(target=lambda: fresh.append(users_only(tmp_path / "fresh")))
+    worker.start()
+    worker.join()
+    synth.write(profile, tmp_path / "full", rows=300, seed=4)
+    assert users_only(tmp_path / "after") == fresh[0]
