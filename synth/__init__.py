@@ -10,6 +10,7 @@ load them back in tests.
     tables = synth.generate(prof, rows=1000, seed=7)        # dict of polars DataFrames
     manifest = synth.write(prof, "build/fixtures", rows=1000, seed=7)
     tables = synth.load("build/fixtures")
+    synth.read_manifest("build/fixtures").traits["users"]   # rows carrying each trait
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from synth.errors import (
     SynthWarning,
     UsageError,
 )
+from synth.manifest import Manifest, read_manifest
 from synth.model import (
     Column,
     ColumnStats,
@@ -34,6 +36,7 @@ from synth.model import (
     SemanticType,
     Source,
     Table,
+    TraitStat,
     ValueFrequency,
 )
 
@@ -45,6 +48,7 @@ __all__ = [
     "Distribution",
     "ForeignKey",
     "LogicalType",
+    "Manifest",
     "OutputError",
     "Profile",
     "ProfileError",
@@ -54,6 +58,7 @@ __all__ = [
     "SynthError",
     "SynthWarning",
     "Table",
+    "TraitStat",
     "UsageError",
     "ValueFrequency",
     "__version__",
@@ -62,6 +67,7 @@ __all__ = [
     "load",
     "load_profile",
     "profile",
+    "read_manifest",
     "read_profile",
     "write",
     "write_profile",

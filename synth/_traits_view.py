@@ -30,11 +30,12 @@ def trait_rows(profile: Profile) -> list[TraitRow]:
                 rows.append(TraitRow(where, "null", col.stats.null_fraction, "NULL"))
             for stat in col.stats.traits:
                 trait = get(stat.trait, where=where)
-                rows.append(TraitRow(where, stat.trait, stat.fraction, trait.describe(stat)))
+                shape = trait.describe(stat, table, col)
+                rows.append(TraitRow(where, stat.trait, stat.fraction, shape))
         for stat in table.traits:
             where = table.key + (f".{','.join(stat.columns)}" if stat.columns else "")
             trait = get(stat.trait, where=table.key)
-            rows.append(TraitRow(where, stat.trait, stat.fraction, trait.describe(stat)))
+            rows.append(TraitRow(where, stat.trait, stat.fraction, trait.describe(stat, table)))
     return rows
 
 

@@ -220,16 +220,33 @@ def schema() -> None:
     typer.echo(profile_json_schema())
 
 
+_ParseError: type[Exception] = typer.BadParameter.__mro__[1]
+"""Click's ``UsageError`` (typer exports only its subclass): every unknown flag, missing
+argument or value of the wrong type."""
+
+
 def main() -> None:
     """Console entry point."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _ParseError as exc:  # a bad flag or value: one line, like our own errors
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _err(f"synth: error: {exc.format_message()}{where}")  # type: ignore[attr-defined]
+        sys.exit(EXIT_ERROR)
+    except typer.Abort:
+        _err("synth: interrupted; nothing was written")
+        sys.exit(130)
     except SynthError as exc:
         _err(f"synth: error: {exc}")
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         _err("synth: interrupted; nothing was written")
         sys.exit(130)
+    if code == 130:  # Ctrl-C, turned into an exit code by typer
+        _err("synth: interrupted; nothing was written")
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

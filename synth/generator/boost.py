@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from synth.errors import UsageError
 from synth.model import Column, ColumnStats, Profile, Table, TraitStat
 from synth.traits import parse_trait_name
-from synth.traits.base import ColumnTrait
+from synth.traits.base import ColumnTrait, TableTrait
 
 __all__ = ["apply_boosts", "as_boosts", "parse_boost"]
 
@@ -91,6 +91,20 @@ def _boost_column(table: Table, col: Column, trait: str, rate: float, key: str) 
     return col.model_copy(update={"stats": stats.model_copy(update={"traits": traits})})
 
 
+def _uncohorted(table: Table, column: str, trait: str) -> tuple[TraitStat, ...]:
+    """The table's traits with the cohorts' own NULL share of a NULL-boosted column dropped,
+    so every cohort follows the boosted share."""
+    if trait != NULL:
+        return table.traits
+    drop = f"null:{column}"
+    return tuple(
+        t.model_copy(update={"detail": {k: v for k, v in t.detail.items() if k != drop}})
+        if t.trait == "cohort" and drop in t.detail
+        else t
+        for t in table.traits
+    )
+
+
 def as_boosts(given: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
     """Boosts as a mapping, from a mapping or from ``'KEY=RATE'`` strings (``--boost``)."""
     if given is None:
@@ -109,6 +123,9 @@ def apply_boosts(profile: Profile, boosts: Mapping[str, float]) -> Profile:
             same = [t for t in table.traits if t.trait == trait]
             if not same:
                 raise UsageError(f"--boost {key!r}: table {table.key!r} has no {trait!r} trait")
+            found = parse_trait_name(trait)
+            if isinstance(found, TableTrait) and found.boost_hint:
+                raise UsageError(f"--boost {key!r}: {found.boost_hint}")
             traits = tuple(
                 t.model_copy(update={"fraction": rate}) if t.trait == trait else t
                 for t in table.traits
@@ -119,7 +136,9 @@ def apply_boosts(profile: Profile, boosts: Mapping[str, float]) -> Profile:
                 _boost_column(table, c, trait, rate, key) if c.name == column else c
                 for c in table.columns
             )
-            new_table = table.model_copy(update={"columns": columns})
+            new_table = table.model_copy(
+                update={"columns": columns, "traits": _uncohorted(table, column, trait)}
+            )
         profile = profile.model_copy(
             update={"tables": tuple(new_table if t.key == table.key else t for t in profile.tables)}
         )

@@ -171,8 +171,9 @@ class Trait:
     example: ClassVar[str] = ""
     """What a carrier looks like, for ``synth traits`` (never a real value)."""
 
-    def describe(self, stat: TraitStat) -> str:
-        """The example shape shown for ``stat``: its value where it has one (values reach a
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
+        """The example shape shown for ``stat`` of ``table``: its value where it has one
+        (and ``column``, for a column trait): its value where it has one (values reach a
         profile only when enough rows share them), else :attr:`example`."""
         return repr(stat.value) if stat.value is not None else self.example
 
@@ -253,6 +254,9 @@ class TableMeasure:
 class TableTrait(Trait):
     """A shape across columns or rows of one table."""
 
+    boost_hint: ClassVar[str] = ""
+    """Why ``--boost table:trait`` cannot work for this trait (empty: it can; the injector
+    follows the entry's fraction)."""
     stage: ClassVar[int] = 3
     """When :meth:`apply` runs on a chunk, in :data:`STAGES` order: 0 re-points foreign
     keys (relations); 1 redraws columns from other statistics (a cohort's, by each row's

@@ -68,6 +68,18 @@ class CaseVariant(TableTrait):
     example = "'Pro' / 'pro' / 'PRO'"
     MAX_QUERIED_LENGTH = 255
 
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
+        """The largest group of the column's frequent values that differ only by case
+        (values in a profile passed its frequent-value rule), else a generic example."""
+        if not stat.columns:
+            return self.example
+        groups: dict[str, list[str]] = {}
+        for f in table.column(stat.columns[0]).stats.frequent:
+            if isinstance(f.value, str):
+                groups.setdefault(f.value.lower(), []).append(f.value)
+        best = max(groups.values(), key=len, default=[])
+        return " / ".join(repr(v) for v in best) if len(best) > 1 else self.example
+
     def _candidates(self, table: Table) -> list[Column]:
         keys = {c for fk in table.foreign_keys for c in fk.columns} | set(table.primary_key)
         keys |= {u[0] for u in table.unique if len(u) == 1}

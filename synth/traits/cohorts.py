@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from synth.errors import UsageError
-from synth.model import LogicalType, Profile, Table, TraitStat
+from synth.model import Column, LogicalType, Profile, Table, TraitStat
 from synth.traits import register
 from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
 from synth.traits.cohorts_inject import (
@@ -89,8 +89,12 @@ class Cohort(TableTrait):
     family = "relations"
     example = "segment tenants.source='legacy_import': its own NULLs, values, burst"
     stage = 1  # after relations re-point keys, before column traits
+    boost_hint = (
+        "a cohort's share follows its segment column's values, not a rate; "
+        "generate more of one cohort by boosting the traits it carries instead"
+    )
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         """``tenants.source='legacy_import': full_name, plan`` (the overridden columns)."""
         changed = sorted({k.partition(":")[2].partition("=")[0] for k in stat.detail if ":" in k})
         where = stat.detail.get("segment", "?")

@@ -63,7 +63,7 @@ class LegacyValue(ColumnTrait):
     example = "'premium'"
     types = frozenset({LogicalType.STRING, LogicalType.INTEGER})
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         seen = f", last seen {stat.before[:10]}" if stat.before else ""
         return f"{stat.value!r} ({stat.detail.get('reason', 'legacy')}{seen})"
 

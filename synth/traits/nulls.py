@@ -116,7 +116,7 @@ class NullPattern(TableTrait):
     family = "nulls"
     example = "NULL together"
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         return f"NULL together: {', '.join(stat.columns)}"
 
     def max_queries(self, table: Table) -> int:

@@ -18,22 +18,19 @@ from synth.traits.base import (
     ColumnTrait,
     InjectContext,
     MeasureContext,
-    RunMemo,
     TableMeasure,
-    TableTrait,
     round_fraction,
 )
 from synth.traits.nulls import fill_values
 from synth.traits.relations_children import assign, plan_counts, segment_counts
 from synth.traits.relations_inject import (
     ParentView,
-    carrying,
+    RelationTrait,
     child_view,
     free_first,
     number,
     orphan_values,
     parent_view,
-    recall,
     remember,
     remember_childless,
     round_half_up,
@@ -104,7 +101,7 @@ def _segments(
 
 
 @register
-class ChildrenPerParent(TableTrait):
+class ChildrenPerParent(RelationTrait):
     """**children_per_parent**: how unevenly child rows spread over their parents (one
     tenant holding most of the orders), as the children-per-parent quantiles.
 
@@ -131,11 +128,13 @@ class ChildrenPerParent(TableTrait):
     """
 
     name = "children_per_parent"
-    family = "relations"
+    boost_hint = (
+        "children_per_parent is how concentrated rows are on the busiest parents, not a "
+        "share of rows to raise; it cannot be boosted"
+    )
     example = "busiest 10% of parents hold most rows"
-    stage = 0  # re-points foreign keys
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         d = stat.detail
         return (
             f"per {d.get('parent')}: p50 {d.get('p50')}, p99 {d.get('p99')}, max {d.get('max')}; "
@@ -188,9 +187,6 @@ class ChildrenPerParent(TableTrait):
                 TraitStat(trait=self.name, fraction=fraction, columns=(rel.fk,), detail=detail)
             )
         return out
-
-    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
-        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
@@ -299,7 +295,7 @@ class ChildrenPerParent(TableTrait):
 
 
 @register
-class ChildlessParent(TableTrait):
+class ChildlessParent(RelationTrait):
     """**childless_parent**: parent rows that no child row references through a given
     foreign key (a customer without orders, an order without items).
 
@@ -322,11 +318,9 @@ class ChildlessParent(TableTrait):
     """
 
     name = "childless_parent"
-    family = "relations"
     example = "a parent row no child references"
-    stage = 0  # re-points foreign keys
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         return f"no {stat.detail.get('child')} row via {stat.detail.get('via')}"
 
     def max_queries(self, table: Table) -> int:
@@ -366,9 +360,6 @@ class ChildlessParent(TableTrait):
                     )
                 )
         return out
-
-    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
-        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext

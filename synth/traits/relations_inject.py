@@ -25,10 +25,11 @@ import polars as pl
 from synth._arrow import integer_bounds
 from synth.generator.streams import stream
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
-from synth.traits.base import InjectContext, RunMemo
+from synth.traits.base import InjectContext, RunMemo, TableTrait
 
 __all__ = [
     "ParentView",
+    "RelationTrait",
     "carrying",
     "child_view",
     "free_first",
@@ -69,6 +70,18 @@ def remember_childless(memo: RunMemo, parent: str, relation: str, share: float) 
 
 def _childless_share(memo: RunMemo, parent: str, relation: str, stored: float) -> float:
     return float(memo.get(("childless_parent", parent, relation), stored))
+
+
+class RelationTrait(TableTrait):
+    """A trait of the rows of a foreign key (``stat.columns[0]``): injected by re-pointing
+    the key, so it runs first; its carriers are the rows pointing at the parent keys its
+    :meth:`apply` remembered."""
+
+    family = "relations"
+    stage = 0
+
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
 
 def carrying(column: str, keys: pl.Series | None) -> pl.Expr:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth.model import Scalar, Table, TraitStat
+from synth.model import Column, Scalar, Table, TraitStat
 from synth.traits import register
 from synth.traits._time import expected
 from synth.traits.base import (
@@ -17,10 +17,10 @@ from synth.traits.base import (
     MeasureContext,
     RunMemo,
     TableMeasure,
-    TableTrait,
     round_fraction,
 )
 from synth.traits.relations_inject import (
+    RelationTrait,
     carrying,
     child_view,
     free_first,
@@ -38,7 +38,7 @@ __all__ = ["Orphan", "SoftDeletedParent"]
 
 
 @register
-class Orphan(TableTrait):
+class Orphan(RelationTrait):
     """**orphan**: foreign-key values with no parent row (`customer_id = 4711` after
     customer 4711 was deleted), where the reference is not enforced: a declared key in
     SQLite without `PRAGMA foreign_keys`, a PostgreSQL key added `NOT VALID` or with
@@ -60,11 +60,9 @@ class Orphan(TableTrait):
     """
 
     name = "orphan"
-    family = "relations"
     example = "customer_id with no customers row"
-    stage = 0  # re-points foreign keys
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         return f"{stat.columns[0]} with no {stat.detail.get('parent')} row"
 
     def max_queries(self, table: Table) -> int:
@@ -143,7 +141,7 @@ class Orphan(TableTrait):
 
 
 @register
-class SoftDeletedParent(TableTrait):
+class SoftDeletedParent(RelationTrait):
     """**soft_deleted_parent**: child rows whose parent is soft-deleted (its `deleted_at`,
     `archived_at`... is set) but which are still there (orders of a deleted customer).
 
@@ -162,11 +160,9 @@ class SoftDeletedParent(TableTrait):
     """
 
     name = "soft_deleted_parent"
-    family = "relations"
     example = "an order of a deleted customer"
-    stage = 0  # re-points foreign keys
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         d = stat.detail
         return f"{stat.columns[0]} -> {d.get('parent')} with {d.get('flag')} set"
 
@@ -190,9 +186,6 @@ class SoftDeletedParent(TableTrait):
                     TraitStat(trait=self.name, fraction=fraction, columns=(rel.fk,), detail=detail)
                 )
         return out
-
-    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
-        return carrying(stat.columns[0], recall(memo, table.key, stat))
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext

@@ -205,6 +205,11 @@ class MaxLength(TrimsToShare):
     example = "'abcdefghij' in VARCHAR(10)"
     types = STRING
 
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
+        if column is None or column.length is None:
+            return self.example
+        return f"{column.length} characters in {column.sql_type}"
+
     def applies(self, column: Column, table: Table) -> bool:
         return (
             super().applies(column, table)

@@ -71,10 +71,14 @@ class Stale(TableTrait):
     """
 
     name = "stale"
+    boost_hint = (
+        "a stale state's share is its value's share times the share of its rows that are old; "
+        "it cannot be boosted (boost the value's legacy_value instead)"
+    )
     family = "lifecycle"
     example = "'pending' and older than a year"
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         mine = float(stat.detail.get("old_share", 0.0))
         column = float(stat.detail.get("column_old_share", 0.0))
         when = (stat.before or "")[:10]
@@ -151,8 +155,8 @@ class Stale(TableTrait):
             pinned=legacy_rows(table, frame.columns),
         )
         holds, other, old, new, pinned = (masks.get_column(c).to_numpy() for c in masks.columns)
-        if target > 0 and not holds.any():
-            frame, holds = self._hold(frame, status, stat, other & ~pinned, rng)
+        if int(holds.sum()) < target:
+            frame, holds = self._hold(frame, status, stat, holds, other & ~pinned, target, rng)
         have = int((holds & old).sum())
         series = frame.get_column(name)
         if have < target:  # make some newer rows holding the value old
@@ -174,19 +178,23 @@ class Stale(TableTrait):
         frame: pl.DataFrame,
         status: str,
         stat: TraitStat,
+        holds: np.ndarray,
         free: np.ndarray,
+        target: int,
         rng: np.random.Generator,
     ) -> tuple[pl.DataFrame, np.ndarray]:
-        """One row given the value (a chunk too small to hold it by chance)."""
-        rows = np.flatnonzero(free)
-        holds = np.zeros(frame.height, dtype=bool)
-        if len(rows) == 0:
+        """Free rows given the value until ``target`` rows hold it (a chunk too small to
+        hold it that often by chance)."""
+        rows = np.flatnonzero(free & ~holds)
+        take = min(target - int(holds.sum()), len(rows))
+        if take <= 0:
             return frame, holds
-        row = int(rng.choice(rows))
-        holds[row] = True
+        picked = rng.choice(rows, size=take, replace=False)
+        holds = holds.copy()
+        holds[picked] = True
         series = frame.get_column(status)
         value = pl.Series([stat.value]).cast(series.dtype)
-        return frame.with_columns(series.scatter([row], value)), holds
+        return frame.with_columns(series.scatter(picked, value.gather([0] * take))), holds
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,7 @@ class BackfillGap(TableTrait):
     family = "nulls"
     example = "NULL before a date"
 
-    def describe(self, stat: TraitStat) -> str:
+    def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         return f"NULL before {stat.before}"
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:

@@ -76,3 +76,68 @@ def test_schema_prints_json_schema(tmp_path: Path) -> None:
     result = run("schema", cwd=tmp_path)
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"].startswith("synth profile")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "profiles" / "shop.yaml"
+
+
+def test_traits_lists_every_shape_of_the_demo_profile(tmp_path: Path) -> None:
+    result = run("traits", str(DEMO), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "users.plan" in result.stdout and "legacy_value" in result.stdout
+    assert "'premium'" in result.stdout  # a frequent value, allowed into the profile
+    assert "'pro' / 'Pro' / 'PRO'" in result.stdout  # case variants from the profile itself
+    assert "32 characters in VARCHAR(32)" in result.stdout  # max_length names its column
+    assert result.stdout.rstrip().endswith("shapes")
+
+
+def test_generate_boost_and_min_trait_rows(tmp_path: Path) -> None:
+    result = run(
+        "generate", str(DEMO), "--rows", "400", "--seed", "3", "--out", "fx",
+        "--boost", "users.last_login_at:null=0.6", "--min-trait-rows", "3", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    users = synth.load(tmp_path / "fx")["users"]
+    assert 0.5 < users["last_login_at"].null_count() / users.height < 0.7
+    manifest = synth.read_manifest(tmp_path / "fx")
+    assert manifest.options["boost"] == {"users.last_login_at:null": 0.6}
+    short = {
+        f"{table}:{label}": carried.rows
+        for table, rows in manifest.traits.items()
+        for label, carried in rows.items()
+        if carried.rows < 3
+    }
+    assert short == {}
+
+
+def test_generate_as_of_reanchors_times(tmp_path: Path) -> None:
+    for name, as_of in (("kept", None), ("moved", "2027-11-01T00:00:00Z")):
+        extra = ["--as-of", as_of] if as_of else []
+        result = run(
+            "generate", str(DEMO), "--rows", "100", "--seed", "1", "--out", name, *extra,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    kept = synth.load(tmp_path / "kept")["orders"]["created_at"].drop_nulls()
+    moved = synth.load(tmp_path / "moved")["orders"]["created_at"].drop_nulls()
+    shift = (moved.max() - kept.max()).days
+    assert 360 <= shift <= 370  # one year later, same shape
+
+
+def test_profile_as_of_is_recorded(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, created_at TIMESTAMP)")
+        conn.executemany(
+            "INSERT INTO t (created_at) VALUES (?)", [(f"2025-0{i % 9 + 1}-01",) for i in range(30)]
+        )
+    out = tmp_path / "p.yaml"
+    result = run(
+        "profile", f"sqlite:///{db}", "--as-of", "2026-01-01T00:00:00Z", "--out", str(out),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "as_of: '2026-01-01T00:00:00Z'" in out.read_text()

@@ -142,3 +142,41 @@ def test_rows_and_scale_together(tmp_path: Path, profile_file: Path) -> None:
     )
     assert_one_line_error(result, "--rows", "--scale")
     assert not (tmp_path / "fx").exists()
+
+
+DEMO = Path(__file__).resolve().parents[2] / "profiles" / "shop.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        pytest.param(["--boost", "users.plan:null"], ["--boost", "RATE"], id="boost-no-rate"),
+        pytest.param(["--boost", "users.plan:null=2"], ["from 0 to 1"], id="boost-rate-range"),
+        pytest.param(["--boost", "users.nope:null=0.1"], ["no column 'nope'"], id="boost-column"),
+        pytest.param(["--boost", "users:cohort=0.5"], ["segment column"], id="boost-cohort"),
+        pytest.param(["--min-trait-rows", "-1"], ["--min-trait-rows"], id="min-trait-rows"),
+        pytest.param(["--as-of", "yesterday"], ["--as-of", "'yesterday'"], id="as-of"),
+    ],
+)  # fmt: skip
+def test_bad_generate_trait_options(tmp_path: Path, args: list[str], needles: list[str]) -> None:
+    result = run("generate", str(DEMO), "--rows", "20", "--out", "fx", *args, cwd=tmp_path)
+    assert_one_line_error(result, *needles)
+    assert not (tmp_path / "fx").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        pytest.param(["--segment-by", "nope.source"], ["--segment-by", "nope"], id="segment-by"),
+        pytest.param(["--legacy-after", "soon"], ["--legacy-after"], id="legacy-after"),
+        pytest.param(["--known-values", "missing.yaml"], ["missing.yaml"], id="known-values"),
+        pytest.param(["--time-column", "users"], ["--time-column"], id="time-column"),
+        pytest.param(["--as-of", "2026-13-01"], ["--as-of"], id="as-of"),
+    ],
+)
+def test_bad_profile_trait_options(
+    tmp_path: Path, shop_db: str, args: list[str], needles: list[str]
+) -> None:
+    result = run("profile", shop_db, "--out", "p.yaml", *args, cwd=tmp_path)
+    assert_one_line_error(result, *needles)
+    assert not (tmp_path / "p.yaml").exists()
