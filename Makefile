@@ -45,6 +45,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/generate.py
+	$(BIN)/python benchmarks/traits.py
 
 ## docs: regenerate the trait catalog from the trait classes
 docs: $(STAMP)

@@ -10,6 +10,8 @@ IEEE 754), so every run on every platform writes the same rows. PATH is replaced
 Tables (real DDL: primary and foreign keys, a UNIQUE constraint, CHECK IN-lists,
 NOT NULLs, varchar lengths, numeric(12,2)), with rows from 2019-01 to 2026-10:
     tenants 60, users 6,000, orders 20,000, order_items ~32,000, payments ~15,300
+(users.timezone, added by a 2023-06-01 migration, is the last column of users). The word
+lists, small helpers and row classes live in ``shop_data.py`` next to this script.
 
 Foreign keys are declared but NOT enforced: SQLite checks them only with
 ``PRAGMA foreign_keys = ON``, which this script (like many real SQLite apps) leaves off,
@@ -29,6 +31,15 @@ The dirt, with the rate at which it is planted (of the table's rows unless state
                              payments.method 'CARD' on imported payments (~10%).
   users.email                trailing spaces ~0.5%, Title-Cased ~2% of sign-ups, UPPER-cased 30%
                              of migrated users, 6 pairs of addresses that differ only by case.
+  users.timezone NULL        added by the 2023-06-01 migration and never backfilled: NULL on
+                             ~89% of users created before it (15% of those who logged in since
+                             set one), ~1% of users since (migrated users got one from the old
+                             system): ~36% overall, a backfill gap at 2023-06.
+  users.postal_code          5-digit codes kept as text, ~10% of them with a leading zero
+                             ('02134', '01067'; ~8.4% of users); NULL ~15%.
+  control characters         users.full_name pasted from a spreadsheet into the admin tool in
+                             2022 (4% of that year's sign-ups, ~0.4% overall): a tab between
+                             first and last name ('Nina\tHall') or a trailing CR LF.
   orders.coupon_code         NULL ~72%; '' (empty string, not NULL) on ~12% of orders since the
                              2022-05-01 checkout rewrite (~8% overall); real codes otherwise.
   non-ASCII names            ~20% of full names (accents, Cyrillic, Greek, CJK, Arabic, Hangul),
@@ -65,16 +76,46 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import math
 import os
 import random
 import sqlite3
 import sys
 import tempfile
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:  # run as a script it is there already; imported by path it is not
+    sys.path.insert(0, _HERE)
+
+from shop_data import (  # noqa: E402  (needs the path above)
+    COMPANY_ODD,
+    COMPANY_SUFFIX,
+    COMPANY_WORDS,
+    COUPONS,
+    EMOJI,
+    FIRST,
+    LAST,
+    LEGACY_COMPANIES,
+    LONG_NAME,
+    PARTNER_COUPON,
+    PERSONAL_DOMAINS,
+    Order,
+    Tenant,
+    User,
+    cubed,
+    growth_between,
+    heavy_weight,
+    person_name,
+    pick,
+    postal_code,
+    slug,
+    time_zone,
+    ts,
+    uniform_between,
+    unique_email,
+)
 
 SEED = 20261101
 TODAY = datetime(2026, 11, 1, tzinfo=UTC)
@@ -86,6 +127,9 @@ ADMIN_TOOL_RETIRED_AT = datetime(2023, 1, 1, tzinfo=UTC)
 STUCK_FROM, STUCK_UNTIL = datetime(2020, 1, 1, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)
 CHECKOUT_REWRITE_AT = datetime(2022, 5, 1, tzinfo=UTC)
 PROVIDER_SWITCH_AT = datetime(2026, 6, 1, tzinfo=UTC)
+PARTNER_SINCE = datetime(2025, 1, 1, tzinfo=UTC)
+TIMEZONE_ADDED_AT = datetime(2023, 6, 1, tzinfo=UTC)
+PASTED_FROM, PASTED_UNTIL = datetime(2022, 1, 1, tzinfo=UTC), ADMIN_TOOL_RETIRED_AT
 EPOCH = "1970-01-01 00:00:00"
 
 N_TENANTS, N_LEGACY_TENANTS, N_CHILDLESS = 60, 8, 4
@@ -108,11 +152,13 @@ CREATE TABLE users (
     tenant_id     integer NOT NULL REFERENCES tenants (id),
     email         varchar(255) NOT NULL,
     full_name     varchar(120),
+    postal_code   varchar(10),
     plan          varchar(20) NOT NULL,
     status        varchar(16) NOT NULL,
     last_login_at timestamp,
     created_at    timestamp NOT NULL,
     deleted_at    timestamp,
+    timezone      varchar(40),
     CONSTRAINT users_email_key UNIQUE (email)
 );
 CREATE TABLE orders (
@@ -150,188 +196,6 @@ CREATE INDEX orders_created_at_idx ON orders (created_at);
 CREATE INDEX payments_order_id_idx ON payments (order_id);
 """
 
-# fmt: off
-FIRST = (
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
-    "Sarah", "Charles", "Karen", "Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia",
-    "Hugo", "Sophie", "Jack", "Amelia", "Oliver", "Isla", "Leo", "Grace", "Max", "Anna", "Ben",
-    "Laura", "Tom", "Nina", "Paul", "Eva",
-)
-FIRST_ACCENTED = (
-    "José", "María", "Zoë", "Renée", "Jürgen", "Björn", "Søren", "Åsa", "Łukasz", "Małgorzata",
-    "François", "Chloé", "Léa", "Çağla", "Dóra", "Ines", "Tomáš", "Jiří", "Ángel", "Mónica",
-    "Ørjan", "Sinéad", "Siobhán", "Nuño",
-)
-LAST = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
-    "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris", "Clark", "Lewis",
-    "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson",
-    "Hill", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips", "Evans", "Turner",
-    "Parker", "Collins",
-)
-LAST_ACCENTED = (
-    "Müller", "Schröder", "García", "Núñez", "Peña", "Østergaard", "Łęcki", "Dvořák", "Novák",
-    "Gonçalves", "Lefèvre", "Fernández", "Sánchez", "Åberg", "Özdemir", "Kovačević", "Ó'Brien",
-    "Citroën", "Gauß", "Möller",
-)
-NON_LATIN = (
-    "王伟", "李娜", "张敏", "山田 太郎", "佐藤 花子", "김민준", "이서연", "Ольга Иванова",
-    "Дмитрий Смирнов", "Αλέξανδρος Παπαδόπουλος", "محمد علي", "Nguyễn Văn An", "Trần Thị Bích",
-)
-EMOJI = (
-    "🚀", "✨", "🦄", "🌈", "☕", "🎉", "💼", "🐈",
-)
-COMPANY_WORDS = (
-    "Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay",
-    "Wayne", "Stark", "Acme", "Tyrell", "Cyberdyne", "Soylent", "Wonka", "Gringotts", "Oceanic",
-    "Monarch", "Virtucon", "Dunder", "Pied", "Bluth", "Sterling", "Prestige", "Massive",
-    "Nakatomi", "Zorg", "Aperture",
-)
-COMPANY_SUFFIX = (
-    "Inc", "Ltd", "GmbH", "LLC", "Labs", "Studio", "Group", "& Co", "SARL", "AB",
-)
-COMPANY_ODD = (
-    "Bäckerei Müller GmbH", "Café Lumière SARL", "Søstrene Ås AS", "Łódź Logistics Sp. z o.o.",
-    "株式会社サクラ", "🚀 Launchpad Labs", "Ελληνικά Τρόφιμα ΑΕ", "ООО Ромашка",
-)
-LEGACY_COMPANIES = (
-    "ACME WIDGETS", "GLOBEX CORP", "INITECH", "UMBRELLA HOLDINGS", "VANDELAY IMPORT EXPORT",
-    "WAYNE ENTERPRISES", "TYRELL SYSTEMS", "NAKATOMI TRADING",
-)
-# fmt: on
-PERSONAL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example", "inbox.example")
-COUPONS = (
-    "WELCOME10",
-    "SPRING15",
-    "SUMMER20",
-    "FREESHIP",
-    "BLACKFRIDAY2023",
-    "BLACKFRIDAY2024",
-    "CYBERMONDAY",
-    "LOYAL5",
-    "FREEMONTH",
-)
-PARTNER_COUPON = "PARTNER-2025-ACMEWIDGETS-Q3-EU01"  # exactly varchar(32)
-PARTNER_SINCE = datetime(2025, 1, 1, tzinfo=UTC)
-LONG_NAME = (
-    "María de los Ángeles Guadalupe Fernández-Castellanos de la Santísima Trinidad "
-    "y Rodríguez-Montenegro Villanueva de Alcántara"
-)
-
-
-def ts(moment: datetime) -> str:
-    """How the application stores timestamps: naive UTC text, as SQLite's datetime() does."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def growth_between(rng: random.Random, lo: datetime, hi: datetime, ramp: float = 4.0) -> datetime:
-    """A moment in [lo, hi) whose density grows linearly to ``ramp`` times its start (a growing
-    business). Only +, -, *, / and sqrt are used, so every platform gives the same moments."""
-    g = ramp - 1.0
-    x = (math.sqrt(1.0 + g * (2.0 + g) * rng.random()) - 1.0) / g
-    return lo + timedelta(seconds=int(x * (hi - lo).total_seconds()))
-
-
-def heavy_weight(rng: random.Random, floor: float) -> float:
-    """A long-tailed size (a few big tenants, many small ones), from 1/(1+floor) to 1/floor."""
-    return 1.0 / (rng.random() + floor)
-
-
-def cubed(rng: random.Random, low: float, span: float) -> float:
-    """A right-skewed amount in [low, low + span), rounded to cents."""
-    u = rng.random()
-    return round(low + span * u * u * u, 2)
-
-
-def pick(rng: random.Random, items: list, cum_weights: list[float], k: int):
-    """A weighted choice among the first ``k`` items."""
-    return items[bisect.bisect_left(cum_weights, rng.random() * cum_weights[k - 1], hi=k - 1)]
-
-
-def uniform_between(rng: random.Random, lo: datetime, hi: datetime) -> datetime:
-    span = max(1, int((hi - lo).total_seconds()))
-    return lo + timedelta(seconds=rng.randrange(span))
-
-
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in ascii_text.lower() if ch.isalnum())
-
-
-@dataclass
-class Tenant:
-    id: int
-    name: str
-    plan: str
-    region: str
-    source: str
-    created_at: datetime
-    domain: str
-    weight: float = 1.0
-    childless: bool = False
-
-    def row(self) -> tuple[object, ...]:
-        migrated_from = "billingcore" if self.source == "legacy_import" else None
-        created = ts(self.created_at)
-        return (self.id, self.name, self.plan, self.region, self.source, migrated_from, created)
-
-
-@dataclass
-class User:
-    tenant: Tenant
-    email: str
-    full_name: str | None
-    plan: str
-    status: str
-    created_at: datetime
-    last_login_at: str | None
-    deleted_at: datetime | None
-    legacy: bool
-    id: int = 0
-    weight: float = 1.0
-
-    def row(self) -> tuple[object, ...]:
-        deleted = ts(self.deleted_at) if self.deleted_at else None
-        return (
-            self.id,
-            self.tenant.id,
-            self.email,
-            self.full_name,
-            self.plan,
-            self.status,
-            self.last_login_at,
-            ts(self.created_at),
-            deleted,
-        )
-
-
-@dataclass
-class Order:
-    user: User
-    status: str
-    total: float
-    currency: str
-    coupon_code: str | None
-    created_at: datetime
-    updated_at: datetime
-    imported: bool
-    items: list[tuple[str, int, float]] = field(default_factory=list)
-    id: int = 0
-
-    def row(self) -> tuple[object, ...]:
-        return (
-            self.id,
-            self.user.id,
-            self.user.tenant.id,
-            self.status,
-            self.total,
-            self.currency,
-            self.coupon_code,
-            ts(self.created_at),
-            ts(self.updated_at),
-        )
-
 
 def make_tenants(rng: random.Random) -> list[Tenant]:
     tenants: list[Tenant] = []
@@ -364,23 +228,6 @@ def make_tenants(rng: random.Random) -> list[Tenant]:
     for tenant in (*signup[-2:], *old):
         tenant.childless = True
     return tenants
-
-
-def person_name(rng: random.Random) -> str:
-    roll = rng.random()
-    if roll < 0.06:
-        return rng.choice(NON_LATIN)
-    first = rng.choice(FIRST_ACCENTED if roll < 0.14 else FIRST)
-    last = rng.choice(LAST_ACCENTED if 0.10 < roll < 0.20 else LAST)
-    return f"{first} {last}"
-
-
-def unique_email(local: str, domain: str, seen: set[str], rng: random.Random) -> str:
-    email = f"{local}@{domain}"
-    while email.lower() in seen:
-        email = f"{local}{rng.randrange(2, 999)}@{domain}"
-    seen.add(email.lower())
-    return email
 
 
 def last_login(rng: random.Random, created: datetime, status: str, until: datetime) -> str | None:
@@ -476,6 +323,29 @@ def make_users(rng: random.Random, tenants: list[Tenant]) -> list[User]:
         user.id = i
         user.weight = heavy_weight(rng, 0.1) * (0.5 if user.legacy else 1.0)
     return users
+
+
+def plant_later_columns(rng: random.Random, users: list[User]) -> None:
+    """Columns the first pass does not draw, from their own ``rng`` so that every other
+    column keeps its values: postal codes, the time zone a 2023 migration added, and names
+    pasted from a spreadsheet into the admin tool in 2022."""
+    for user in users:
+        user.postal_code = None if rng.random() < 0.15 else postal_code(rng)
+        if user.created_at >= TIMEZONE_ADDED_AT:
+            keep = rng.random() < 0.99  # set at sign-up (migrated users: from the old system)
+        else:  # never backfilled; some old users set one at a login since
+            login = user.last_login_at
+            logged_in_since = login is not None and login >= ts(TIMEZONE_ADDED_AT)
+            keep = logged_in_since and rng.random() < 0.15
+        user.timezone = time_zone(rng, user.tenant.region) if keep else None
+        name = user.full_name
+        pasted = PASTED_FROM <= user.created_at < PASTED_UNTIL and not user.legacy
+        if name is None or not pasted or len(name) > 118 or rng.random() >= 0.04:
+            continue
+        if " " in name and rng.random() < 0.7:
+            user.full_name = name.replace(" ", "\t", 1)  # two cells: first name, last name
+        else:
+            user.full_name = name + "\r\n"  # the row's line break came along
 
 
 def make_items(
@@ -606,6 +476,7 @@ def build(path: str | os.PathLike[str]) -> dict[str, int]:
     rng = random.Random(SEED)
     tenants = make_tenants(rng)
     users = make_users(rng, tenants)
+    plant_later_columns(random.Random(SEED + 1), users)
     orders = make_orders(rng, users)
     # A 2023 GDPR purge hard-deleted some paid 2022 orders (and their items), not the payments.
     candidates = [

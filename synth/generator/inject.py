@@ -183,9 +183,11 @@ class TraitInjector:
         )
         eligible = series.is_not_null().to_numpy() & ~carrying
         covered = float(weights.sum())
-        open_share = 1.0 - col.stats.null_fraction - covered
-        extra = max(0.0, stat.fraction - covered)
-        p = min(1.0, extra / open_share) if open_share > 0 else 0.0
+        # top up what the chunk lacks: carriers the column's values already made (frequent
+        # values, Faker postcodes with a leading zero) count
+        free = int(eligible.sum())
+        extra = max(0.0, stat.fraction * n - float(carrying.sum()))
+        p = min(1.0, extra / free) if free else 0.0
         name = stat.trait if stat.value is None else f"{stat.trait}={stat.value}"
         rng = ctx.rng(col.name, name, "rows" if avoid is None else "repair")
         pick = eligible & (rng.random(n) < p) if avoid is None else np.zeros(n, dtype=bool)

@@ -81,6 +81,29 @@ def _splits(columns: frozenset[str]) -> list[frozenset[str]]:
     return out
 
 
+MAX_SUBSETS_OF = 6
+"""A mask NULL in at most this many columns offers all its subsets as candidates; a bigger
+one, itself and itself less one column."""
+
+
+def _candidates(masks: list[tuple[frozenset[str], int]]) -> set[frozenset[str]]:
+    """Sets of two or more columns that may be NULL together: the NULL sets of the top
+    masks and their subsets (a pattern hides inside a mask that also holds an unrelated,
+    mostly NULL column such as ``deleted_at``)."""
+    out: set[frozenset[str]] = set()
+    for mask, _ in masks:
+        if len(mask) < 2:
+            continue
+        if len(mask) <= MAX_SUBSETS_OF:
+            names = sorted(mask)
+            for size in range(2, len(names) + 1):
+                out.update(frozenset(c) for c in itertools.combinations(names, size))
+        else:
+            out.add(mask)
+            out.update(mask - {c} for c in mask)
+    return out
+
+
 def _depends(hits: float, part: float, share: float) -> bool:
     """Whether ``hits`` rows NULL in a whole pattern are more than chance, given ``part``
     rows NULL in one part of it and a ``share`` of all rows NULL in the other part."""
@@ -102,10 +125,13 @@ class NullPattern(TableTrait):
     exactly the NULL set of one of those masks is stored when, however it is split in two
     parts, it is NULL as a whole at least 1.5 times as often as two independent parts
     would be, and by at least 4 standard deviations (so two independent patterns, or a
-    pattern and an independent column, do not make a bigger one). *Stored* as a table
-    entry with `columns` = the columns NULL together and `fraction` = the share of rows
-    where all of them are NULL. *Injected* jointly: rows are added until the pattern
-    holds at that share, chosen first among rows where most of its columns are already
+    pattern and an independent column, do not make a bigger one). Subsets of a mask's NULL
+    set are candidates too (of masks NULL in up to 6 columns; of bigger ones, the set less
+    one column), so a pattern is found inside masks where an unrelated, mostly NULL
+    column (`deleted_at`) is also NULL; a subset of a stored pattern is not stored again.
+    *Stored* as a table entry with `columns` = the columns NULL together and `fraction` =
+    the share of rows where all of them are NULL. *Injected* jointly: rows are added until
+    the pattern holds at that share, chosen first among rows where most of its columns are already
     NULL; then, so that each column keeps its own NULL share, as many rows where the
     column is NULL outside every pattern of it get a value again (taken from other rows
     of the same column). Columns of a `backfill_gap` are left as that trait made them:
@@ -184,12 +210,14 @@ class NullPattern(TableTrait):
                     counted[names] = float(sum(count for m, count in masks if names <= m))
             return counted[names]
 
-        out = []
-        for cand in sorted(
-            {m for m, _ in masks if len(m) >= 2}, key=lambda m: (-len(m), sorted(m))
-        ):
+        out: list[TraitStat] = []
+        found: list[frozenset[str]] = []
+        for cand in sorted(_candidates(masks), key=lambda m: (-len(m), sorted(m))):
+            if any(cand <= f for f in found):
+                continue  # part of a bigger pattern already stored
             hits = together(cand)
             if all(_depends(hits, together(a), together(cand - a) / rows) for a in _splits(cand)):
+                found.append(cand)
                 out.append(
                     TraitStat(
                         trait=self.name,

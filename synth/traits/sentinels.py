@@ -46,14 +46,23 @@ def _numbers(column: Column) -> list[int]:
     return list(NUMBERS)
 
 
+def _step(column: Column) -> float:
+    """The smallest step between values: a cent for ``NUMERIC(12, 2)``, else 1."""
+    if column.type is L.DECIMAL and column.scale:
+        return float(10**-column.scale)
+    return 1.0
+
+
 def _number_probes(column: Column) -> list[Probe]:
     out = []
+    near = NEAR * _step(column)
     for v in _numbers(column):
+        lo, hi = v - near, v + near
         out.append(Probe(sql=lambda e, v=v: e == v, frame=lambda e, v=v: e == v, key=v))
         out.append(
             Probe(
-                sql=lambda e, v=v: sa.and_(e >= v - NEAR, e <= v + NEAR, e != v),
-                frame=lambda e, v=v: e.is_between(v - NEAR, v + NEAR) & (e != v),
+                sql=lambda e, v=v, lo=lo, hi=hi: sa.and_(e >= lo, e <= hi, e != v),
+                frame=lambda e, v=v, lo=lo, hi=hi: e.is_between(lo, hi) & (e != v),
                 key=_near_key(v),
             )
         )
@@ -175,14 +184,14 @@ class Sentinel(TrimsToShare):
     Breaks averages, age and duration arithmetic, date ranges and "is it set?" checks.
     *Measured* in the aggregate query (no extra query): one `SUM(CASE ...)` per candidate
     (words compared byte for byte on MySQL/MariaDB), and for numbers and dates one more
-    counting its neighbours, the values within 5 (or the days within 5 days) on either
-    side. A candidate is a sentinel when it holds at least 0.1% of rows and, for numbers
-    and dates, at least as many rows as its ten neighbours together: ten times what a
-    value at that point of the distribution would hold. Not measured on key or unique
-    columns. *Injected* by setting generated values to the sentinel (a low-cardinality
-    column's frequent values already carry word sentinels); rows that the column's
-    distribution already made carriers count towards the share. A boost on a column
-    that showed none injects `0`, `1970-01-01` or `'N/A'`.
+    counting its neighbours, the values within 5 steps (1, or a cent on `NUMERIC(12, 2)`;
+    for dates 5 days) on either side. A candidate is a sentinel when it holds at least 0.1%
+    of rows and, for numbers and dates, at least as many rows as its ten neighbours
+    together: ten times what a value at that point of the distribution would hold. Not
+    measured on key or unique columns. *Injected* by setting generated values to the
+    sentinel (a low-cardinality column's frequent values already carry word sentinels); rows
+    that the column's distribution already made carriers count towards the share. A boost on
+    a column that showed none injects `0`, `1970-01-01` or `'N/A'`.
     """
 
     name = "sentinel"
