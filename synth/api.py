@@ -26,7 +26,7 @@ PathLike = str | os.PathLike[str]
 
 
 def profile(
-    source: str | PathLike | Sequence[PathLike],
+    source: str | PathLike | Sequence[PathLike] | None = None,
     *,
     schema: str | None = None,
     tables: Sequence[str] | None = None,
@@ -36,8 +36,15 @@ def profile(
     time_columns: Mapping[str, str] | Sequence[str] | None = None,
     segment_by: Sequence[str] | str | None = None,
     as_of: str | dt.datetime | None = None,
+    min_count: int | None = None,
+    pii: Sequence[str] | str | None = None,
+    not_pii: Sequence[str] | str | None = None,
+    epsilon: float | None = None,
+    statement_timeout: float | None = None,
+    sample: float | None = None,
 ) -> Profile:
-    """Profile a database URL, or Parquet/CSV files, into a :class:`Profile`.
+    """Profile a database URL, or Parquet/CSV files, into a :class:`Profile`. Without a
+    ``source``, the URL in ``$SYNTH_DATABASE_URL`` (so it stays out of shell history).
 
     Statistics of a database are computed by aggregate SQL inside it; rows are
     never pulled into Python. ``tables``/``exclude`` take table names (or
@@ -49,9 +56,19 @@ def profile(
     entries that split tables into cohorts (default: detected, see ``docs/traits.md``).
     ``as_of`` (ISO-8601 or ``'now'``, the default) is the time ages are measured from:
     pin it to profile a snapshot reproducibly.
+
+    Privacy: a raw value is stored only when ``min_count`` rows (default 10) share it;
+    ``pii``/``not_pii`` (``table.column`` entries) override the detection of personal
+    columns, which keep only shape statistics; ``epsilon`` adds Laplace noise to counts.
+    Replica safety: each query is cancelled after ``statement_timeout`` seconds (default
+    60, 0 for none); ``sample`` reads that percentage of each table (PostgreSQL
+    ``TABLESAMPLE SYSTEM``) and scales counts up.
     """
     from synth.profiler import profile_source
+    from synth.profiler.options import privacy_options, session_options, source_from_env
     from synth.traits._settings import trait_settings
+
+    source = source_from_env(source)
 
     settings = trait_settings(
         known_values=known_values,
@@ -59,8 +76,17 @@ def profile(
         time_columns=time_columns,
         segment_by=segment_by,
     )
+    privacy = privacy_options(min_count=min_count, pii=pii, not_pii=not_pii, epsilon=epsilon)
+    session = session_options(statement_timeout=statement_timeout, sample=sample)
     return profile_source(
-        source, schema=schema, tables=tables, exclude=exclude, settings=settings, as_of=as_of
+        source,
+        schema=schema,
+        tables=tables,
+        exclude=exclude,
+        settings=settings,
+        as_of=as_of,
+        privacy=privacy,
+        session=session,
     )
 
 

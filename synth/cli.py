@@ -63,9 +63,12 @@ TablesOpt = Annotated[
 @app.command()
 def profile(
     source: Annotated[
-        list[str],
-        typer.Argument(help="A database URL, or Parquet/CSV files."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="A database URL, or Parquet/CSV files (default: $SYNTH_DATABASE_URL).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the profile here (default: stdout).")
     ] = None,
@@ -115,9 +118,47 @@ def profile(
             help="Measure ages from this ISO-8601 time (default: now); pin it for a snapshot.",
         ),
     ] = None,
+    min_count: Annotated[
+        int | None,
+        typer.Option(
+            "--min-count",
+            metavar="K",
+            help="Store a raw value only if at least K rows share it (default 10).",
+        ),
+    ] = None,
+    pii: Annotated[
+        list[str] | None,
+        typer.Option("--pii", metavar="TABLE.COLUMN", help="Treat as personal data: shape only."),
+    ] = None,
+    not_pii: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--not-pii", metavar="TABLE.COLUMN", help="Not personal data, whatever it looks like."
+        ),
+    ] = None,
+    epsilon: Annotated[
+        float | None,
+        typer.Option(help="Differential privacy: Laplace noise on counts with this budget."),
+    ] = None,
+    statement_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--statement-timeout",
+            metavar="SECONDS",
+            help="Cancel any profiling query after this long (default 60; 0: no limit).",
+        ),
+    ] = None,
+    sample: Annotated[
+        float | None,
+        typer.Option(
+            metavar="PERCENT", help="Read this percentage of each table (TABLESAMPLE); scale up."
+        ),
+    ] = None,
 ) -> None:
     """Profile a database (statistics computed inside it) or files into a YAML profile."""
-    target: str | list[str] = source[0] if len(source) == 1 and "://" in source[0] else source
+    target: str | list[str] | None = source
+    if source and len(source) == 1 and "://" in source[0]:
+        target = source[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = api.profile(
@@ -130,6 +171,12 @@ def profile(
             time_columns=_names(time_column),
             segment_by=_names(segment_by),
             as_of=as_of,
+            min_count=min_count,
+            pii=_names(pii),
+            not_pii=_names(not_pii),
+            epsilon=epsilon,
+            statement_timeout=statement_timeout,
+            sample=sample,
         )
     for warning in caught:
         _err(f"warning: {warning.message}")
@@ -210,6 +257,16 @@ def traits(profile: Annotated[Path, typer.Argument(help="The profile YAML file."
     from synth._traits_view import render_traits
 
     typer.echo(render_traits(read_profile(profile)), nl=False)
+
+
+@app.command()
+def audit(profile: Annotated[Path, typer.Argument(help="The profile YAML file.")]) -> None:
+    """List every literal value in a profile and why it may be there; fail on any that may not."""
+    from synth._audit import audit_profile
+
+    report = audit_profile(read_profile(profile))
+    typer.echo(report.render(), nl=False)
+    report.check(str(profile))
 
 
 @app.command()

@@ -26,6 +26,7 @@ __all__ = [
     "Distribution",
     "ForeignKey",
     "LogicalType",
+    "OtherValues",
     "Profile",
     "Scalar",
     "SemanticType",
@@ -81,6 +82,16 @@ class SemanticType(StrEnum):
     COMPANY = "company"
     IP = "ip"
     FREE_TEXT = "free_text"
+    CARD_NUMBER = "card_number"
+    """A payment card number (PAN): 13-19 digits passing the Luhn check."""
+    NATIONAL_ID = "national_id"
+    """A government or tax identifier: SSN, national id, tax id, passport number..."""
+    IBAN = "iban"
+    """An international bank account number."""
+    SECRET = "secret"
+    """A password, password hash, token, API key or other credential."""
+    PRIVATE = "private"
+    """Personal by the user's word (``--pii``): only shape statistics, values made up."""
 
 
 class _Frozen(BaseModel):
@@ -156,6 +167,46 @@ class TraitStat(_Frozen):
     """Further trait-specific numbers, by name."""
 
 
+CharClass = Literal["lower", "upper", "digit", "space", "punct", "non_ascii"]
+"""A class of characters seen in withheld values (:class:`OtherValues`)."""
+CHAR_CLASSES: tuple[CharClass, ...] = ("lower", "upper", "digit", "space", "punct", "non_ascii")
+LetterCase = Literal["lower", "upper", "title", "mixed"]
+"""The dominant letter case of withheld values: ``paid``, ``PAID``, ``Paid`` or ``pAid``."""
+
+
+class OtherValues(_Frozen):
+    """The *other* bucket of a column: values measured by the frequent-value query but
+    shared by fewer than ``min_count`` rows, so withheld. Only their share and their shape
+    reach the profile, never the values; the generator makes out-of-vocabulary values
+    of that shape (see ``docs/privacy.md``)."""
+
+    fraction: Fraction
+    """Share of *all* rows holding a value not listed in ``frequent``: always
+    ``1 - null_fraction - sum(frequent[].fraction)``."""
+    distinct: int = Field(ge=0)
+    """How many distinct values the bucket holds."""
+    length_min: int | None = Field(default=None, ge=0)
+    """Shortest withheld value, in characters (strings)."""
+    length_max: int | None = Field(default=None, ge=0)
+    """Longest withheld value, in characters (strings)."""
+    chars: tuple[CharClass, ...] = ()
+    """Character classes present in the withheld values (strings)."""
+    case: LetterCase | None = None
+    """The dominant letter case of the withheld values that hold letters (strings)."""
+
+    @model_validator(mode="after")
+    def _lengths_in_order(self) -> OtherValues:
+        if (
+            self.length_min is not None
+            and self.length_max is not None
+            and self.length_min > self.length_max
+        ):
+            raise ValueError(
+                f"length_min={self.length_min!r} is larger than length_max={self.length_max!r}"
+            )
+        return self
+
+
 class ColumnStats(_Frozen):
     """Statistics of one column, computed in the source (never from pulled rows)."""
 
@@ -168,6 +219,8 @@ class ColumnStats(_Frozen):
     """Order statistics of the character length: string columns."""
     frequent: tuple[ValueFrequency, ...] = ()
     """Most frequent values of a low-cardinality column, most frequent first."""
+    other: OtherValues | None = None
+    """The withheld values (shared by fewer than ``min_count`` rows): share and shape only."""
     traits: tuple[TraitStat, ...] = ()
     """Production shapes measured in this column (see ``docs/traits.md``)."""
 
@@ -176,6 +229,15 @@ class ColumnStats(_Frozen):
         """Fraction of rows holding a non-NULL value not listed in ``frequent``."""
         rest = 1.0 - self.null_fraction - sum(f.fraction for f in self.frequent)
         return max(0.0, rest)
+
+    @model_validator(mode="after")
+    def _other_adds_up(self) -> ColumnStats:
+        if self.other is not None and abs(self.other.fraction - self.other_fraction) > 1e-5:
+            raise ValueError(
+                f"other.fraction={self.other.fraction!r} must equal 1 - null_fraction - "
+                f"sum(frequent[].fraction) = {self.other_fraction:.6f}; make them add up to 1"
+            )
+        return self
 
 
 class Column(_Frozen):
@@ -276,6 +338,12 @@ class Source(_Frozen):
     dialect: str | None = None
     as_of: dt.datetime
     """When the source was profiled (UTC); generation anchors time to it by default."""
+    min_count: int | None = None
+    """k: no raw value in the profile is shared by fewer rows (of its cohort) than this."""
+    sample: float | None = None
+    """Percent of each table read (``--sample``); counts are scaled up to the whole table."""
+    epsilon: float | None = None
+    """The differential-privacy budget of the Laplace noise on counts (``--epsilon``)."""
 
 
 class Profile(_Frozen):

@@ -55,10 +55,12 @@ def _table(profile: Profile, target: str, key: str) -> tuple[Table, str | None]:
 
 
 def _scaled(stats: ColumnStats, factor: float) -> dict[str, object]:
+    other = stats.other
     return {
         "frequent": tuple(
             f.model_copy(update={"fraction": f.fraction * factor}) for f in stats.frequent
         ),
+        "other": other.model_copy(update={"fraction": other.fraction * factor}) if other else None,
         "traits": tuple(
             t.model_copy(update={"fraction": t.fraction * factor}) for t in stats.traits
         ),

@@ -2,8 +2,9 @@
 
 Each row draws a category (NULL, frequent value i, or other) from the column's
 stream; other values come from the declared domain, from a pool the size of the
-profiled distinct count (low-cardinality columns), or straight from the type's
-sampler.
+profiled distinct count (low-cardinality columns; made up in the shape of the
+``other`` bucket when values were withheld for privacy), or straight from the type's
+sampler. Other values are never one of the listed frequent values.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from synth._arrow import integer_bounds
 from synth.generator.samplers import ColumnContext, sampler_for
+from synth.generator.samplers.string import shaped_strings
 from synth.generator.streams import stream
-from synth.model import LogicalType
+from synth.model import LogicalType, OtherValues
 
 __all__ = ["POOL_LIMIT", "ColumnGenerator", "null_mask", "with_nulls"]
 
@@ -24,7 +27,36 @@ POOL_RATIO = 0.5
 """A column is low-cardinality when its distinct count is at most this share of its
 non-NULL rows; its other values are then drawn from a pool of that many values."""
 RETRIES = 3
-"""Redraws of a string "other" value that happens to equal a frequent value."""
+"""Redraws of an "other" value that happens to equal a frequent value."""
+
+
+_NO_REDRAW = frozenset({LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.JSON})
+"""Columns whose other values may equal a listed one (two booleans; no equality)."""
+
+
+def _off_vocabulary(values: pl.Series, frequent: pl.Series, ctx: ColumnContext) -> pl.Series:
+    """``values`` with those still equal to a frequent value after the redraws moved off
+    it: an integer past the largest listed one, a string with a trailing digit changed
+    (the other bucket promises values the profile does not list)."""
+    listed = frequent.cast(values.dtype, strict=False).drop_nulls()
+    clash = values.is_in(listed.implode()).to_numpy()
+    if not clash.any():
+        return values
+    rows = np.flatnonzero(clash)
+    if values.dtype == pl.String:
+        taken = set(listed.to_list())
+        fixed = []
+        for text in values.gather(rows).to_list():
+            for digit in "0123456789":
+                candidate = (text[:-1] if text else "") + digit
+                if candidate not in taken:
+                    break
+            fixed.append(candidate)
+        return values.scatter(rows, pl.Series(fixed, dtype=pl.String))
+    lo, hi = integer_bounds(ctx.column)
+    top = int(listed.max()) if len(listed) else 0  # type: ignore[arg-type]
+    moved = np.clip(top + 1 + np.arange(len(rows), dtype=np.int64), lo, hi)
+    return values.scatter(rows, pl.Series(moved).cast(values.dtype))
 
 
 def with_nulls(values: pl.Series, mask: np.ndarray | None) -> pl.Series:
@@ -68,8 +100,18 @@ class ColumnGenerator:
         self.cum = np.cumsum(weights / weights.sum())
         self.only_other = weights[:-1].sum() == 0.0
         self.domain = self._domain()
+        self.shaped = self._shaped()
         self.pool_size = self._pool_size(profile_rows)
         self._pool: pl.Series | None = None
+
+    def _shaped(self) -> OtherValues | None:
+        """The other bucket's shape, when this column's other values are made from it:
+        a plain string column (no domain, no semantic type) whose rare values were withheld."""
+        col = self.ctx.column
+        other = col.stats.other
+        if other is None or col.type is not LogicalType.STRING or col.semantic is not None:
+            return None
+        return other if self.domain is None else None
 
     def _fit(self, values: pl.Series) -> pl.Series:
         length = self.ctx.column.length
@@ -94,6 +136,8 @@ class ColumnGenerator:
 
     def _pool_size(self, profile_rows: int) -> int | None:
         stats = self.ctx.column.stats
+        if self.shaped is not None:  # as many made-up values of the withheld shape
+            return max(1, min(self.shaped.distinct, POOL_LIMIT))
         if stats.distinct is None or self.domain is not None:
             return None
         if self.ctx.column.type in (LogicalType.BOOLEAN, LogicalType.OPAQUE):
@@ -104,16 +148,27 @@ class ColumnGenerator:
             return None
         return size
 
+    def _draw(self, n: int, rng: np.random.Generator) -> pl.Series:
+        if self.shaped is not None:
+            shaped = shaped_strings(self.shaped, n, rng, cap=self.ctx.column.length)
+            return shaped.rename(self.ctx.column.name)
+        return self.sampler.sample(self.ctx, n, rng)
+
     def _free(self, n: int, rng: np.random.Generator) -> pl.Series:
-        values = self.sampler.sample(self.ctx, n, rng)
-        if self.ctx.column.type is not LogicalType.STRING or self.frequent.is_empty():
+        """``n`` values that are none of the frequent values (out of vocabulary): a string
+        or a number equal to a listed value is drawn again, a few times."""
+        values = self._draw(n, rng)
+        if self.frequent.is_empty() or self.ctx.column.type in _NO_REDRAW:
             return values
+        listed = self.frequent.cast(values.dtype, strict=False).drop_nulls().implode()
         for _ in range(RETRIES):
-            clash = values.is_in(self.frequent.implode())
+            clash = values.is_in(listed)
             if not clash.any():
                 break
-            redo = self.sampler.sample(self.ctx, int(clash.sum()), rng)
+            redo = self._draw(int(clash.sum()), rng).cast(values.dtype)
             values = values.scatter(np.flatnonzero(clash.to_numpy()), redo)
+        if self.shaped is not None or self.ctx.column.type is LogicalType.INTEGER:
+            values = _off_vocabulary(values, self.frequent, self.ctx)
         return values
 
     def _other(self, n: int, rng: np.random.Generator) -> pl.Series:

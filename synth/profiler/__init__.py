@@ -13,6 +13,7 @@ import os
 from collections.abc import Sequence
 
 from synth.model import Profile
+from synth.profiler.options import PrivacyOptions, SessionOptions
 from synth.profiler.selection import as_list
 from synth.traits.base import TraitSettings
 
@@ -27,6 +28,8 @@ def profile_source(
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
     as_of: str | dt.datetime | None = None,
+    privacy: PrivacyOptions | None = None,
+    session: SessionOptions | None = None,
 ) -> Profile:
     """Profile a SQLAlchemy URL (a string with ``://``) or Parquet/CSV paths and globs.
 
@@ -44,6 +47,8 @@ def profile_source(
             exclude=exclude_list,
             settings=settings,
             as_of=as_of,
+            privacy=privacy,
+            session=session,
         )
     else:
         from synth.profiler.files import profile_files
@@ -56,6 +61,7 @@ def profile_source(
             exclude=exclude_list,
             settings=settings,
             as_of=as_of,
+            privacy=privacy,
         )
     if settings is not None and settings.segment_by:
         from synth.traits.cohorts import check_segment_by

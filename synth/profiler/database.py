@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,13 +38,27 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.options import PrivacyOptions, SessionOptions
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, Reflector
 from synth.profiler.selection import is_excluded
 from synth.profiler.semantic import (
     ShapeRule,
+    personal_override,
     semantic_from_name,
     semantic_from_shapes,
     shape_rules_for,
+)
+from synth.profiler.session import (
+    AGGREGATE,
+    PERCENTILES,
+    REFLECTION,
+    SampledTable,
+    execute,
+    frequent_label,
+    integer_key,
+    profile_sampled,
+    start_session,
+    trait_label,
 )
 from synth.profiler.stats import (
     MAX_FREQUENT,
@@ -164,12 +179,21 @@ def profile_database(
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
     as_of: str | dt.datetime | None = None,
+    privacy: PrivacyOptions | None = None,
+    session: SessionOptions | None = None,
 ) -> Profile:
     """Profile the database at ``url`` (a SQLAlchemy URL)."""
     engine = _connect(url)
     try:
         return profile_engine(
-            engine, schema=schema, tables=tables, exclude=exclude, settings=settings, as_of=as_of
+            engine,
+            schema=schema,
+            tables=tables,
+            exclude=exclude,
+            settings=settings,
+            as_of=as_of,
+            privacy=privacy,
+            session=session,
         )
     finally:
         engine.dispose()
@@ -183,9 +207,14 @@ def profile_engine(
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
     as_of: str | dt.datetime | None = None,
+    privacy: PrivacyOptions | None = None,
+    session: SessionOptions | None = None,
 ) -> Profile:
     """Profile through an engine made by :func:`_connect`."""
     from synth import __version__
+
+    privacy = privacy or PrivacyOptions()
+    session = session or SessionOptions()
 
     url = engine.url
     masked = _masked(url)
@@ -197,8 +226,17 @@ def profile_engine(
         raise _connect_error(exc, url) from None
     with conn:
         try:
+            active = start_session(conn, dialect, session, masked)
+        except sa.exc.DBAPIError as exc:
+            raise SourceError(
+                f"{masked}: cannot start a read-only session with a statement timeout: "
+                f"{_reason(exc, url)}; check the server version, or pass --statement-timeout 0"
+            ) from None
+        try:
             reflected = _reflect(conn, dialect, schema, tables, exclude, masked)
         except sa.exc.DBAPIError as exc:
+            if dialect.timed_out(exc):
+                raise active.timeout_error(REFLECTION) from None
             raise SourceError(
                 f"cannot read the schema of {masked}: {_reason(exc, url)}; check that it is a "
                 f"{url.get_backend_name()} database and that the user may read its catalog"
@@ -206,13 +244,21 @@ def profile_engine(
         out = []
         skeletons = {rt.key: _skeleton(rt) for rt in reflected}
         for table in parents_first(reflected):
+            active.table = table.key
             try:
                 done = {t.key: t for t in out}  # parents first: table traits read them
-                out.append(
-                    _profile_table(
-                        conn, dialect, table, as_of, settings or TraitSettings(), done, skeletons
-                    )
+                measure = partial(
+                    _profile_table,
+                    conn,
+                    dialect,
+                    table,
+                    as_of,
+                    settings or TraitSettings(),
+                    done,
+                    skeletons,
+                    privacy,
                 )
+                out.append(profile_sampled(measure, session.sample))
             except sa.exc.DBAPIError as exc:
                 raise SourceError(
                     f"{masked}: cannot profile table {table.key!r}: {_reason(exc, url)}; check "
@@ -223,7 +269,15 @@ def profile_engine(
         kind=PROFILE_KIND,
         version=PROFILE_VERSION,
         synth_version=__version__,
-        source=Source(kind="database", url=masked, dialect=name, as_of=as_of),
+        source=Source(
+            kind="database",
+            url=masked,
+            dialect=name,
+            as_of=as_of,
+            min_count=privacy.min_count,
+            sample=session.sample,
+            epsilon=privacy.epsilon,
+        ),
         tables=tuple(sorted(out, key=lambda t: t.key)),
     )
 
@@ -291,7 +345,7 @@ def _run_items(
     for start in range(0, len(items), _MAX_ITEMS):
         chunk = items[start : start + _MAX_ITEMS]
         query = sa.select(*(expr.label(f"a{i}") for i, (expr, _) in enumerate(chunk)))
-        row = conn.execute(query.select_from(source).prefix_with(STATS_TAG)).one()
+        row = execute(conn, query.select_from(source).prefix_with(STATS_TAG), AGGREGATE).one()
         for value, (_, store) in zip(row, chunk, strict=True):
             store(value)
 
@@ -351,34 +405,61 @@ def _percentile_item(
     return sa.type_coerce(agg, _RAW), store
 
 
-def _quantile_queries(conn: sa.Connection, source: Any, plans: list[_Plan]) -> None:
-    """Nearest-rank percentiles with ROW_NUMBER(), NULLs ranked last, all columns at once."""
-    targets: list[tuple[Any, int, dict[str, Any]]] = []
+def _ranks(
+    m: Measured, kind: str, into: dict[str, Any], k: int, percentiles: bool
+) -> list[tuple[int, Callable[[Any], None]]]:
+    """(1-based rank, store) of what one column's ranking picks: the k-th smallest and
+    largest value (into ``m.<kind>_low``/``_high``) and, with ``percentiles``, each percentile."""
+    from synth.profiler.stats import extreme_ranks
+
+    ranks = extreme_ranks(m.nonnull, k)
+    if ranks is None:
+        return []
+    low, high = ranks
+    out = [(low, _setter(m, f"{kind}_low")), (high, _setter(m, f"{kind}_high"))]
+    if percentiles:
+        out += [(nearest_rank(pct, m.nonnull), _store_into(into, name)) for name, pct in PERCENTS]
+    return out
+
+
+def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:
+    return lambda value: into.__setitem__(key, value)
+
+
+def _quantile_queries(
+    conn: sa.Connection, source: Any, plans: list[_Plan], k: int, percentiles: bool = True
+) -> None:
+    """The k-th smallest and largest value (what a profile stores as min and max) and, with
+    ``percentiles``, the nearest-rank percentiles, with ROW_NUMBER(), NULLs ranked last, all
+    columns at once. Columns with fewer than 2k non-NULL values store no distribution and
+    are left out; a table without any other costs no query."""
+    targets: list[tuple[Any, list[tuple[int, Callable[[Any], None]]]]] = []
     for p in plans:
-        if p.m.nonnull <= 0:
-            continue
+        m = p.m
         if p.logical in QUANTILE_TYPES:
-            targets.append((p.expr, p.m.nonnull, p.m.value_quantiles))
+            targets.append((p.expr, _ranks(m, "value", m.value_quantiles, k, percentiles)))
         if p.text is not None:
-            targets.append((sa.func.char_length(p.text), p.m.nonnull, p.m.length_quantiles))
-    per_query = _MAX_ITEMS // len(PERCENTS)
+            length = sa.func.char_length(p.text)
+            targets.append((length, _ranks(m, "length", m.length_quantiles, k, percentiles)))
+    targets = [(expr, picks) for expr, picks in targets if picks]
+    per_query = _MAX_ITEMS // (len(PERCENTS) + 2)
     for start in range(0, len(targets), per_query):
         chunk = targets[start : start + per_query]
         inner = []
-        for i, (expr, _, _) in enumerate(chunk):
+        for i, (expr, _) in enumerate(chunk):
             nulls_last = sa.case((expr.is_(None), 1), else_=0)
             inner.append(expr.label(f"v{i}"))
             inner.append(sa.func.row_number().over(order_by=(nulls_last, expr)).label(f"r{i}"))
         sub = sa.select(*inner).select_from(source).subquery("ranked")
         outer, stores = [], []
-        for i, (_, n, into) in enumerate(chunk):
-            for name, percent in PERCENTS:
-                picked = sa.case((sub.c[f"r{i}"] == nearest_rank(percent, n), sub.c[f"v{i}"]))
+        for i, (_, picks) in enumerate(chunk):
+            for rank, store in picks:
+                picked = sa.case((sub.c[f"r{i}"] == rank, sub.c[f"v{i}"]))
                 outer.append(sa.type_coerce(sa.func.max(picked), _RAW).label(f"q{len(outer)}"))
-                stores.append((into, name))
-        row = conn.execute(sa.select(*outer).prefix_with(STATS_TAG)).one()
-        for value, (into, name) in zip(row, stores, strict=True):
-            into[name] = value
+                stores.append(store)
+        row = execute(conn, sa.select(*outer).prefix_with(STATS_TAG), PERCENTILES).one()
+        for value, store in zip(row, stores, strict=True):
+            store(value)
 
 
 def _frequent_query(
@@ -405,18 +486,26 @@ def _frequent_query(
         .limit(MAX_FREQUENT)
         .prefix_with(STATS_TAG)
     )
-    return [tuple(row) for row in conn.execute(query)]
+    return [tuple(row) for row in execute(conn, query, frequent_label(p.column.name))]
 
 
 class _SqlMeasure(TableMeasure):
-    """Table traits' own queries, run in the database."""
+    """Table traits' own queries, run in the database. Traits build them on the plain table
+    (they read its ``schema``); a sampled source adapts each one to read the sample."""
+
+    statistic = "table"
+    """The trait whose queries run now, set by ``measure_table_traits``: timeouts name it."""
 
     def __init__(self, conn: sa.Connection, source: Any, table: Table) -> None:
         self.conn, self.source, self.table = conn, source, table
 
     def rows(self, sql: Callable[[Any], Any], frame: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
-        query = sql(self.source).prefix_with(STATS_TAG)
-        return [tuple(row) for row in self.conn.execute(query)]
+        sampled = self.source if isinstance(self.source, SampledTable) else None
+        query = sql(self.source if sampled is None else sampled.base).prefix_with(STATS_TAG)
+        if sampled is not None:
+            query = sampled.adapt(query)
+        found = execute(self.conn, query, trait_label(self.statistic))
+        return [tuple(row) for row in found]
 
 
 def _skeleton(rt: ReflectedTable) -> Table:
@@ -440,12 +529,18 @@ def _profile_table(
     settings: TraitSettings,
     profiled: Mapping[str, Table] | None = None,
     reflected: Mapping[str, Table] | None = None,
+    privacy: PrivacyOptions | None = None,
+    sample: float | None = None,
 ) -> Table:
-    source = sa.table(
+    """One table's profile; with ``sample`` (percent), every statistics query reads the
+    same sample of it, and the counts are the sample's (the caller scales the rows)."""
+    source: Any = sa.table(
         rt.name,
         *(sa.column(c.name) for c in rt.columns),
         schema=rt.query_schema,
     )
+    if sample is not None:
+        source = SampledTable.build(dialect, source, sample, integer_key(rt))
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
     skeleton = _skeleton(rt)
     ctx = MeasureContext(
@@ -464,11 +559,14 @@ def _profile_table(
         dated = (time_expr, param(time_col, ctx.old_before))
     rows = {"rows": 0}
     _run_items(conn, source, _aggregate_items(dialect, plans, rows, probes))
-    if not dialect.ordered_set_percentiles:
-        _quantile_queries(conn, source, plans)
+    privacy = privacy or PrivacyOptions()
+    # k-th extremes always; percentiles too where the aggregate query could not compute them
+    percentiles = not dialect.ordered_set_percentiles
+    _quantile_queries(conn, source, plans, privacy.min_count, percentiles=percentiles)
     columns = []
     for p, bare in zip(plans, skeleton.columns, strict=True):
         semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
+        semantic = personal_override(semantic, f"{skeleton.key}.{p.column.name}", privacy)
         has_domain = p.column.info.domain is not None
         if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
             found = _frequent_query(conn, dialect, source, p, dated)
@@ -478,4 +576,7 @@ def _profile_table(
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
     traits = measure_table_traits(_SqlMeasure(conn, source, table), ctx)
-    return table.model_copy(update={"traits": traits})
+    from synth.profiler.privacy import protect_table
+
+    table = table.model_copy(update={"traits": traits})
+    return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

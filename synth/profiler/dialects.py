@@ -3,13 +3,19 @@
 A :class:`Dialect` is chosen from the URL's backend name. The base class is the
 portable subset (ANSI aggregates, window functions for percentiles, SQLAlchemy's
 inspector for CHECK constraints) and is what any other SQLAlchemy dialect gets.
-Subclasses override only what their database does differently.
+Subclasses override only what their database does differently: types, percentiles and
+CHECK reading, and the replica-safety settings :mod:`synth.profiler.session` applies
+(read-only session, statement timeout, cancelling on Ctrl-C, sampling).
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import sqlite3
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +26,45 @@ from synth.errors import SourceError
 from synth.model import LogicalType
 from synth.profiler.types import TypeInfo, describe_sql
 
-__all__ = ["Dialect", "dialect_for"]
+__all__ = ["Deadline", "Dialect", "dialect_for"]
 
 CONNECT_TIMEOUT_SECONDS = 10
+SAMPLE_SEED = 20250101
+"""Seed of PostgreSQL's ``TABLESAMPLE ... REPEATABLE``: every query of a table reads the
+same pages, and so does a re-profile of unchanged data."""
+PROGRESS_STEPS = 10_000
+"""SQLite virtual-machine steps between two looks at a query's deadline (well under 1 ms)."""
+
+
+_HASH_MODULUS = 1_000_003
+"""A prime: row-filter samples keep a row when its hash modulo this is under the cut."""
+_HASH_MULTIPLIER = 618_034
+"""About the golden ratio times the modulus: consecutive keys land far apart."""
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
+
+
+def _hash_cut(percent: float) -> int:
+    return round(percent / 100 * _HASH_MODULUS)
+
+
+def _key_sample(key: Any, percent: float) -> Any:
+    """``(|key| mod m) * a mod m < cut``: about ``percent`` % of the integer keys, the same
+    ones every time, spread evenly over consecutive keys; no overflow (``(m - 1) * a`` fits in
+    64 bits)."""
+    spread = sa.func.abs(key) % _HASH_MODULUS * _HASH_MULTIPLIER % _HASH_MODULUS
+    return spread < _hash_cut(percent)
+
+
+@dataclass
+class Deadline:
+    """One query's time limit, where the client enforces it (SQLite); the servers enforce
+    theirs themselves and never set :attr:`expired`."""
+
+    expired: bool = False
+    """Whether the query was aborted because its time ran out."""
 
 
 class Dialect:
@@ -32,9 +74,47 @@ class Dialect:
     """Whether ``percentile_disc(ARRAY[...]) WITHIN GROUP (ORDER BY x)`` exists, so that
     percentiles come out of the aggregate query instead of a window-function query."""
 
+    name = "this database"
+    """How messages name the database."""
+
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         """Extra ``create_engine`` arguments: read-only session, connect timeout."""
         return {}
+
+    def start_session(self, conn: sa.Connection, timeout: float | None) -> None:
+        """Make ``conn`` read-only (again, where :meth:`engine_options` already did) and
+        limit each of its statements to ``timeout`` seconds (None: no limit). The portable
+        behaviour can do neither."""
+
+    @contextlib.contextmanager
+    def watch(self, conn: sa.Connection, timeout: float | None) -> Iterator[Deadline]:
+        """Around one statistics query: enforce ``timeout`` where the server cannot."""
+        yield Deadline()
+
+    def timed_out(self, exc: sa.exc.DBAPIError) -> bool:
+        """Whether ``exc`` is the server cancelling a statement for the session's timeout."""
+        return False
+
+    def interrupted(self, exc: sa.exc.DBAPIError) -> bool:
+        """Whether ``exc`` is a query aborted by Ctrl-C (SQLite reports it as an error)."""
+        return False
+
+    def canceller(self, conn: sa.Connection) -> Callable[[], None] | None:
+        """A function that cancels the query running on ``conn`` from elsewhere, called
+        after Ctrl-C interrupted it (None: the driver cancels, or nothing can)."""
+        return None
+
+    def sampled(
+        self, table: sa.TableClause, percent: float, name: str, key: str | None
+    ) -> sa.Select[Any]:
+        """``SELECT <columns> FROM table`` reading about ``percent`` % of it, its FROM item
+        named ``name``; it becomes the subquery every statistics query of the table reads,
+        so it must pick the same rows every time (``key``: the table's one-column integer
+        primary key, if it has one)."""
+        raise SourceError(
+            f"sample (--sample) {percent:g}: synth cannot sample tables of {self.name} "
+            "(only PostgreSQL, MySQL/MariaDB and SQLite); profile without --sample"
+        )
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         """A reflected column type's declared shape."""
@@ -64,12 +144,39 @@ class Dialect:
 
 class PostgreSQL(Dialect):
     ordered_set_percentiles = True
+    name = "PostgreSQL"
 
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         if url.get_driver_name() not in ("psycopg", "psycopg2"):
             return {}
         options = "-c default_transaction_read_only=on"
         return {"connect_args": {"options": options, "connect_timeout": CONNECT_TIMEOUT_SECONDS}}
+
+    def start_session(self, conn: sa.Connection, timeout: float | None) -> None:
+        # The whole profile is one transaction: read-only whatever the driver (with psycopg
+        # the connection's default already is), its statements cut at `timeout`. Both are
+        # undone when the transaction ends.
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        if timeout:
+            conn.exec_driver_sql(f"SET statement_timeout = {_milliseconds(timeout)}")
+
+    def timed_out(self, exc: sa.exc.DBAPIError) -> bool:
+        orig = exc.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return code == "57014" and "statement timeout" in str(orig)  # not Ctrl-C's cancel
+
+    def sampled(
+        self, table: sa.TableClause, percent: float, name: str, key: str | None
+    ) -> sa.Select[Any]:
+        # SYSTEM picks whole pages: it reads about `percent` % of the table's pages, the
+        # same ones for every query (REPEATABLE).
+        sample = sa.tablesample(
+            table,
+            sa.func.system(sa.literal_column(repr(float(percent)))),
+            name=name,
+            seed=sa.literal_column(str(SAMPLE_SEED)),
+        )
+        return sa.select(*sample.c)
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects.postgresql import DOMAIN
@@ -104,6 +211,8 @@ class PostgreSQL(Dialect):
 class MySQL(Dialect):
     """MySQL and MariaDB (the same SQLAlchemy dialect)."""
 
+    name = "MySQL/MariaDB"
+
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         if url.get_driver_name() not in ("pymysql", "mysqldb"):
             return {}
@@ -113,6 +222,44 @@ class MySQL(Dialect):
                 "connect_timeout": CONNECT_TIMEOUT_SECONDS,
             }
         }
+
+    def start_session(self, conn: sa.Connection, timeout: float | None) -> None:
+        if timeout:
+            if getattr(conn.dialect, "is_mariadb", False):  # seconds, every statement
+                conn.exec_driver_sql(f"SET SESSION max_statement_time = {timeout:.6f}")
+            else:  # milliseconds, SELECT statements (all synth runs)
+                conn.exec_driver_sql(f"SET SESSION max_execution_time = {_milliseconds(timeout)}")
+        # One read-only transaction for the whole profile, whatever the driver.
+        conn.exec_driver_sql("START TRANSACTION READ ONLY")
+
+    def timed_out(self, exc: sa.exc.DBAPIError) -> bool:
+        # MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT
+        args = getattr(exc.orig, "args", ())
+        return bool(args) and args[0] in (1969, 3024)
+
+    def canceller(self, conn: sa.Connection) -> Callable[[], None] | None:
+        thread_id = getattr(conn.connection.dbapi_connection, "thread_id", None)
+        if not callable(thread_id):
+            return None
+        ident, engine = int(thread_id()), conn.engine
+
+        def cancel() -> None:
+            # The interrupted connection is unusable: kill its query from a second one.
+            with contextlib.suppress(sa.exc.DBAPIError), engine.connect() as other:
+                other.exec_driver_sql(f"KILL QUERY {ident}")
+
+        return cancel
+
+    def sampled(
+        self, table: sa.TableClause, percent: float, name: str, key: str | None
+    ) -> sa.Select[Any]:
+        # No TABLESAMPLE: a row filter on a hash of the key, or of the whole row without
+        # one (RAND() would pick other rows when a query reads in another order). It still
+        # reads every row, but aggregates only about `percent` % of them.
+        if key is not None:
+            return sa.select(*table.c).where(_key_sample(table.c[key], percent))
+        row = sa.func.crc32(sa.func.concat_ws("|", *table.c))
+        return sa.select(*table.c).where(row % _HASH_MODULUS < _hash_cut(percent))
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects import mysql
@@ -163,6 +310,7 @@ class SQLite(Dialect):
     # SQLAlchemy misses inline ``col VARCHAR(120) UNIQUE``; SQLite's automatic indexes
     # (one per UNIQUE constraint, and the primary key) do not.
     index_options = {"include_auto_indexes": True}  # noqa: RUF012 - read only
+    name = "SQLite"
 
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         database = url.database or ""
@@ -184,6 +332,46 @@ class SQLite(Dialect):
             uri, uri=True, check_same_thread=False
         )
         return {"creator": creator}
+
+    def start_session(self, conn: sa.Connection, timeout: float | None) -> None:
+        # mode=ro already, except for a file: URI the user wrote with its own mode.
+        conn.exec_driver_sql("PRAGMA query_only = ON")
+
+    @contextlib.contextmanager
+    def watch(self, conn: sa.Connection, timeout: float | None) -> Iterator[Deadline]:
+        # SQLite has no statement timeout: a progress handler aborts the query once its
+        # time is up. It also gives Python a moment to notice Ctrl-C mid-query.
+        raw = conn.connection.dbapi_connection
+        deadline = Deadline()
+        if not isinstance(raw, sqlite3.Connection):
+            yield deadline
+            return
+        end = time.monotonic() + timeout if timeout else math.inf
+
+        def check() -> int:
+            if time.monotonic() < end:
+                return 0
+            deadline.expired = True
+            return 1  # non-zero: abort with "interrupted"
+
+        raw.set_progress_handler(check, PROGRESS_STEPS)
+        try:
+            yield deadline
+        finally:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+                raw.set_progress_handler(None, 0)
+
+    def interrupted(self, exc: sa.exc.DBAPIError) -> bool:
+        return isinstance(exc.orig, sqlite3.OperationalError) and str(exc.orig) == "interrupted"
+
+    def sampled(
+        self, table: sa.TableClause, percent: float, name: str, key: str | None
+    ) -> sa.Select[Any]:
+        # No TABLESAMPLE, no seedable random() and no hash function: a row filter on a
+        # hash of the integer key, else of the rowid (a WITHOUT ROWID table needs an
+        # integer key). It still reads every row.
+        ident = table.c[key] if key is not None else sa.literal_column("rowid")
+        return sa.select(*table.c).where(_key_sample(ident, percent))
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         info = describe_sql(t, sql_type)

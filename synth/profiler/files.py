@@ -30,8 +30,15 @@ from synth.model import (
     Source,
     Table,
 )
+from synth.profiler.options import PrivacyOptions
+from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
-from synth.profiler.semantic import semantic_from_name, semantic_from_shapes, shape_rules_for
+from synth.profiler.semantic import (
+    personal_override,
+    semantic_from_name,
+    semantic_from_shapes,
+    shape_rules_for,
+)
 from synth.profiler.stats import (
     MAX_FREQUENT,
     NO_DISTINCT,
@@ -39,6 +46,7 @@ from synth.profiler.stats import (
     QUANTILE_TYPES,
     Measured,
     column_stats,
+    extreme_ranks,
     nearest_rank,
     wants_frequent,
 )
@@ -94,6 +102,7 @@ def profile_files(
     exclude: Sequence[str] | None = None,
     settings: TraitSettings | None = None,
     as_of: str | dt.datetime | None = None,
+    privacy: PrivacyOptions | None = None,
 ) -> Profile:
     """Profile Parquet/CSV files (paths, directories or glob patterns)."""
     from synth import __version__
@@ -114,21 +123,30 @@ def profile_files(
     where = "the given files"
     chosen = select_tables({name: [name] for name in by_name}, tables, exclude, where=where)
     settings = settings or TraitSettings()
-    out = [_profile_file(name, by_name[name], as_of, settings) for name in chosen]
+    privacy = privacy or PrivacyOptions()
+    out = [_profile_file(name, by_name[name], as_of, settings, privacy) for name in chosen]
     return Profile(
         kind=PROFILE_KIND,
         version=PROFILE_VERSION,
         synth_version=__version__,
-        source=Source(kind="files", url=",".join(str(by_name[n]) for n in chosen), as_of=as_of),
+        source=Source(
+            kind="files",
+            url=",".join(str(by_name[n]) for n in chosen),
+            as_of=as_of,
+            min_count=privacy.min_count,
+            epsilon=privacy.epsilon,
+        ),
         tables=tuple(out),
     )
 
 
-def _profile_file(name: str, path: Path, as_of: dt.datetime, settings: TraitSettings) -> Table:
+def _profile_file(
+    name: str, path: Path, as_of: dt.datetime, settings: TraitSettings, privacy: PrivacyOptions
+) -> Table:
     import pyarrow as pa
 
     try:
-        return _profile_frame(name, path, as_of, settings)
+        return _profile_frame(name, path, as_of, settings, privacy)
     except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as exc:
         reason = next((s.strip() for s in str(exc).splitlines() if s.strip()), type(exc).__name__)
         kind = "Parquet" if path.suffix.lower() in _PARQUET else "CSV"
@@ -186,7 +204,13 @@ class _FrameMeasure(TableMeasure):
         return frame(self.lf).collect().rows()
 
 
-def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSettings) -> Table:
+def _profile_frame(
+    name: str,
+    path: Path,
+    as_of: dt.datetime,
+    settings: TraitSettings,
+    privacy: PrivacyOptions | None = None,
+) -> Table:
     lf, nullability = _scan(path)
     cols = []
     for col_name, dtype in lf.collect_schema().items():
@@ -230,19 +254,26 @@ def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSet
     items += probes.frame_items({c.name: c.text if c.text is not None else c.expr for c in cols})
     _collect_row(lf, items)
 
-    # Nearest-rank percentiles: the value at rank ceil(p * n / 100) of the sorted non-NULLs.
+    # Nearest-rank percentiles: the value at rank ceil(p * n / 100) of the sorted non-NULLs,
+    # and the k-th smallest and largest (stored as min and max); none below 2k values.
+    privacy = privacy or PrivacyOptions()
     quantiles: list[tuple[pl.Expr, Callable[[Any], None]]] = []
     for c in cols:
+        ranks = extreme_ranks(c.m.nonnull, privacy.min_count)
+        if ranks is None:
+            continue
         targets = []
-        if c.m.nonnull > 0 and c.info.logical in QUANTILE_TYPES:
-            targets.append((c.expr, c.m.value_quantiles))
-        if c.m.nonnull > 0 and c.text is not None:
-            targets.append((c.text.str.len_chars(), c.m.length_quantiles))
-        for expr, into in targets:
+        if c.info.logical in QUANTILE_TYPES:
+            targets.append((c.expr, c.m.value_quantiles, "value"))
+        if c.text is not None:
+            targets.append((c.text.str.len_chars(), c.m.length_quantiles, "length"))
+        for expr, into, kind in targets:
             ordered = expr.drop_nulls().sort()
             for pname, percent in PERCENTS:
                 rank = nearest_rank(percent, c.m.nonnull)
                 quantiles.append((ordered.get(rank - 1), _store_into(into, pname)))
+            quantiles.append((ordered.get(ranks[0] - 1), _store(c.m, f"{kind}_low")))
+            quantiles.append((ordered.get(ranks[1] - 1), _store(c.m, f"{kind}_high")))
     _collect_row(lf, quantiles)
 
     columns = []
@@ -255,6 +286,7 @@ def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSet
         ages = [t.max().alias("\x00newest"), old.sum().alias("\x00old")]
     for c in cols:
         c.semantic = c.name_semantic or semantic_from_shapes(c.m.shape_counts, c.m.nonnull)
+        c.semantic = personal_override(c.semantic, f"{name}.{c.name}", privacy)
         has_domain = c.info.domain is not None
         if wants_frequent(c.info.logical, c.semantic, c.m.distinct, c.m.nonnull, has_domain):
             n = "n" if c.name != "n" else "n_"
@@ -275,7 +307,8 @@ def _profile_frame(name: str, path: Path, as_of: dt.datetime, settings: TraitSet
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
-    return table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
+    table = table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
+    return protect_table(table, {c.name: c.m for c in cols}, privacy)
 
 
 def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:

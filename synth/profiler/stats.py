@@ -36,6 +36,7 @@ __all__ = [
     "QUANTILE_TYPES",
     "Measured",
     "column_stats",
+    "extreme_ranks",
     "nearest_rank",
     "round_fraction",
     "to_scalar",
@@ -70,6 +71,15 @@ def nearest_rank(percent: int, n: int) -> int:
     return max(1, -(-percent * n // 100))
 
 
+def extreme_ranks(n: int, k: int) -> tuple[int, int] | None:
+    """1-based ranks of the k-th smallest and k-th largest of ``n`` sorted values, which a
+    profile stores as ``min`` and ``max``; None when ``n < 2k`` (no distribution is stored).
+    ``k = 1`` turns the rule off: the true extremes of any ``n >= 1`` values."""
+    if n < 1 or k < 1 or (k > 1 and n < 2 * k):
+        return None
+    return k, n - k + 1
+
+
 @dataclass
 class Measured:
     """What a profiler measured for one column, as raw source values."""
@@ -84,6 +94,14 @@ class Measured:
     length_quantiles: dict[str, Any] = field(default_factory=dict)
     shape_counts: dict[SemanticType, int] = field(default_factory=dict)
     frequent: list[tuple[Any, int]] = field(default_factory=list)
+    value_low: Any = None
+    """The k-th smallest value (k = ``min_count``): what a profile stores as ``min``."""
+    value_high: Any = None
+    """The k-th largest value: what a profile stores as ``max``."""
+    length_low: Any = None
+    """The k-th smallest character length (strings)."""
+    length_high: Any = None
+    """The k-th largest character length (strings)."""
 
 
 def _parse_temporal(text: str, logical: LogicalType) -> Any:

@@ -134,9 +134,12 @@ def record_ages(
 
 
 def measure_table_traits(measure: Any, ctx: MeasureContext) -> tuple[TraitStat, ...]:
-    """Every table trait's entries for the table behind ``measure``."""
+    """Every table trait's entries for the table behind ``measure``. A measure with a
+    ``statistic`` attribute is told which trait's queries follow (a timeout names it)."""
     out: list[TraitStat] = []
     for trait in table_traits():
+        if hasattr(measure, "statistic"):
+            measure.statistic = trait.name
         out.extend(trait.measure(measure, ctx))
     return tuple(out)
 

@@ -52,7 +52,8 @@ class Burst(TableTrait):
     instant of the column holds (non-NULL rows / distinct values), so a column holding
     whole days only is not a burst on every day. Instants on sentinel days (1970-01-01,
     1900-01-01, 9999-12-31, 0001-01-01) are left to `sentinel`; the five largest others
-    are stored as table traits with `columns: [col]` and `value` the instant. *Injected*
+    (each of at least `--min-count` rows) are stored as table traits with `columns: [col]`
+    and `value` the instant. *Injected*
     by setting the column to that instant in non-NULL rows up to its share (rows the
     column's distribution already put there count, and other bursts' rows are kept),
     preferring rows whose other columns carry a burst at the same instant, so that one

@@ -70,8 +70,10 @@ class Cohort(TableTrait):
     (JSON list of the segments the segment table carries), and the overrides, each a
     share of the segment's rows: `null:<col>`, `value:<col>=<v>` (the segment's complete
     value set of that column: a value not listed does not occur), `burst:<col>` and
-    `burst_last:<col>` (first and last instant of the busiest day) with
-    `burst_share:<col>`.
+    `burst_last:<col>` (first and last instant of the busiest day, to the hour) with
+    `burst_share:<col>`. Privacy (`docs/privacy.md`): a segment value held by fewer than
+    `--min-count` rows of the segment table gets no entry, and an override of a value, or
+    a busiest day, needs that many rows within the cohort.
 
     *Injected*: a row's segment is its own (segment table) or its parent's segment value
     as generated; the segment table's first chunk holds every carried segment at least

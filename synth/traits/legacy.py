@@ -50,8 +50,10 @@ class LegacyValue(ColumnTrait):
     time, or before the table's newest row if that is older (`reason: stale`). A rare
     value needs enough rows that, had it still been written at its old rate, at least 5
     would be that recent. *Measured* from the frequent-value query, which also returns
-    `MAX(time column)` per value (no extra query). *Stored* per value with its share of
-    rows, `before` = the instant of its newest row and `columns` = the time column.
+    `MAX(time column)` per value (no extra query). *Stored* per value held by at least
+    `--min-count` rows (or declared), with its share of rows, `before` = the day of its
+    newest row (one row's instant is a raw value, see `docs/privacy.md`) and `columns` =
+    the time column.
     *Injected* by the frequent values themselves (at least `--min-trait-rows` in chunk 0);
     rows holding the value but dated after `before` exchange their time with older rows
     that hold no legacy value (the time column keeps its distribution), or, when none is

@@ -58,8 +58,9 @@ class Stale(TableTrait):
     frequent values) of a table with a time column is split by age: older than a year
     before the profile's as-of time, or not. *Measured* from the frequent-value query,
     which also counts each value's old rows (no extra query). A value is stored when it
-    has old rows and its share of old rows differs from the column's by at least 5 points
-    and 3 standard deviations (independent of age it needs no trait). *Stored* as a
+    is held by at least `--min-count` rows (or declared), has old rows and its share of
+    old rows differs from the column's by at least 5 points and 3 standard deviations
+    (independent of age it needs no trait). *Stored* as a
     table entry per value with `columns` = (status column, time column), `fraction` = the
     share of all rows that hold the value and are old, `before` = as-of minus 365 days,
     and `detail` = `old_share` (of the value's rows), `column_old_share` (of all rows).

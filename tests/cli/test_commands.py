@@ -141,3 +141,30 @@ def test_profile_as_of_is_recorded(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "as_of: '2026-01-01T00:00:00Z'" in out.read_text()
+
+
+def test_audit_lists_literal_values_and_fails_on_a_rare_one(tmp_path: Path) -> None:
+    data = tmp_path / "orders.parquet"
+    status = ["paid"] * 60 + ["open"] * 37 + ["Legacy Gold"] * 3
+    pl.DataFrame({"status": status, "n": list(range(100))}).write_parquet(data)
+    prof = tmp_path / "orders.yaml"
+    assert run("profile", str(data), "--out", str(prof), cwd=tmp_path).returncode == 0
+    text = prof.read_text()
+    assert "Legacy Gold" not in text and "other:" in text
+
+    result = run("audit", str(prof), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "orders.status  frequent    'paid'" in result.stdout
+    assert "shared by 60 >= k=10 rows" in result.stdout
+    assert "the k-th smallest value (k=10)" in result.stdout
+    assert result.stdout.rstrip().endswith("0 not allowed; k = 10")
+
+    edited = text.replace("other:", "other_:", 1).split("      other_:")[0]
+    edited += "      - {value: Legacy Gold, fraction: 0.03}\n" + text.split("case: title\n", 1)[1]
+    bad = tmp_path / "edited.yaml"
+    bad.write_text(edited)
+    result = run("audit", str(bad), cwd=tmp_path)
+    assert result.returncode == 2 and "Legacy Gold" in result.stdout
+    (line,) = result.stderr.strip().splitlines()
+    assert "edited.yaml: 1 literal values may not be in a profile" in line
+    assert "'Legacy Gold' (shared by only 3 < k=10 rows)" in line

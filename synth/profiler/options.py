@@ -1,0 +1,156 @@
+"""Profiling options that protect the data and the database, checked.
+
+:class:`PrivacyOptions` (``--min-count``, ``--pii``, ``--not-pii``, ``--epsilon``) decide
+what may enter a profile; :class:`SessionOptions` (``--statement-timeout``, ``--sample``)
+how hard the profiler may lean on the source. Both are built by :func:`privacy_options`
+and :func:`session_options`, which turn bad values into a ``UsageError`` naming the flag.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from synth.errors import UsageError
+
+__all__ = [
+    "DEFAULT_MIN_COUNT",
+    "DEFAULT_STATEMENT_TIMEOUT",
+    "PrivacyOptions",
+    "SessionOptions",
+    "privacy_options",
+    "session_options",
+    "source_from_env",
+]
+
+URL_VARIABLE = "SYNTH_DATABASE_URL"
+
+DEFAULT_MIN_COUNT = 10
+"""k: no raw value enters a profile unless at least this many rows share it."""
+DEFAULT_STATEMENT_TIMEOUT = 60.0
+"""Seconds one profiling query may run before it is cancelled."""
+
+
+@dataclass(frozen=True)
+class PrivacyOptions:
+    """What may enter a profile."""
+
+    min_count: int = DEFAULT_MIN_COUNT
+    """k: a raw value is stored only if at least this many rows (of its cohort) share it."""
+    pii: tuple[str, ...] = ()
+    """``table.column`` keys treated as personal data whatever detection says."""
+    not_pii: tuple[str, ...] = ()
+    """``table.column`` keys never treated as personal data."""
+    epsilon: float | None = None
+    """Differential-privacy budget: Laplace noise on counts and fractions (None: off)."""
+
+    def personal(self, key: str, detected: bool) -> bool:
+        """Whether column ``key`` (``table.column``) is personal data."""
+        if key in self.pii:
+            return True
+        if key in self.not_pii:
+            return False
+        return detected
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """How the profiler treats the source database."""
+
+    statement_timeout: float | None = DEFAULT_STATEMENT_TIMEOUT
+    """Seconds per query (None: no limit)."""
+    sample: float | None = None
+    """Percent of each table's pages (PostgreSQL) or rows read (None: all of it)."""
+
+
+def source_from_env(source: object) -> object:
+    """``source``, or when it is empty the URL in ``$SYNTH_DATABASE_URL``."""
+    import os
+
+    if source:
+        return source
+    url = os.environ.get(URL_VARIABLE, "").strip()
+    if not url:
+        raise UsageError(
+            f"no source given and {URL_VARIABLE} is not set; pass a database URL or files, "
+            f"or export {URL_VARIABLE}=postgresql://user@host/db"
+        )
+    return url
+
+
+def _keys(given: Sequence[str] | str | None, flag: str) -> tuple[str, ...]:
+    items = [given] if isinstance(given, str) else list(given or ())
+    out = []
+    for item in items:
+        for key in str(item).split(","):
+            key = key.strip()
+            if not key:
+                continue
+            if "." not in key:
+                raise UsageError(f"{flag} {key!r}: expected TABLE.COLUMN, e.g. {flag} users.email")
+            out.append(key)
+    return tuple(out)
+
+
+def privacy_options(
+    *,
+    min_count: int | None = None,
+    pii: Sequence[str] | str | None = None,
+    not_pii: Sequence[str] | str | None = None,
+    epsilon: float | None = None,
+) -> PrivacyOptions:
+    """Checked :class:`PrivacyOptions`; ``None`` means the default."""
+    k = DEFAULT_MIN_COUNT if min_count is None else min_count
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise UsageError(
+            f"min_count (--min-count) {min_count!r} must be a whole number >= 1 (default "
+            f"{DEFAULT_MIN_COUNT}): the rows that must share a value before it is stored"
+        )
+    if epsilon is not None and (
+        isinstance(epsilon, bool)
+        or not isinstance(epsilon, int | float)
+        or not math.isfinite(epsilon)
+        or epsilon <= 0
+    ):
+        raise UsageError(
+            f"epsilon (--epsilon) {epsilon!r} must be a number > 0 (smaller is more private, "
+            "e.g. 1.0), or left out for no noise"
+        )
+    forced, freed = _keys(pii, "--pii"), _keys(not_pii, "--not-pii")
+    both = sorted(set(forced) & set(freed))
+    if both:
+        raise UsageError(f"--pii and --not-pii both name {both[0]!r}; keep one of them")
+    eps = float(epsilon) if epsilon is not None else None
+    return PrivacyOptions(min_count=k, pii=forced, not_pii=freed, epsilon=eps)
+
+
+def session_options(
+    *, statement_timeout: float | None = None, sample: float | None = None
+) -> SessionOptions:
+    """Checked :class:`SessionOptions`; a ``statement_timeout`` of None is the default
+    (60 s) and 0 means no limit."""
+    timeout: float | None = (
+        DEFAULT_STATEMENT_TIMEOUT if statement_timeout is None else statement_timeout
+    )
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not math.isfinite(timeout)
+        or timeout < 0
+    ):
+        raise UsageError(
+            f"statement_timeout (--statement-timeout) {statement_timeout!r} must be a number "
+            "of seconds >= 0 (0: no limit)"
+        )
+    if sample is not None and (
+        isinstance(sample, bool) or not isinstance(sample, int | float) or not 0 < sample <= 100
+    ):
+        raise UsageError(
+            f"sample (--sample) {sample!r} must be a percentage above 0 and at most 100, "
+            "e.g. --sample 10"
+        )
+    return SessionOptions(
+        statement_timeout=float(timeout) or None,
+        sample=None if sample is None or sample == 100 else float(sample),
+    )
