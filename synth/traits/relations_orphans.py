@@ -120,7 +120,9 @@ class Orphan(RelationTrait):
             # rows pointing at the busiest parents carry children_per_parent: moved last
             busy = sibling(table, "children_per_parent", fk)
             held = recall(ctx.memo, table.key, busy) if busy is not None else None
-            heavy = frame.select(carrying(fk, held).fill_null(False)).to_series().to_numpy()
+            heavy = np.zeros(n, dtype=bool)
+            if held is not None:
+                heavy = frame.select(carrying(fk, held).fill_null(False)).to_series().to_numpy()
             light, loaded = matched[~heavy[matched]], matched[heavy[matched]]
             order = np.concatenate(
                 [free_first(light, at[light], rng), free_first(loaded, at[loaded], rng)]

@@ -214,3 +214,20 @@ def test_two_runs_in_one_thread_do_not_share_trait_state(tmp_path: Path) -> None
     worker.join()
     synth.write(profile, tmp_path / "full", rows=300, seed=4)
     assert users_only(tmp_path / "after") == fresh[0]
+
+
+def test_orphans_are_injected_without_a_children_per_parent_entry() -> None:
+    """A profile may hold an orphan entry alone (hand-edited, or measured without the
+    relation's histogram): orphans are still made."""
+    profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
+    payments = profile.table("payments")
+    alone = tuple(t for t in payments.traits if t.trait != "children_per_parent")
+    assert any(t.trait == "orphan" for t in alone)
+    edited = payments.model_copy(update={"traits": alone})
+    profile = profile.model_copy(
+        update={"tables": tuple(edited if t.key == "payments" else t for t in profile.tables)}
+    )
+    tables = synth.generate(profile, rows=400, seed=3)
+    orders = set(tables["orders"]["id"].to_list())
+    order_ids = tables["payments"]["order_id"].drop_nulls().to_list()
+    assert any(o not in orders for o in order_ids)
