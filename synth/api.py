@@ -142,10 +142,17 @@ def write(
     min_trait_rows: int = 1,
     boost: Mapping[str, float] | Iterable[str] | None = None,
     as_of: str | dt.datetime | None = None,
+    dialect: str | None = None,
+    ddl: bool | None = None,
+    split: bool | None = None,
+    sql_style: str | None = None,
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (atomically) and return the manifest.
 
-    Output is byte-identical for the same profile, options and seed.
+    Output is byte-identical for the same profile, options and seed. ``format="sql"``
+    writes ``schema.sql`` (unless ``ddl=False``) and ``data.sql`` (or one file per table
+    with ``split=True``) for ``dialect`` (default: the profile's), as multi-row INSERTs or,
+    with ``sql_style="copy"``, PostgreSQL COPY blocks; see ``docs/sql.md``.
     """
     from synth.writers import write_fixtures
 
@@ -160,6 +167,7 @@ def write(
         min_trait_rows=min_trait_rows,
         boost=boost,
         as_of=as_of,
+        writer_options={"dialect": dialect, "ddl": ddl, "split": split, "sql_style": sql_style},
     )
 
 

@@ -223,20 +223,42 @@ def generate(
             help="Make this share of rows carry a trait (e.g. users.last_login_at:null=0.5).",
         ),
     ] = None,
+    dialect: Annotated[
+        str | None,
+        typer.Option(help="--format sql: postgresql, mysql, mariadb, sqlite or portable."),
+    ] = None,
+    no_ddl: Annotated[
+        bool, typer.Option("--no-ddl", help="--format sql: no schema.sql, data only.")
+    ] = False,
+    split: Annotated[
+        bool, typer.Option("--split", help="--format sql: one data file per table.")
+    ] = False,
+    sql_style: Annotated[
+        str | None,
+        typer.Option("--sql-style", metavar="insert|copy", help="--format sql: INSERT or COPY."),
+    ] = None,
 ) -> None:
     """Generate deterministic, production-shaped fixtures from a profile."""
-    manifest = api.write(
-        profile,
-        out,
-        format=format,
-        rows=rows,
-        scale=scale,
-        seed=seed,
-        tables=_names(tables),
-        as_of=as_of,
-        min_trait_rows=min_trait_rows,
-        boost=boost,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        manifest = api.write(
+            profile,
+            out,
+            format=format,
+            rows=rows,
+            scale=scale,
+            seed=seed,
+            tables=_names(tables),
+            as_of=as_of,
+            min_trait_rows=min_trait_rows,
+            boost=boost,
+            dialect=dialect,
+            ddl=False if no_ddl else None,
+            split=True if split else None,
+            sql_style=sql_style,
+        )
+    for warning in caught:
+        _err(f"warning: {warning.message}")
     total = sum(t.rows for t in manifest.tables.values())
     for key, table in manifest.tables.items():
         _err(f"  {key:<32} {table.rows:>10,} rows")

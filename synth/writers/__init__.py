@@ -1,8 +1,10 @@
 """Writers: generated tables to files, atomically, with a manifest written last.
 
-:data:`WRITERS` maps a format name to its writer class; a new format (SQL, CSV) is
-one new module and one entry here. A writer class takes the directory to write in
-and has ``write_table(filename, schema, chunks, *, low_cardinality) -> TableOutput``.
+:data:`WRITERS` maps a format name to its writer class; a new format is one new
+module and one entry here. A writer class follows :class:`FixtureWriter`: it is made
+with the plan and its options (checked before anything is written), then ``begin``,
+``write_table`` per table in generation order, and ``end``, whose entries join the
+manifest's ``options``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 import pyarrow as pa
@@ -21,29 +22,25 @@ from synth.errors import UsageError
 from synth.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
 from synth.model import Profile
 from synth.writers._atomic import atomic_directory
+from synth.writers._base import FixtureWriter, TableTarget
 from synth.writers.parquet import ParquetFixtureWriter
+from synth.writers.sql import SqlFixtureWriter
 
-__all__ = ["WRITERS", "FixtureWriter", "file_stem", "to_arrow", "write_fixtures"]
-
-
-class FixtureWriter(Protocol):
-    """What :func:`write_fixtures` needs of a writer."""
-
-    format: str
-
-    def __init__(self, directory: Path) -> None: ...
-
-    def write_table(
-        self,
-        filename: str,
-        schema: pa.Schema,
-        chunks: Iterable[pa.Table],
-        *,
-        low_cardinality: Sequence[str] = (),
-    ) -> TableOutput: ...
+__all__ = [
+    "WRITERS",
+    "FixtureWriter",
+    "TableTarget",
+    "check_writer_options",
+    "file_stem",
+    "to_arrow",
+    "write_fixtures",
+]
 
 
-WRITERS: dict[str, type[FixtureWriter]] = {"parquet": ParquetFixtureWriter}
+WRITERS: dict[str, type[FixtureWriter]] = {
+    "parquet": ParquetFixtureWriter,
+    "sql": SqlFixtureWriter,
+}
 """Format name -> writer class."""
 
 
@@ -55,6 +52,31 @@ def file_stem(key: str) -> str:
 def to_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     """A generated chunk as an Arrow table of exactly ``schema``."""
     return frame.to_arrow().cast(schema)
+
+
+def check_writer_options(
+    format: str, writer_options: Mapping[str, object] | None
+) -> tuple[type[FixtureWriter], dict[str, object]]:
+    """The writer class of ``format`` and the options given (None values dropped: an
+    option left at None is not given); a :class:`UsageError` for an unknown format or
+    an option the format does not take."""
+    writer_cls = WRITERS.get(format)
+    if writer_cls is None:
+        raise UsageError(
+            f"format={format!r} is not supported; choose one of: {', '.join(sorted(WRITERS))}"
+        )
+    given = {k: v for k, v in (writer_options or {}).items() if v is not None}
+    for name, value in given.items():
+        if name in writer_cls.options:
+            continue
+        takers = sorted(f for f, cls in WRITERS.items() if name in cls.options)
+        if takers:
+            fix = f"it applies to format={takers[0]!r} only: drop it or pass format={takers[0]!r}"
+        else:
+            accepted = ", ".join(writer_cls.options) or "none"
+            fix = f"options of format={format!r}: {accepted}"
+        raise UsageError(f"{name}={value!r} is not an option of format={format!r}; {fix}")
+    return writer_cls, given
 
 
 def write_fixtures(
@@ -69,18 +91,20 @@ def write_fixtures(
     min_trait_rows: int = 1,
     boost: Mapping[str, float] | Iterable[str] | None = None,
     as_of: str | dt.datetime | None = None,
+    writer_options: Mapping[str, object] | None = None,
 ) -> Manifest:
-    """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically)."""
+    """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically).
+
+    ``writer_options`` are the format's own options (for ``sql``: ``dialect``, ``ddl``,
+    ``split``, ``sql_style``, ``batch_rows``; see ``docs/sql.md``); an option whose value
+    is None counts as not given. They are recorded in the manifest's ``options``.
+    """
     from synth import __version__
     from synth.generator import iter_tables, make_plan
     from synth.generator.boost import as_boosts
     from synth.generator.carriers import CarrierTracker
 
-    writer_cls = WRITERS.get(format)
-    if writer_cls is None:
-        raise UsageError(
-            f"format={format!r} is not supported; choose one of: {', '.join(sorted(WRITERS))}"
-        )
+    writer_cls, given = check_writer_options(format, writer_options)
     plan = make_plan(
         profile,
         rows=rows,
@@ -91,6 +115,7 @@ def write_fixtures(
         boost=boost,
         as_of=as_of,
     )
+    writer = writer_cls(plan, given)
     options: dict[str, object] = {
         "rows": rows,
         "scale": scale,
@@ -100,18 +125,24 @@ def write_fixtures(
         "as_of": plan.profile.source.as_of.isoformat(),
     }
     with atomic_directory(Path(out)) as tmp:
-        writer = writer_cls(tmp)
+        writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
         traits: dict[str, dict[str, TraitRows]] = {}
         for gen in iter_tables(plan):
             schema = arrow_schema(gen.columns)
             tracker = CarrierTracker(gen)
             chunks = (to_arrow(tracker.observe(frame), schema) for frame in gen.chunks())
-            outputs[gen.tp.key] = writer.write_table(
-                file_stem(gen.tp.key), schema, chunks, low_cardinality=gen.low_cardinality()
+            target = TableTarget(
+                plan=gen.tp,
+                columns=tuple(gen.columns),
+                schema=schema,
+                filename=file_stem(gen.tp.key),
+                low_cardinality=tuple(gen.low_cardinality()),
             )
+            outputs[gen.tp.key] = writer.write_table(target, chunks)
             if tracker.counts:
                 traits[gen.tp.key] = tracker.result()
+        options.update(writer.end())
         manifest = Manifest(
             synth_version=__version__,
             profile_digest=profile_digest(profile),

@@ -6,13 +6,16 @@ the same chunks always give byte-identical files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synth.generator.plan import Plan
 from synth.manifest import TableOutput
+from synth.writers._base import TableTarget
 
 __all__ = ["COMPRESSION", "ParquetFixtureWriter"]
 
@@ -20,32 +23,29 @@ COMPRESSION = "snappy"
 
 
 class ParquetFixtureWriter:
-    """Writes tables as Parquet files into a directory."""
+    """Writes tables as Parquet files into a directory. It takes no options."""
 
-    format = "parquet"
+    format: ClassVar[str] = "parquet"
+    options: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, plan: Plan, options: Mapping[str, object]) -> None:
+        self.directory = Path()
+
+    def begin(self, directory: Path) -> None:
         self.directory = directory
 
-    def write_table(
-        self,
-        filename: str,
-        schema: pa.Schema,
-        chunks: Iterable[pa.Table],
-        *,
-        low_cardinality: Sequence[str] = (),
-    ) -> TableOutput:
-        """Stream ``chunks`` (each already of ``schema``) into ``<filename>.parquet``.
+    def write_table(self, target: TableTarget, chunks: Iterable[pa.Table]) -> TableOutput:
+        """Stream ``chunks`` (each already of ``target.schema``) into ``<filename>.parquet``.
 
-        Only ``low_cardinality`` columns are dictionary-encoded (for the others it costs
+        Only low-cardinality columns are dictionary-encoded (for the others it costs
         time and saves nothing)."""
-        name = f"{filename}.parquet"
+        name = f"{target.filename}.parquet"
         rows = 0
         with pq.ParquetWriter(
             self.directory / name,
-            schema,
+            target.schema,
             compression=COMPRESSION,
-            use_dictionary=list(low_cardinality),
+            use_dictionary=list(target.low_cardinality),
             write_statistics=True,
             store_schema=True,
         ) as writer:
@@ -53,3 +53,6 @@ class ParquetFixtureWriter:
                 writer.write_table(chunk, row_group_size=max(1, chunk.num_rows))
                 rows += chunk.num_rows
         return TableOutput(rows=rows, files=(name,))
+
+    def end(self) -> dict[str, object]:
+        return {}

@@ -168,3 +168,23 @@ def test_audit_lists_literal_values_and_fails_on_a_rare_one(tmp_path: Path) -> N
     (line,) = result.stderr.strip().splitlines()
     assert "edited.yaml: 1 literal values may not be in a profile" in line
     assert "'Legacy Gold' (shared by only 3 < k=10 rows)" in line
+
+
+def test_generate_sql_loads_into_sqlite(tmp_path: Path) -> None:
+    import sqlite3
+
+    result = run(
+        "generate", str(DEMO), "--rows", "120", "--seed", "2", "--format", "sql",
+        "--dialect", "sqlite", "--split", "--out", "sqlfx", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    manifest = synth.read_manifest(tmp_path / "sqlfx")
+    assert manifest.format == "sql" and manifest.options["dialect"] == "sqlite"
+    conn = sqlite3.connect(tmp_path / "loaded.db")
+    conn.executescript((tmp_path / "sqlfx" / "schema.sql").read_text(encoding="utf-8"))
+    for key in manifest.tables:
+        conn.executescript((tmp_path / "sqlfx" / f"{key}.sql").read_text(encoding="utf-8"))
+    for key, table in manifest.tables.items():
+        assert conn.execute(f'SELECT COUNT(*) FROM "{key}"').fetchone()[0] == table.rows, key
+    conn.close()
