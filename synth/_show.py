@@ -42,6 +42,11 @@ def notable(table: Table, column: Column) -> list[str]:
             notes.append("values differ only by case or whitespace")
         if "" in values:
             notes.append("empty strings")
+    if stats.other is not None and stats.frequent:
+        notes.append(
+            f"{stats.other.distinct} rare values withheld (under k rows each, "
+            f"{stats.other.fraction:.1%} of rows)"
+        )
     if column.semantic is not None:
         notes.append(f"semantic: {column.semantic.value}")
     return notes

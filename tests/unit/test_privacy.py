@@ -366,3 +366,14 @@ def test_numbers_named_like_personal_data_store_no_values(tmp_path: Path) -> Non
     assert table.column("amount").stats.frequent  # an ordinary number keeps its values
     generated = synth.generate(profile, rows=300, seed=1)["payments"]
     assert not set(generated["card_number"].drop_nulls().to_list()) & set(cards)
+
+
+def test_show_tells_the_reviewer_about_withheld_values(tmp_path: Path) -> None:
+    from synth._show import render_profile
+
+    status = ["active"] * 60 + ["invited"] * 37 + ["frozen-by-legal"] * 3
+    pl.DataFrame({"status": status}).write_parquet(tmp_path / "users.parquet")
+    profile = synth.profile([tmp_path / "users.parquet"])
+    text = render_profile(profile)
+    assert "1 rare values withheld (under k rows each, 3.0% of rows)" in text
+    assert "frozen-by-legal" not in text and "frozen-by-legal" not in synth.dump_profile(profile)
