@@ -100,7 +100,9 @@ _RAW = sa.types.NullType()
 
 
 def _mask_unparsed(raw: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
+    from synth.profiler.options import mask_secrets
+
+    return mask_secrets(raw)
 
 
 def _parse_url(raw: str) -> URL:
@@ -115,7 +117,14 @@ def _parse_url(raw: str) -> URL:
 
 
 def _masked(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """``url`` as shown and stored: no password, no secret query parameter."""
+    from synth.profiler.options import mask_secrets, secret_query_keys
+
+    hidden = secret_query_keys(url.query)
+    if hidden:
+        url = url.update_query_dict({key: "***" for key in hidden})
+    # an unencoded '@' in a password leaves its tail in the host: mask up to the last '@'
+    return mask_secrets(url.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
 
 
 def _connect(url: str) -> sa.Engine:
@@ -143,8 +152,17 @@ def _connect(url: str) -> sa.Engine:
 def _reason(exc: sa.exc.DBAPIError, url: URL) -> str:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
-    if url.password:
-        line = line.replace(str(url.password), "***")
+    from synth.profiler.options import secret_query_keys
+
+    secrets = [str(url.password)] if url.password else []
+    if url.host and "@" in url.host:
+        secrets.append(url.host.rsplit("@", 1)[0])
+    for key in secret_query_keys(url.query):
+        value = url.query[key]
+        secrets += [value] if isinstance(value, str) else list(value)
+    for secret in secrets:
+        if secret:
+            line = line.replace(secret, "***")
     return " ".join(line.split()).rstrip(".")
 
 

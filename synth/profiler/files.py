@@ -30,7 +30,7 @@ from synth.model import (
     Source,
     Table,
 )
-from synth.profiler.options import PrivacyOptions
+from synth.profiler.options import PrivacyOptions, mask_secrets
 from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
 from synth.profiler.semantic import (
@@ -85,8 +85,11 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         elif Path(text).is_file():
             found.append(Path(text))
         else:
-            raise SourceError(f"{text!r} does not exist; give a Parquet/CSV file, a directory or "
-                              "a glob pattern, or a database URL with ://")  # fmt: skip
+            shown = mask_secrets(text)
+            raise SourceError(
+                f"{shown!r} does not exist; give a Parquet/CSV file, a directory or a glob "
+                "pattern, or a database URL with ://"
+            )
     for path in found:
         if path.suffix.lower() not in _PARQUET | _CSV:
             raise SourceError(f"{str(path)!r} is not a .parquet or .csv file; synth profiles "
@@ -308,7 +311,7 @@ def _profile_frame(
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
     table = table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
-    return protect_table(table, {c.name: c.m for c in cols}, privacy)
+    return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 
 
 def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:

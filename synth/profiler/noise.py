@@ -17,38 +17,56 @@ histogram, or one count, by one), so the table's budget ``epsilon`` is split eve
 rows (sequential composition). Noisy counts are clipped at 0 and a column's fractions
 renormalised, so they stay in [0, 1] and add up to 1.
 
-The noise is **deterministic**: each statistic's generator is seeded from the table
-key, the column, the statistic and ``epsilon`` (never from the data), so re-profiling
-unchanged data gives the same profile, byte for byte, and reviews show only real
-changes. The price (``docs/privacy.md``): two profiles of *changed* data carry the same
-noise, so their difference shows the exact change of a count.
+The noise is **secret**: each statistic's generator is seeded from a key and the
+table, column and statistic. Without ``$SYNTH_NOISE_KEY`` the key is 32 random bytes per
+run, so every profile carries fresh noise (differential privacy proper; a re-profile of
+unchanged data differs). With ``$SYNTH_NOISE_KEY`` set, the noise is reproducible for
+whoever holds that key (same data, same profile, so reviews show only real changes), and
+the key never enters the profile: anyone without it cannot recompute the noise and
+subtract it. The price of a fixed key (``docs/privacy.md``): two profiles of *changed*
+data carry the same noise, so their difference shows the exact change of a count.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 from collections.abc import Sequence
 
 import numpy as np
 
 from synth.model import Column, ColumnStats, Table, TraitStat, ValueFrequency
 
-__all__ = ["add_noise", "laplace", "releases"]
+__all__ = ["KEY_VARIABLE", "add_noise", "laplace", "noise_key", "releases"]
 
 _DIGITS = 6
+_EMPTY = 1e-9
+"""A share below this is rounding, not a category."""
+KEY_VARIABLE = "SYNTH_NOISE_KEY"
+_RUN_KEY = os.urandom(32)
+"""This process's key when ``$SYNTH_NOISE_KEY`` is not set: never stored or shown."""
 
 
-def laplace(scale: float, *names: object) -> float:
-    """One Laplace draw of ``scale``, from a generator seeded by ``names`` (deterministic)."""
+def noise_key() -> bytes:
+    """The secret that seeds the noise: ``$SYNTH_NOISE_KEY``, else this process's random key."""
+    given = os.environ.get(KEY_VARIABLE, "")
+    return given.encode("utf-8") if given else _RUN_KEY
+
+
+def laplace(scale: float, *names: object, key: bytes | None = None) -> float:
+    """One Laplace draw of ``scale``, from a generator seeded by an HMAC of ``names`` under
+    the secret ``key`` (default :func:`noise_key`)."""
     text = "\x00".join(["synth-noise", *(str(n) for n in names)])
-    seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+    digest = hmac.new(key or noise_key(), text.encode("utf-8"), hashlib.sha256).digest()
+    seed = int.from_bytes(digest[:8], "little")
     return float(np.random.default_rng(seed).laplace(0.0, scale))
 
 
 def _categories(column: Column) -> int:
     """How many categories a column's histogram has (NULL, frequent values, other)."""
     stats = column.stats
-    other = stats.other is not None or stats.other_fraction > 0
+    other = stats.other is not None or stats.other_fraction > _EMPTY
     return (1 if column.nullable else 0) + len(stats.frequent) + (1 if other else 0)
 
 
@@ -63,7 +81,7 @@ def releases(table: Table) -> int:
 
 def _histogram(column: Column, rows: int, scale: float, key: str) -> ColumnStats:
     stats = column.stats
-    other = stats.other is not None or stats.other_fraction > 0
+    other = stats.other is not None or stats.other_fraction > _EMPTY
     shares = [stats.null_fraction if column.nullable else None]
     shares += [f.fraction for f in stats.frequent]
     shares.append(stats.other_fraction if other else None)

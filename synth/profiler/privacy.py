@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from synth.model import (
@@ -222,6 +222,23 @@ def _allowed(column: Column, value: Scalar, counts: Mapping[Scalar, int], k: int
     return vocabulary(column, value) is not None or counts.get(value, 0) >= k
 
 
+def _protect_domain(column: Column, counts: Mapping[Scalar, int], k: int, declared: bool) -> Column:
+    """``column`` without a domain that would show data: none on a personal column (its
+    enum labels are its values), and on an undeclared domain only values k rows share."""
+    if column.domain is None:
+        return column
+    if is_personal(column.semantic):
+        return column.model_copy(update={"domain": None, "enum_name": None})
+    if declared:
+        return column
+    shared = tuple(v for v in column.domain if _count_of(counts, v) >= k)
+    return column.model_copy(update={"domain": shared or None})
+
+
+def _count_of(counts: Mapping[Scalar, int], label: str) -> int:
+    return sum(c for v, c in counts.items() if str(v) == label)
+
+
 def _protect_stats(column: Column, m: Measured | None, k: int) -> ColumnStats:
     stats = column.stats
     n = m.nonnull if m is not None else 0
@@ -308,9 +325,15 @@ class _Traits:
             return False
         return _allowed(col, value, self.counts.get(column, {}), self.k)
 
+    def personal(self, names: Sequence[str]) -> bool:
+        """Whether any of the columns ``names`` is personal (its traits carry no values)."""
+        return any(is_personal(c.semantic) for c in self.table.columns if c.name in set(names))
+
     def column_trait(self, column: Column, stat: TraitStat) -> TraitStat | None:
         if stat.value is None:
             return stat
+        if self.personal([column.name]) and stat.trait != "sentinel":
+            return None  # a personal column's values never reach a profile
         if stat.trait == "sentinel":
             return stat if vocabulary(column, stat.value) is not None else None
         if not self.column_value(column.name, stat.value):
@@ -320,6 +343,15 @@ class _Traits:
         return stat
 
     def table_trait(self, stat: TraitStat) -> TraitStat | None:
+        if (
+            stat.trait != "cohort"
+            and stat.columns
+            and (
+                (stat.value is not None and self.personal(stat.columns[:1]))
+                or (stat.before is not None and self.personal(stat.columns[-1:]))
+            )
+        ):
+            return None  # a burst instant of a personal column is one of its values
         if stat.trait == "cohort":
             return self.cohort(stat)
         if stat.value is None or stat.trait in _SCHEMA_VALUE_TRAITS:
@@ -393,8 +425,15 @@ def protect_table(
     measured: Mapping[str, Measured],
     privacy: PrivacyOptions,
     tables: Mapping[str, Table] | None = None,
+    *,
+    declared: bool = True,
 ) -> Table:
     """``table`` as it may enter a profile under ``privacy`` (see the module docstring).
+
+    ``declared``: whether a column's domain was declared by a schema (a database enum or
+    CHECK list: vocabulary). A file's enum categories come from its data, so with
+    ``declared=False`` they obey the k rule like any value. A personal column keeps no
+    domain at all, and no trait of one carries a value or an instant.
 
     ``measured`` holds each column's raw measurements (its frequent-value query's ``(value,
     count)`` rows, its non-NULL count and k-th extremes); ``tables`` the tables profiled
@@ -404,6 +443,7 @@ def protect_table(
     counts = {c.name: _counts(measured.get(c.name), c.type) for c in table.columns}
     columns = []
     for column in table.columns:
+        column = _protect_domain(column, counts[column.name], k, declared)
         stats = _protect_stats(column, measured.get(column.name), k)
         columns.append(column.model_copy(update={"stats": stats}))
     table = table.model_copy(update={"columns": tuple(columns)})

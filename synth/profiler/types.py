@@ -135,7 +135,8 @@ def describe_polars(dtype: pl.DataType) -> TypeInfo:
     if dtype == pl.Boolean:
         return TypeInfo(L.BOOLEAN, spelled)
     if isinstance(dtype, pl.Enum):
-        return TypeInfo(L.STRING, spelled, domain=tuple(dtype.categories.to_list()))
+        # the categories are data: they go to the domain (under the k rule), not the type
+        return TypeInfo(L.STRING, "Enum", domain=tuple(dtype.categories.to_list()))
     if dtype in (pl.String, pl.Categorical, pl.Null):
         return TypeInfo(L.STRING, spelled)
     if isinstance(dtype, pl.Datetime):

@@ -70,3 +70,38 @@ def test_source_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SYNTH_DATABASE_URL")
     with pytest.raises(UsageError, match="SYNTH_DATABASE_URL"):
         source_from_env(None)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        pytest.param(
+            "postgresql:/alice:Hunter2@db/prod", "postgresql:/alice:***@db/prod", id="bad-scheme"
+        ),
+        pytest.param("pg//alice:Hunter2@db/prod", "pg//alice:***@db/prod", id="no-colon"),
+        pytest.param(
+            "postgresql://alice:Hun@ter2@db/prod", "postgresql://alice:***@db/prod", id="at-in-pw"
+        ),
+        pytest.param(
+            "postgresql://alice@db/prod?password=Hunter2&sslmode=require",
+            "postgresql://alice@db/prod?password=***&sslmode=require",
+            id="query-password",
+        ),
+        pytest.param("data/*.parquet", "data/*.parquet", id="a-glob-is-kept"),
+    ],
+)
+def test_secrets_are_masked_in_anything_shown(given: str, shown: str) -> None:
+    from synth.profiler.database import _masked, _parse_url
+    from synth.profiler.options import mask_secrets
+
+    assert mask_secrets(given) == shown
+    if "://" in given:
+        assert "Hunter2" not in _masked(_parse_url(given))
+        assert "ter2" not in _masked(_parse_url(given))
+
+
+def test_env_url_without_scheme_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNTH_DATABASE_URL", "postgresql//alice:Hunter2@db/prod")
+    with pytest.raises(UsageError) as caught:
+        source_from_env(None)
+    assert "Hunter2" not in str(caught.value) and "SYNTH_DATABASE_URL" in str(caught.value)

@@ -377,3 +377,49 @@ def test_show_tells_the_reviewer_about_withheld_values(tmp_path: Path) -> None:
     text = render_profile(profile)
     assert "1 rare values withheld (under k rows each, 3.0% of rows)" in text
     assert "frozen-by-legal" not in text and "frozen-by-legal" not in synth.dump_profile(profile)
+
+
+def test_noise_is_keyed_by_a_secret_that_never_enters_the_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Anyone holding a profile knows its table, column and epsilon; without the key they
+    cannot recompute the noise. The same key reproduces it, another key does not."""
+    monkeypatch.setenv("SYNTH_NOISE_KEY", "team-secret")
+    first = _noisy_table(1.0)[1]
+    assert _noisy_table(1.0)[1] == first
+    assert "team-secret" not in synth.dump_profile(_profile_of(first))
+    monkeypatch.setenv("SYNTH_NOISE_KEY", "another")
+    assert _noisy_table(1.0)[1] != first
+
+
+def _profile_of(table: Table) -> Profile:
+    source = Source(kind="files", url="x", as_of=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    return Profile(
+        kind=PROFILE_KIND, version=PROFILE_VERSION, synth_version="0", source=source,
+        tables=(table,),
+    )  # fmt: skip
+
+
+def test_personal_columns_keep_no_domain_and_no_valued_traits(tmp_path: Path) -> None:
+    """A file's enum categories are its data: a personal column keeps none, another
+    column only those k rows share; a burst instant of a personal column is one of its
+    values and stays out."""
+    names = ["Alice Martin", "Bob Stone", "Chloé Dupont", "Dan Wu"] * 10
+    promo = ["std"] * 39 + ["X9-PRIVATE-77"]
+    born = [dt.datetime(1984, 7, 3, 14, 25)] * 20 + [dt.datetime(1950 + i, 1, 1) for i in range(20)]
+    pl.DataFrame(
+        {
+            "full_name": pl.Series(names, dtype=pl.Enum(sorted(set(names)))),
+            "promo": pl.Series(promo, dtype=pl.Enum(["std", "X9-PRIVATE-77"])),
+            "birth_time": born,
+        }
+    ).write_parquet(tmp_path / "cust.parquet")
+    profile = synth.profile([tmp_path / "cust.parquet"], pii=["cust.birth_time"])
+    text = synth.dump_profile(profile)
+    for secret in ("Alice Martin", "X9-PRIVATE-77", "1984-07-03"):
+        assert secret not in text, secret
+    table = profile.table("cust")
+    assert table.column("full_name").domain is None
+    assert table.column("promo").domain == ("std",)
+    generated = synth.generate(profile, rows=40, seed=1)["cust"]
+    assert not set(generated["full_name"].cast(pl.String).to_list()) & set(names)
