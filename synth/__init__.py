@@ -10,13 +10,14 @@ load them back in tests.
     tables = synth.generate(prof, rows=1000, seed=7)        # dict of polars DataFrames
     manifest = synth.write(prof, "build/fixtures", rows=1000, seed=7)
     tables = synth.load("build/fixtures")
+    synth.load_into("build/fixtures", "postgresql://app@localhost/test")  # one transaction
     synth.read_manifest("build/fixtures").traits["users"]   # rows carrying each trait
 """
 
 from __future__ import annotations
 
 from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
-from synth.api import generate, load, profile, write
+from synth.api import generate, generate_into, load, load_into, profile, write
 from synth.errors import (
     OutputError,
     ProfileError,
@@ -66,7 +67,9 @@ __all__ = [
     "__version__",
     "dump_profile",
     "generate",
+    "generate_into",
     "load",
+    "load_into",
     "load_profile",
     "profile",
     "read_manifest",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from synth.manifest import Manifest
 
-__all__ = ["generate", "load", "profile", "write"]
+__all__ = ["generate", "generate_into", "load", "load_into", "profile", "write"]
 
 PathLike = str | os.PathLike[str]
 
@@ -176,3 +176,79 @@ def load(path: PathLike) -> dict[str, pl.DataFrame]:
     from synth.loader import load_fixtures
 
     return load_fixtures(Path(path))
+
+
+def load_into(
+    source: PathLike | Mapping[str, pl.DataFrame],
+    url: str,
+    *,
+    truncate: bool = False,
+    defer_constraints: bool = False,
+    progress: bool | None = None,
+) -> dict[str, int]:
+    """Load a Parquet fixture directory (or a table key -> DataFrame mapping, parents first)
+    into the existing tables of the database at ``url``, in one transaction, parents first;
+    return the rows loaded per table.
+
+    Every table must exist with every column (run ``schema.sql`` from ``format="sql"``, or
+    your migrations) and be empty, unless ``truncate`` empties them first (in the same
+    transaction). Rows whose foreign key has no parent (the ``orphan`` trait) are skipped with
+    a :class:`SynthWarning` where the target enforces that key; ``defer_constraints`` turns the
+    checks off instead (MySQL, SQLite; PostgreSQL cannot). ``progress``: draw a progress bar
+    on stderr (default: when stderr is a terminal). See ``docs/sql.md``.
+    """
+    from synth.loading import load_into as _load_into
+
+    return _load_into(
+        source if isinstance(source, Mapping) else Path(source),
+        url,
+        truncate=truncate,
+        defer_constraints=defer_constraints,
+        progress=progress,
+    )
+
+
+def generate_into(
+    profile: Profile | PathLike,
+    url: str,
+    *,
+    rows: int | None = None,
+    scale: float | None = None,
+    seed: int = 0,
+    tables: Sequence[str] | None = None,
+    min_trait_rows: int = 1,
+    boost: Mapping[str, float] | Iterable[str] | None = None,
+    as_of: str | dt.datetime | None = None,
+    out: PathLike | None = None,
+    truncate: bool = False,
+    defer_constraints: bool = False,
+    progress: bool | None = None,
+) -> dict[str, int]:
+    """Generate fixtures (as :func:`write` with Parquet) and load them into ``url`` (as
+    :func:`load_into`); return the rows loaded per table. The Parquet files go to ``out``
+    when given, else to a temporary directory removed afterwards (memory stays bounded).
+    """
+    import tempfile
+    from contextlib import nullcontext
+
+    place = nullcontext(None) if out is not None else tempfile.TemporaryDirectory(prefix="synth-")
+    with place as tmp:
+        directory = Path(out) if out is not None else Path(str(tmp)) / "fixtures"
+        write(
+            profile,
+            directory,
+            rows=rows,
+            scale=scale,
+            seed=seed,
+            tables=tables,
+            min_trait_rows=min_trait_rows,
+            boost=boost,
+            as_of=as_of,
+        )
+        return load_into(
+            directory,
+            url,
+            truncate=truncate,
+            defer_constraints=defer_constraints,
+            progress=progress,
+        )

@@ -13,7 +13,7 @@ import typer
 
 from synth import api
 from synth._profile_io import dump_profile, read_profile, write_profile
-from synth.errors import SynthError
+from synth.errors import SynthError, UsageError
 
 app = typer.Typer(
     name="synth",
@@ -57,6 +57,25 @@ def _root(
 TablesOpt = Annotated[
     list[str] | None,
     typer.Option("--tables", "-t", help="Only these tables (comma-separated or repeated)."),
+]
+
+
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to", metavar="URL", help="Load the rows into this database (tables must exist)."
+    ),
+]
+TruncateOpt = Annotated[
+    bool,
+    typer.Option("--truncate", help="Empty the target tables first (in the same transaction)."),
+]
+DeferOpt = Annotated[
+    bool,
+    typer.Option(
+        "--defer-constraints",
+        help="Load rows without a parent row as they are (foreign key checks off; not PostgreSQL).",
+    ),
 ]
 
 
@@ -191,9 +210,10 @@ def profile(
 @app.command()
 def generate(
     profile: Annotated[Path, typer.Argument(help="The profile YAML file.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Fixture directory to write.")] = Path(
-        "build/fixtures"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Fixture directory to write (default: build/fixtures)."),
+    ] = None,
     rows: Annotated[
         int | None,
         typer.Option(min=0, help="Rows of the largest table; the others keep relative sizes."),
@@ -237,8 +257,38 @@ def generate(
         str | None,
         typer.Option("--sql-style", metavar="insert|copy", help="--format sql: INSERT or COPY."),
     ] = None,
+    to: ToOpt = None,
+    truncate: TruncateOpt = False,
+    defer_constraints: DeferOpt = False,
 ) -> None:
-    """Generate deterministic, production-shaped fixtures from a profile."""
+    """Generate deterministic, production-shaped fixtures from a profile (--to: load them)."""
+    if to is not None:
+        if format != "parquet" or dialect or no_ddl or split or sql_style:
+            raise UsageError(
+                "--to loads the generated rows straight into a database; drop --format sql "
+                "and its options, or generate SQL files without --to"
+            )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loaded = api.generate_into(
+                profile,
+                to,
+                rows=rows,
+                scale=scale,
+                seed=seed,
+                tables=_names(tables),
+                as_of=as_of,
+                min_trait_rows=min_trait_rows,
+                boost=boost,
+                out=out,
+                truncate=truncate,
+                defer_constraints=defer_constraints,
+            )
+        _report_load(caught, loaded, to)
+        return
+    if truncate or defer_constraints:
+        raise UsageError("--truncate and --defer-constraints apply with --to URL only; add --to")
+    out = out or Path("build/fixtures")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         manifest = api.write(
@@ -263,6 +313,36 @@ def generate(
     for key, table in manifest.tables.items():
         _err(f"  {key:<32} {table.rows:>10,} rows")
     _err(f"wrote {len(manifest.tables)} tables, {total:,} rows ({format}, seed {seed}) -> {out}")
+
+
+def _report_load(caught: list[warnings.WarningMessage], loaded: dict[str, int], to: str) -> None:
+    from synth.profiler.database import _masked, _parse_url
+
+    for warning in caught:
+        _err(f"warning: {warning.message}")
+    for key, rows in loaded.items():
+        _err(f"  {key:<32} {rows:>10,} rows")
+    total = sum(loaded.values())
+    _err(f"loaded {len(loaded)} tables, {total:,} rows -> {_masked(_parse_url(to))}")
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(help="A Parquet fixture directory.")],
+    to: Annotated[
+        str,
+        typer.Option("--to", metavar="URL", help="The database to load into (tables must exist)."),
+    ],
+    truncate: TruncateOpt = False,
+    defer_constraints: DeferOpt = False,
+) -> None:
+    """Load a fixture directory into a database, parents first, in one transaction."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = api.load_into(
+            directory, to, truncate=truncate, defer_constraints=defer_constraints
+        )
+    _report_load(caught, loaded, to)
 
 
 @app.command()

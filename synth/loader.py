@@ -7,13 +7,14 @@ from pathlib import Path
 import polars as pl
 
 from synth.errors import SourceError
-from synth.manifest import read_manifest
+from synth.manifest import Manifest, TableOutput, read_manifest
 
-__all__ = ["load_fixtures"]
+__all__ = ["load_fixtures", "open_fixtures", "read_fixture_table"]
 
 
-def load_fixtures(path: Path) -> dict[str, pl.DataFrame]:
-    """The tables of the fixture directory ``path`` (written by ``synth generate``)."""
+def open_fixtures(path: Path) -> Manifest:
+    """The manifest of the Parquet fixture directory ``path``; a :class:`SourceError` if it
+    is missing or holds another format."""
     directory = Path(path)
     if not directory.is_dir():
         raise SourceError(
@@ -26,19 +27,29 @@ def load_fixtures(path: Path) -> dict[str, pl.DataFrame]:
             f"{str(directory)!r} holds format={manifest.format!r} fixtures; "
             "the loader reads parquet fixtures: regenerate with --format parquet"
         )
-    out: dict[str, pl.DataFrame] = {}
-    for key, table in manifest.tables.items():
-        frames = []
-        for name in table.files:
-            file = directory / name
-            try:
-                frames.append(pl.read_parquet(file))
-            except FileNotFoundError:
-                raise SourceError(
-                    f"{str(file)!r} (table {key!r}) is missing from the fixture directory; "
-                    "regenerate the fixtures"
-                ) from None
-            except (OSError, pl.exceptions.ComputeError) as exc:
-                raise SourceError(f"cannot read {str(file)!r} (table {key!r}): {exc}") from None
-        out[key] = pl.concat(frames) if len(frames) > 1 else frames[0]
-    return out
+    return manifest
+
+
+def read_fixture_table(directory: Path, key: str, table: TableOutput) -> pl.DataFrame:
+    """The rows of table ``key`` of the fixture directory ``directory``."""
+    frames = []
+    for name in table.files:
+        file = Path(directory) / name
+        try:
+            frames.append(pl.read_parquet(file))
+        except FileNotFoundError:
+            raise SourceError(
+                f"{str(file)!r} (table {key!r}) is missing from the fixture directory; "
+                "regenerate the fixtures"
+            ) from None
+        except (OSError, pl.exceptions.ComputeError) as exc:
+            raise SourceError(f"cannot read {str(file)!r} (table {key!r}): {exc}") from None
+    return pl.concat(frames) if len(frames) > 1 else frames[0]
+
+
+def load_fixtures(path: Path) -> dict[str, pl.DataFrame]:
+    """The tables of the fixture directory ``path`` (written by ``synth generate``)."""
+    manifest = open_fixtures(path)
+    return {
+        key: read_fixture_table(Path(path), key, table) for key, table in manifest.tables.items()
+    }
