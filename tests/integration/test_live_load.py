@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 import synth
 from synth.manifest import Manifest, read_manifest
 from tests.integration.traits_support import Db
+from tests.unit.test_examples import _script
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "profiles" / "shop.yaml"
@@ -55,12 +56,9 @@ def schemas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def original_ddl(dialect: str) -> str:
-    """The DDL the example database was made with (its FKs all enforced)."""
-    with sqlite3.connect(ROOT / "examples" / "shop.db") as conn:
-        rows = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL ORDER BY rowid"
-        ).fetchall()
-    ddl = ";\n".join(r[0] for r in rows) + ";\n"
+    """The DDL the example database is made with (its FKs all enforced), from the builder
+    itself: a clean checkout has no examples/shop.db."""
+    ddl = _script("build_shop_db").SCHEMA
     if dialect == "mariadb":  # MariaDB's TIMESTAMP is 1970-2038 and whole seconds
         ddl = ddl.replace("timestamp", "datetime(6)")
     return ddl
