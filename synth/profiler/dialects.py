@@ -116,6 +116,12 @@ class Dialect:
             "(only PostgreSQL, MySQL/MariaDB and SQLite); profile without --sample"
         )
 
+    def table_names(
+        self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None
+    ) -> list[str]:
+        """The tables of ``schema`` (None: the connection's default) that synth profiles."""
+        return inspector.get_table_names(schema=schema)
+
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         """A reflected column type's declared shape."""
         return describe_sql(t, sql_type)
@@ -177,6 +183,22 @@ class PostgreSQL(Dialect):
             seed=sa.literal_column(str(SAMPLE_SEED)),
         )
         return sa.select(*sample.c)
+
+    def table_names(
+        self, conn: sa.Connection, inspector: sa.Inspector, schema: str | None
+    ) -> list[str]:
+        # A partitioned table is one table: its partitions (listed as tables too) hold its
+        # rows, which queries of the parent read and inserts into the parent route.
+        partitions = conn.execute(
+            sa.text(
+                "SELECT c.relname FROM pg_catalog.pg_class c"
+                " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relispartition AND n.nspname = :schema"
+            ),
+            {"schema": schema or inspector.default_schema_name},
+        ).scalars()
+        skip = set(partitions)
+        return [name for name in inspector.get_table_names(schema=schema) if name not in skip]
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects.postgresql import DOMAIN

@@ -78,14 +78,14 @@ class Reflector:
         """(schema, name) of the chosen tables."""
         available: dict[str, list[str]] = {}
         located: dict[str, tuple[str, str]] = {}
-        for name in self.inspector.get_table_names(schema=self.query_schema):
+        for name in self.dialect.table_names(self.conn, self.inspector, self.query_schema):
             available[name] = [name, f"{self.base}.{name}"]
             located[name] = (self.base, name)
         # tables=["billing.*"]: tables of other schemas are candidates only when named.
         other = {e.split(".", 1)[0] for e in tables or () if "." in e and e not in available}
         for schema in self.inspector.get_schema_names() if other else ():
             if schema != self.base and any(fnmatchcase(schema, pattern) for pattern in other):
-                for name in self.inspector.get_table_names(schema=schema):
+                for name in self.dialect.table_names(self.conn, self.inspector, schema):
                     available[f"{schema}.{name}"] = [f"{schema}.{name}"]
                     located[f"{schema}.{name}"] = (schema, name)
         keys = select_tables(available, tables, exclude, where=where)

@@ -535,3 +535,105 @@ def test_frames_match_parquet(tmp_path: Path) -> None:
     assert pl.read_parquet(tmp_path / "pq" / "customers.parquet").height == (
         sql.tables["customers"].rows
     )
+
+
+PG_FEATURES_DDL = """
+CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');
+CREATE DOMAIN grade AS varchar(1) CHECK (VALUE IN ('A', 'B', 'C'));
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE people (
+    id integer PRIMARY KEY,
+    email email_address NOT NULL,
+    grade grade,
+    mood mood NOT NULL,
+    tags text[],
+    scores integer[],
+    "order" integer NOT NULL
+);
+CREATE TABLE events (
+    id integer NOT NULL,
+    person_id integer REFERENCES people (id),
+    kind text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (id, created_at)
+) PARTITION BY RANGE (created_at);
+CREATE TABLE events_2023 PARTITION OF events
+    FOR VALUES FROM ('2023-01-01 00:00+00') TO ('2024-01-01 00:00+00');
+CREATE TABLE events_2024 PARTITION OF events
+    FOR VALUES FROM ('2024-01-01 00:00+00') TO ('2025-01-01 00:00+00');
+"""
+"""Arrays, domains (one an IN-list, one a LIKE), an enum, a partitioned table with two
+partitions, and a column named ``order``."""
+
+PG_FEATURES_ROWS = """
+INSERT INTO people
+SELECT i, 'user' || i || '@example.com', (ARRAY['A', 'B', 'C'])[1 + i % 3],
+       (ARRAY['sad', 'ok', 'happy'])[1 + i % 3]::mood,
+       CASE WHEN i % 4 > 0 THEN ARRAY['x' || i % 5, 'y'] END, ARRAY[i, i * 2], i % 7
+FROM generate_series(1, 120) AS i;
+INSERT INTO events
+SELECT i, 1 + i % 120, 'k' || i % 4, timestamptz '2023-06-01 00:00+00' + i * interval '2 days'
+FROM generate_series(1, 180) AS i;
+"""
+
+
+@pytest.mark.postgres
+def test_postgresql_schema_features_load_into_the_original_schema(
+    pg: Db, fresh: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The issue's acceptance: arrays, domains, an enum, a partitioned table and a column
+    named ``order`` are profiled; ``data.sql`` loads with psql, and the Parquet output
+    through ``load_into``, into empty copies of the original schema with the same rows."""
+    ddl, rows = tmp_path / "original.sql", tmp_path / "rows.sql"
+    ddl.write_text(PG_FEATURES_DDL, encoding="utf-8")
+    rows.write_text(PG_FEATURES_ROWS, encoding="utf-8")
+    load("postgresql", pg.url, ddl, rows)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", synth.SynthWarning)
+        profile = synth.profile(pg.url)
+    opaque = [str(w.message) for w in caught if "profiled as opaque" in str(w.message)]
+    assert [m.split(":")[0] for m in opaque] == ["people.tags", "people.scores"], opaque
+    assert {t.key for t in profile.tables} == {"people", "events"}  # no partitions
+    people = profile.table("people")
+    assert people.column("email").type is LogicalType.STRING
+    assert set(people.column("grade").domain or ()) == {"A", "B", "C"}
+    assert set(people.column("mood").domain or ()) == {"sad", "ok", "happy"}
+    assert people.column("tags").type is LogicalType.OPAQUE
+    assert people.column("scores").type is LogicalType.OPAQUE
+    assert profile.table("events").rows == 180
+
+    pq = synth.write(profile, tmp_path / "parquet", seed=SEED)
+    expected = parquet_rows(profile, tmp_path / "parquet")
+    assert {k: len(v) for k, v in expected.items()} == {"people": 120, "events": 180}
+    manifest = write_sql(profile, tmp_path / "sql", dialect="postgresql")
+    assert {k: v.rows for k, v in manifest.tables.items()} == {
+        k: v.rows for k, v in pq.tables.items()
+    }
+
+    def check(url: str, used: Manifest) -> None:
+        assert_same(database_rows("postgresql", url, profile, used), expected)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            arrays = conn.exec_driver_sql(
+                "SELECT count(*) FROM people WHERE tags IS NOT NULL OR scores IS NOT NULL"
+            ).scalar()
+            routed = conn.exec_driver_sql(
+                "SELECT (SELECT count(*) FROM ONLY events), (SELECT count(*) FROM events_2023)"
+                " + (SELECT count(*) FROM events_2024)"
+            ).one()
+        engine.dispose()
+        assert arrays == 0  # arrays are not supported: written as NULL
+        assert tuple(routed) == (0, 180)  # every row routed to a partition
+
+    # data.sql alone, through psql, into an empty copy of the original schema
+    original = fresh("postgresql")
+    load("postgresql", original, ddl)
+    load("postgresql", original, tmp_path / "sql" / "data.sql")
+    check(original, manifest)
+
+    # the Parquet output through load_into, into another empty copy
+    other = fresh("postgresql")
+    load("postgresql", other, ddl)
+    synth.load_into(tmp_path / "parquet", other)
+    check(other, pq)
