@@ -316,14 +316,14 @@ def generate(
 
 
 def _report_load(caught: list[warnings.WarningMessage], loaded: dict[str, int], to: str) -> None:
-    from synth.profiler.database import _masked, _parse_url
+    from synth._urls import masked_url, parse_url
 
     for warning in caught:
         _err(f"warning: {warning.message}")
     for key, rows in loaded.items():
         _err(f"  {key:<32} {rows:>10,} rows")
     total = sum(loaded.values())
-    _err(f"loaded {len(loaded)} tables, {total:,} rows -> {_masked(_parse_url(to))}")
+    _err(f"loaded {len(loaded)} tables, {total:,} rows -> {masked_url(parse_url(to))}")
 
 
 @app.command()

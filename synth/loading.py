@@ -130,10 +130,10 @@ class _Progress:
 
 
 def _engine(url: str) -> tuple[sa.Engine, URL, str]:
-    from synth.profiler.database import _masked, _parse_url
+    from synth._urls import masked_url, parse_url
 
-    parsed = _parse_url(url)
-    masked = _masked(parsed)
+    parsed = parse_url(url)
+    masked = masked_url(parsed)
     backend = parsed.get_backend_name()
     family = _FAMILIES.get(backend)
     if family is None:
@@ -159,7 +159,7 @@ def _engine(url: str) -> tuple[sa.Engine, URL, str]:
 
 
 def _reason(exc: BaseException, url: URL) -> str:
-    from synth.profiler.database import _reason as db_reason
+    from synth._urls import reason as db_reason
 
     if isinstance(exc, sa.exc.DBAPIError):
         return db_reason(exc, url)
@@ -435,9 +435,9 @@ def load_into(
     the rows loaded per table key. See the module docstring and ``docs/sql.md``."""
     tables = _Tables(source)
     engine, parsed, family = _engine(url)
-    from synth.profiler.database import _connect_error, _masked
+    from synth._urls import connect_error, masked_url
 
-    masked = _masked(parsed)
+    masked = masked_url(parsed)
     errors = _driver_errors(family)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(sum(tables.rows.values()), show)
@@ -447,7 +447,7 @@ def load_into(
         try:
             conn = engine.connect()
         except sa.exc.DBAPIError as exc:
-            raise _connect_error(exc, parsed) from None
+            raise connect_error(exc, parsed) from None
         with conn:
             try:
                 targets = _inspect(conn, tables, family, masked)

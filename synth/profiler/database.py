@@ -17,16 +17,15 @@ DBA can recognise it in the database's logs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
 
 from synth._asof import parse_as_of
+from synth._urls import EXTRAS, connect_error, masked_url, parse_url, reason
 from synth.errors import SourceError
 from synth.model import (
     PROFILE_KIND,
@@ -88,49 +87,14 @@ STATS_TAG = "/* synth:profile */"
 _MAX_ITEMS = 1000
 """Result columns per statistics query; very wide tables take one more query per 1,000."""
 
-_DEFAULT_DRIVERS = {
-    "postgresql": "postgresql+psycopg",
-    "postgres": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mysql+pymysql",
-}
-_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _RAW = sa.types.NullType()
 """Results are coerced to this type so that values arrive as the driver returns them."""
 
 
-def _mask_unparsed(raw: str) -> str:
-    from synth.profiler.options import mask_secrets
-
-    return mask_secrets(raw)
-
-
-def _parse_url(raw: str) -> URL:
-    try:
-        url = make_url(raw)
-    except (sa.exc.ArgumentError, ValueError):
-        raise SourceError(
-            f"{_mask_unparsed(raw)}: not a database URL; expected "
-            "dialect[+driver]://user:password@host:port/database (e.g. postgresql://...)"
-        ) from None
-    return url.set(drivername=_DEFAULT_DRIVERS.get(url.drivername, url.drivername))
-
-
-def _masked(url: URL) -> str:
-    """``url`` as shown and stored: no password, no secret query parameter."""
-    from synth.profiler.options import mask_secrets, secret_query_keys
-
-    hidden = secret_query_keys(url.query)
-    if hidden:
-        url = url.update_query_dict({key: "***" for key in hidden})
-    # an unencoded '@' in a password leaves its tail in the host: mask up to the last '@'
-    return mask_secrets(url.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
-
-
 def _connect(url: str) -> sa.Engine:
     """An engine for ``url`` with a read-only session where cheap; nothing is opened yet."""
-    parsed = _parse_url(url)
-    masked = _masked(parsed)
+    parsed = parse_url(url)
+    masked = masked_url(parsed)
     backend = parsed.get_backend_name()
     options = dialect_for(backend).engine_options(parsed, masked)
     try:
@@ -141,52 +105,12 @@ def _connect(url: str) -> sa.Engine:
             "check the URL scheme (postgresql://, mysql://, sqlite:///...)"
         ) from None
     except ImportError as exc:
-        extra = _EXTRAS.get(backend)
+        extra = EXTRAS.get(backend)
         hint = f"pip install 'synth-fixtures[{extra}]'" if extra else "install the driver"
         raise SourceError(
             f"{masked}: the database driver {exc.name or parsed.get_driver_name()!r} is not "
             f"installed; {hint}"
         ) from None
-
-
-def _reason(exc: sa.exc.DBAPIError, url: URL) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
-    from synth.profiler.options import secret_query_keys
-
-    secrets = [str(url.password)] if url.password else []
-    if url.host and "@" in url.host:
-        secrets.append(url.host.rsplit("@", 1)[0])
-    for key in secret_query_keys(url.query):
-        value = url.query[key]
-        secrets += [value] if isinstance(value, str) else list(value)
-    for secret in secrets:
-        if secret:
-            line = line.replace(secret, "***")
-    return " ".join(line.split()).rstrip(".")
-
-
-_HINTS: tuple[tuple[str, str], ...] = (
-    (
-        r"password|access denied|authentication|role .* does not exist",
-        "check the user and password",
-    ),
-    (r"database .* does not exist|unknown database", "check the database name in the URL"),
-    (
-        r"refused|could not connect|can't connect|timeout|timed out|translate host|"
-        r"name or service|no route|unreachable|could not receive",
-        "check the host and port, and that the server is running",
-    ),
-)
-
-
-def _connect_error(exc: sa.exc.DBAPIError, url: URL) -> SourceError:
-    reason = _reason(exc, url)
-    hint = next(
-        (h for pattern, h in _HINTS if re.search(pattern, reason, re.I)),
-        "check the URL and that the server accepts connections",
-    )
-    return SourceError(f"cannot connect to {_masked(url)}: {reason}; {hint}")
 
 
 def profile_database(
@@ -235,20 +159,20 @@ def profile_engine(
     session = session or SessionOptions()
 
     url = engine.url
-    masked = _masked(url)
+    masked = masked_url(url)
     dialect = dialect_for(url.get_backend_name())
     as_of = parse_as_of(as_of) or dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
-        raise _connect_error(exc, url) from None
+        raise connect_error(exc, url) from None
     with conn:
         try:
             active = start_session(conn, dialect, session, masked)
         except sa.exc.DBAPIError as exc:
             raise SourceError(
                 f"{masked}: cannot start a read-only session with a statement timeout: "
-                f"{_reason(exc, url)}; check the server version, or pass --statement-timeout 0"
+                f"{reason(exc, url)}; check the server version, or pass --statement-timeout 0"
             ) from None
         try:
             reflected = _reflect(conn, dialect, schema, tables, exclude, masked)
@@ -256,7 +180,7 @@ def profile_engine(
             if dialect.timed_out(exc):
                 raise active.timeout_error(REFLECTION) from None
             raise SourceError(
-                f"cannot read the schema of {masked}: {_reason(exc, url)}; check that it is a "
+                f"cannot read the schema of {masked}: {reason(exc, url)}; check that it is a "
                 f"{url.get_backend_name()} database and that the user may read its catalog"
             ) from None
         out = []
@@ -279,7 +203,7 @@ def profile_engine(
                 out.append(profile_sampled(measure, session.sample))
             except sa.exc.DBAPIError as exc:
                 raise SourceError(
-                    f"{masked}: cannot profile table {table.key!r}: {_reason(exc, url)}; check "
+                    f"{masked}: cannot profile table {table.key!r}: {reason(exc, url)}; check "
                     "that the user may SELECT from it, or leave it out with exclude"
                 ) from None
     name = "mariadb" if getattr(engine.dialect, "is_mariadb", False) else engine.dialect.name

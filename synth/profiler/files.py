@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from synth._asof import parse_as_of
+from synth._urls import mask_secrets
 from synth.errors import SourceError, UsageError
 from synth.model import (
     PROFILE_KIND,
@@ -30,7 +31,7 @@ from synth.model import (
     Source,
     Table,
 )
-from synth.profiler.options import PrivacyOptions, mask_secrets
+from synth.profiler.options import PrivacyOptions
 from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
 from synth.profiler.semantic import (

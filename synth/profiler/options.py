@@ -9,8 +9,7 @@ and :func:`session_options`, which turn bad values into a ``UsageError`` naming 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from synth.errors import UsageError
@@ -20,9 +19,7 @@ __all__ = [
     "DEFAULT_STATEMENT_TIMEOUT",
     "PrivacyOptions",
     "SessionOptions",
-    "mask_secrets",
     "privacy_options",
-    "secret_query_keys",
     "session_options",
     "source_from_env",
 ]
@@ -65,28 +62,6 @@ class SessionOptions:
     """Seconds per query (None: no limit)."""
     sample: float | None = None
     """Percent of each table's pages (PostgreSQL) or rows read (None: all of it)."""
-
-
-_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|credential", re.IGNORECASE)
-"""Query parameters of a URL that carry secrets (``?password=``, ``sslpassword=``...)."""
-
-
-def secret_query_keys(keys: Iterable[str]) -> list[str]:
-    """The URL query parameters among ``keys`` whose values must never be shown."""
-    return [k for k in keys if _SECRET_KEY.search(k)]
-
-
-def mask_secrets(text: str) -> str:
-    """``text`` (a URL, or something a user meant as one) with the password of any
-    ``user:password@`` part, up to the last ``@`` before the path, and the values of secret
-    query parameters replaced by ``***``; also without ``://`` (a mistyped scheme)."""
-    text = re.sub(r"([^\s:/@]+:)[^\s/]*@", r"\1***@", text)
-    return re.sub(
-        r"([?&][^=&\s]*(?:pass|pwd|secret|token|key|credential)[^=&\s]*=)[^&\s]*",
-        r"\1***",
-        text,
-        flags=re.IGNORECASE,
-    )
 
 
 def source_from_env(source: object) -> object:

@@ -91,13 +91,12 @@ def test_source_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_secrets_are_masked_in_anything_shown(given: str, shown: str) -> None:
-    from synth.profiler.database import _masked, _parse_url
-    from synth.profiler.options import mask_secrets
+    from synth._urls import mask_secrets, masked_url, parse_url
 
     assert mask_secrets(given) == shown
     if "://" in given:
-        assert "Hunter2" not in _masked(_parse_url(given))
-        assert "ter2" not in _masked(_parse_url(given))
+        assert "Hunter2" not in masked_url(parse_url(given))
+        assert "ter2" not in masked_url(parse_url(given))
 
 
 def test_env_url_without_scheme_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,112 @@
+"""Database URLs as synth reads and shows them: default drivers, and secrets masked.
+
+Everything that prints or stores a URL (profiles, error messages, the load summary) goes
+through :func:`masked_url`; anything a user typed that may not even parse goes through
+:func:`mask_secrets` first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from synth.errors import SourceError
+
+__all__ = [
+    "EXTRAS",
+    "connect_error",
+    "mask_secrets",
+    "masked_url",
+    "parse_url",
+    "reason",
+    "secret_query_keys",
+]
+
+DEFAULT_DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mysql+pymysql",
+}
+EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|credential", re.IGNORECASE)
+"""Query parameters of a URL that carry secrets (``?password=``, ``sslpassword=``...)."""
+
+
+def secret_query_keys(keys: Iterable[str]) -> list[str]:
+    """The URL query parameters among ``keys`` whose values must never be shown."""
+    return [k for k in keys if _SECRET_KEY.search(k)]
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` (a URL, or something a user meant as one) with the password of any
+    ``user:password@`` part, up to the last ``@`` before the path, and the values of secret
+    query parameters replaced by ``***``; also without ``://`` (a mistyped scheme)."""
+    text = re.sub(r"([^\s:/@]+:)[^\s/]*@", r"\1***@", text)
+    return re.sub(
+        r"([?&][^=&\s]*(?:pass|pwd|secret|token|key|credential)[^=&\s]*=)[^&\s]*",
+        r"\1***",
+        text,
+        flags=re.IGNORECASE,
+    )
+
+
+def parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except (sa.exc.ArgumentError, ValueError):
+        raise SourceError(
+            f"{mask_secrets(raw)}: not a database URL; expected "
+            "dialect[+driver]://user:password@host:port/database (e.g. postgresql://...)"
+        ) from None
+    return url.set(drivername=DEFAULT_DRIVERS.get(url.drivername, url.drivername))
+
+
+def masked_url(url: URL) -> str:
+    """``url`` as shown and stored: no password, no secret query parameter."""
+    hidden = secret_query_keys(url.query)
+    if hidden:
+        url = url.update_query_dict({key: "***" for key in hidden})
+    # an unencoded '@' in a password leaves its tail in the host: mask up to the last '@'
+    return mask_secrets(url.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
+
+
+def reason(exc: sa.exc.DBAPIError, url: URL) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
+    secrets = [str(url.password)] if url.password else []
+    if url.host and "@" in url.host:
+        secrets.append(url.host.rsplit("@", 1)[0])
+    for key in secret_query_keys(url.query):
+        value = url.query[key]
+        secrets += [value] if isinstance(value, str) else list(value)
+    for secret in secrets:
+        if secret:
+            line = line.replace(secret, "***")
+    return " ".join(line.split()).rstrip(".")
+
+
+_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        r"password|access denied|authentication|role .* does not exist",
+        "check the user and password",
+    ),
+    (r"database .* does not exist|unknown database", "check the database name in the URL"),
+    (
+        r"refused|could not connect|can't connect|timeout|timed out|translate host|"
+        r"name or service|no route|unreachable|could not receive",
+        "check the host and port, and that the server is running",
+    ),
+)
+
+
+def connect_error(exc: sa.exc.DBAPIError, url: URL) -> SourceError:
+    why = reason(exc, url)
+    hint = next(
+        (h for pattern, h in _HINTS if re.search(pattern, why, re.I)),
+        "check the URL and that the server accepts connections",
+    )
+    return SourceError(f"cannot connect to {masked_url(url)}: {why}; {hint}")
