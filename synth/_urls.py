@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
@@ -18,6 +19,7 @@ from synth.errors import SourceError
 __all__ = [
     "EXTRAS",
     "connect_error",
+    "create_engine",
     "mask_secrets",
     "masked_url",
     "parse_url",
@@ -74,8 +76,29 @@ def masked_url(url: URL) -> str:
     return mask_secrets(url.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
 
 
-def reason(exc: sa.exc.DBAPIError, url: URL) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
+def create_engine(url: URL, masked: str, **options: Any) -> sa.Engine:
+    """An engine for ``url`` (nothing is opened yet); a missing dialect or driver is a
+    one-line ``SourceError`` naming the extra to install."""
+    try:
+        return sa.create_engine(url, **options)
+    except sa.exc.NoSuchModuleError:
+        raise SourceError(
+            f"{masked}: SQLAlchemy has no dialect or driver {url.drivername!r}; "
+            "check the URL scheme (postgresql://, mysql://, sqlite:///...)"
+        ) from None
+    except ImportError as exc:
+        extra = EXTRAS.get(url.get_backend_name())
+        hint = f"pip install 'synth-fixtures[{extra}]'" if extra else "install the driver"
+        raise SourceError(
+            f"{masked}: the database driver {exc.name or url.get_driver_name()!r} is not "
+            f"installed; {hint}"
+        ) from None
+
+
+def reason(exc: BaseException, url: URL) -> str:
+    """The first line of a driver's error, with every secret of ``url`` masked."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
     line = next((part.strip() for part in text.splitlines() if part.strip()), type(exc).__name__)
     secrets = [str(url.password)] if url.password else []
     if url.host and "@" in url.host:

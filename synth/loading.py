@@ -130,7 +130,7 @@ class _Progress:
 
 
 def _engine(url: str) -> tuple[sa.Engine, URL, str]:
-    from synth._urls import masked_url, parse_url
+    from synth._urls import create_engine, masked_url, parse_url
 
     parsed = parse_url(url)
     masked = masked_url(parsed)
@@ -141,32 +141,8 @@ def _engine(url: str) -> tuple[sa.Engine, URL, str]:
             f"{masked}: cannot load into a {backend!r} database; synth loads into postgresql, "
             "mysql/mariadb and sqlite (write SQL files with --format sql instead)"
         )
-    try:
-        engine = sa.create_engine(parsed, poolclass=NullPool)
-    except sa.exc.NoSuchModuleError:
-        raise SourceError(
-            f"{masked}: SQLAlchemy has no driver {parsed.drivername!r}; check the URL scheme "
-            "(postgresql://, mysql://, sqlite:///...)"
-        ) from None
-    except ImportError as exc:
-        extra = {"postgresql": "postgres", "mysql": "mysql"}.get(family)
-        hint = f"pip install 'synth-fixtures[{extra}]'" if extra else "install the driver"
-        raise SourceError(
-            f"{masked}: the database driver {exc.name or parsed.get_driver_name()!r} is not "
-            f"installed; {hint}"
-        ) from None
+    engine = create_engine(parsed, masked, poolclass=NullPool)
     return engine, parsed, family
-
-
-def _reason(exc: BaseException, url: URL) -> str:
-    from synth._urls import reason as db_reason
-
-    if isinstance(exc, sa.exc.DBAPIError):
-        return db_reason(exc, url)
-    line = next((p.strip() for p in str(exc).splitlines() if p.strip()), type(exc).__name__)
-    if url.password:
-        line = line.replace(str(url.password), "***")
-    return " ".join(line.split()).rstrip(".")
 
 
 def _split_key(key: str, family: str) -> tuple[str | None, str]:
@@ -435,7 +411,7 @@ def load_into(
     the rows loaded per table key. See the module docstring and ``docs/sql.md``."""
     tables = _Tables(source)
     engine, parsed, family = _engine(url)
-    from synth._urls import connect_error, masked_url
+    from synth._urls import connect_error, masked_url, reason
 
     masked = masked_url(parsed)
     errors = _driver_errors(family)
@@ -456,7 +432,7 @@ def load_into(
                 conn.rollback()  # end the inspection's implicit transaction
             except sa.exc.DBAPIError as exc:
                 raise SourceError(
-                    f"cannot read the tables of {masked}: {_reason(exc, parsed)}; check that "
+                    f"cannot read the tables of {masked}: {reason(exc, parsed)}; check that "
                     "the user may read them"
                 ) from None
             try:
@@ -472,7 +448,7 @@ def load_into(
                     state["at"] = "commit"
             except errors as exc:
                 raise SourceError(
-                    f"cannot load into {masked} ({state['at']}): {_reason(exc, parsed)}; "
+                    f"cannot load into {masked} ({state['at']}): {reason(exc, parsed)}; "
                     "nothing was loaded (the transaction was rolled back): fix the data or the "
                     "target schema"
                 ) from None

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth._asof import parse_as_of
-from synth._urls import EXTRAS, connect_error, masked_url, parse_url, reason
+from synth._urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.errors import SourceError
 from synth.model import (
     PROFILE_KIND,
@@ -97,20 +97,7 @@ def _connect(url: str) -> sa.Engine:
     masked = masked_url(parsed)
     backend = parsed.get_backend_name()
     options = dialect_for(backend).engine_options(parsed, masked)
-    try:
-        return sa.create_engine(parsed, **options)
-    except sa.exc.NoSuchModuleError:
-        raise SourceError(
-            f"{masked}: SQLAlchemy has no dialect or driver {parsed.drivername!r}; "
-            "check the URL scheme (postgresql://, mysql://, sqlite:///...)"
-        ) from None
-    except ImportError as exc:
-        extra = EXTRAS.get(backend)
-        hint = f"pip install 'synth-fixtures[{extra}]'" if extra else "install the driver"
-        raise SourceError(
-            f"{masked}: the database driver {exc.name or parsed.get_driver_name()!r} is not "
-            f"installed; {hint}"
-        ) from None
+    return create_engine(parsed, masked, **options)
 
 
 def profile_database(
