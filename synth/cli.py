@@ -379,6 +379,9 @@ def schema() -> None:
     typer.echo(profile_json_schema())
 
 
+# Commands that live in their own modules register themselves on `app` when imported.
+from synth import _cli_drift, _cli_validate  # noqa: E402, F401
+
 _ParseError: type[Exception] = typer.BadParameter.__mro__[1]
 """Click's ``UsageError`` (typer exports only its subclass): every unknown flag, missing
 argument or value of the wrong type."""

@@ -1,0 +1,1 @@
+"""The synth pytest plugin (registered as ``synth`` through the ``pytest11`` entry point)."""
