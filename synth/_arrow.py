@@ -62,6 +62,8 @@ def arrow_type(col: Column) -> pa.DataType:
         return pa.time64("us")
     if t is LogicalType.BINARY:
         return pa.large_binary()
+    if t is LogicalType.ARRAY:
+        return pa.large_list(arrow_type(col.element()))
     # string, uuid (36 characters), json (text), opaque (always NULL)
     return pa.large_string()
 
@@ -85,6 +87,8 @@ def polars_dtype(col: Column) -> pl.DataType:
         return pl.Time()
     if t is LogicalType.BINARY:
         return pl.Binary()
+    if t is LogicalType.ARRAY:
+        return pl.List(polars_dtype(col.element()))
     return pl.String()
 
 

@@ -39,7 +39,22 @@ def _copy_field(name: str, dtype: pl.DataType) -> tuple[pl.Expr, list[tuple[str,
     counts: list[tuple[str, pl.Expr]] = []
     if dtype == pl.Null:
         return pl.lit(COPY_NULL, dtype=pl.String).alias(name), counts
-    if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+    if isinstance(dtype, pl.List):  # the array text form, escaped as any COPY text
+        from synth.writers.sql_literals import pg_array_text
+
+        if isinstance(dtype.inner, (pl.String, pl.Categorical, pl.Enum)):
+            raw = pl.element().cast(pl.String).str.replace_all("\x00", "", literal=True)
+            counts.append(
+                (
+                    "nul_stripped",
+                    e.explode().cast(pl.String).str.contains("\x00", literal=True).sum(),
+                )
+            )
+        else:
+            raw = _copy_field("", dtype.inner)[0]  # pl.col("") is pl.element()
+        text = pg_array_text(e, raw)
+        out = text.str.replace_many(["\\", "\n", "\r", "\t"], ["\\\\", "\\n", "\\r", "\\t"])
+    elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
         text = e.cast(pl.String)
         counts.append(("nul_stripped", text.str.contains("\x00", literal=True).sum()))
         out = text.str.replace_many(
@@ -124,6 +139,10 @@ def _driver_column(
         return e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).alias(name), counts
     if isinstance(dtype, (pl.Categorical, pl.Enum)):
         return e.cast(pl.String).alias(name), counts
+    if isinstance(dtype, pl.List):  # no arrays here: a JSON array in a JSON or text column
+        from synth.writers.sql_literals import json_array_text
+
+        return json_array_text(e).alias(name), counts
     return e, counts
 
 

@@ -60,8 +60,28 @@ class LogicalType(StrEnum):
     UUID = "uuid"
     JSON = "json"
     BINARY = "binary"
+    ARRAY = "array"
+    """A one-dimensional array (PostgreSQL ``text[]``): ``items`` names the element type,
+    the column's shape fields (``length``, ``size``, ``domain``...) describe the elements,
+    and ``stats.lengths`` holds the number of elements per array."""
     OPAQUE = "opaque"
     """A type synth does not understand; generated as NULL where allowed."""
+
+
+ARRAY_ITEMS = frozenset(
+    {
+        LogicalType.INTEGER,
+        LogicalType.FLOAT,
+        LogicalType.DECIMAL,
+        LogicalType.BOOLEAN,
+        LogicalType.STRING,
+        LogicalType.DATE,
+        LogicalType.DATETIME,
+        LogicalType.TIME,
+        LogicalType.UUID,
+    }
+)
+"""The element types an ``array`` column may have."""
 
 
 class SemanticType(StrEnum):
@@ -260,6 +280,8 @@ class Column(_Frozen):
     """The declared set of allowed values (enum type or ``CHECK ... IN (...)``)."""
     enum_name: str | None = None
     """Name of the database enum type the domain comes from, if any."""
+    items: LogicalType | None = None
+    """For ``array`` columns: the type of the elements (one of :data:`ARRAY_ITEMS`)."""
     semantic: SemanticType | None = None
     stats: ColumnStats = ColumnStats()
 
@@ -267,7 +289,25 @@ class Column(_Frozen):
     def _check_shape(self) -> Column:
         if self.scale is not None and self.precision is not None and self.scale > self.precision:
             raise ValueError(f"scale={self.scale!r} is larger than precision={self.precision!r}")
+        if (self.type is LogicalType.ARRAY) != (self.items is not None):
+            raise ValueError(
+                f"items={self.items!r} goes with type 'array' and only with it; "
+                "set items to the element type of an array column, or remove it"
+            )
+        if self.items is not None and self.items not in ARRAY_ITEMS:
+            allowed = ", ".join(t.value for t in ARRAY_ITEMS)
+            raise ValueError(
+                f"items={self.items.value!r} cannot be an array element; use {allowed}"
+            )
         return self
+
+    def element(self) -> Column:
+        """An array column's elements as a column of their own (for samplers and type maps)."""
+        if self.items is None:
+            raise ValueError(f"column {self.name!r} is not an array")
+        return self.model_copy(
+            update={"type": self.items, "items": None, "stats": ColumnStats(), "semantic": None}
+        )
 
 
 class ForeignKey(_Frozen):

@@ -30,7 +30,9 @@ RETRIES = 3
 """Redraws of an "other" value that happens to equal a frequent value."""
 
 
-_NO_REDRAW = frozenset({LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.JSON})
+_NO_REDRAW = frozenset(
+    {LogicalType.ARRAY, LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.JSON}
+)
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
 
 
@@ -121,7 +123,7 @@ class ColumnGenerator:
 
     def _domain(self) -> pl.Series | None:
         col = self.ctx.column
-        if not col.domain:
+        if not col.domain or col.type is LogicalType.ARRAY:  # an array's domain is its elements'
             return None
         allowed = self._fit(self.sampler.convert(self.ctx, list(col.domain)))
         if allowed.is_empty():

@@ -255,6 +255,15 @@ class _Plan:
     def logical(self) -> LogicalType:
         return self.column.info.logical
 
+    @property
+    def length(self) -> Any | None:
+        """What ``lengths`` measures: characters of a string, elements of an array."""
+        if self.text is not None:
+            return sa.func.char_length(self.text)
+        if self.logical is LogicalType.ARRAY:
+            return sa.func.cardinality(self.expr)  # ANSI SQL; PostgreSQL's arrays have it
+        return None
+
 
 def _plan(column: ReflectedColumn, expr: Any) -> _Plan:
     info = column.info
@@ -310,12 +319,13 @@ def _aggregate_items(
             items.append((sa.type_coerce(sa.func.max(expr), _RAW), _setter(m, "value_max")))
             if dialect.ordered_set_percentiles:
                 items.append(_percentile_item(dialect, expr, m.value_quantiles))
-        if p.text is not None:
-            length = sa.func.char_length(p.text)
+        length = p.length
+        if length is not None:
             items.append((sa.func.min(length), _setter(m, "length_min")))
             items.append((sa.func.max(length), _setter(m, "length_max")))
             if dialect.ordered_set_percentiles:
                 items.append(_percentile_item(dialect, length, m.length_quantiles))
+        if p.text is not None:
             for rule in p.shapes:
                 hits = sa.func.sum(sa.case((rule.sql(p.text), 1), else_=0))
                 items.append((hits, _count_into(m.shape_counts, rule.semantic)))
@@ -367,9 +377,8 @@ def _quantile_queries(
         m = p.m
         if p.logical in QUANTILE_TYPES:
             targets.append((p.expr, _ranks(m, "value", m.value_quantiles, k, percentiles)))
-        if p.text is not None:
-            length = sa.func.char_length(p.text)
-            targets.append((length, _ranks(m, "length", m.length_quantiles, k, percentiles)))
+        if p.length is not None:
+            targets.append((p.length, _ranks(m, "length", m.length_quantiles, k, percentiles)))
     targets = [(expr, picks) for expr, picks in targets if picks]
     per_query = _MAX_ITEMS // (len(PERCENTS) + 2)
     for start in range(0, len(targets), per_query):

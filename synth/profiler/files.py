@@ -174,8 +174,13 @@ class _Col:
         self.name, self.info, self.nullable = name, info, nullable
         self.expr = pl.col(name)
         self.text: pl.Expr | None = None
+        self.length: pl.Expr | None = None
+        """What ``lengths`` measures: characters of a string, elements of an array."""
         if info.logical is LogicalType.STRING:
             self.text = self.expr.cast(pl.String)
+            self.length = self.text.str.len_chars()
+        elif info.logical is LogicalType.ARRAY:
+            self.length = self.expr.list.len()
         self.name_semantic = semantic_from_name(name, info.logical)
         self.shapes = shape_rules_for(info.logical, self.name_semantic, info.domain is not None)
         self.semantic: SemanticType | None = None
@@ -247,12 +252,12 @@ def _profile_frame(
                 (c.expr.min(), _store(m, "value_min")),
                 (c.expr.max(), _store(m, "value_max")),
             ]
-        if c.text is not None:
-            length = c.text.str.len_chars()
+        if c.length is not None:
             items += [
-                (length.min(), _store(m, "length_min")),
-                (length.max(), _store(m, "length_max")),
+                (c.length.min(), _store(m, "length_min")),
+                (c.length.max(), _store(m, "length_max")),
             ]
+        if c.text is not None:
             items += [(rule.polars(c.text).sum(), _store_key(m.shape_counts, rule.semantic))
                       for rule in c.shapes]  # fmt: skip
     items += probes.frame_items({c.name: c.text if c.text is not None else c.expr for c in cols})
@@ -269,8 +274,8 @@ def _profile_frame(
         targets = []
         if c.info.logical in QUANTILE_TYPES:
             targets.append((c.expr, c.m.value_quantiles, "value"))
-        if c.text is not None:
-            targets.append((c.text.str.len_chars(), c.m.length_quantiles, "length"))
+        if c.length is not None:
+            targets.append((c.length, c.m.length_quantiles, "length"))
         for expr, into, kind in targets:
             ordered = expr.drop_nulls().sort()
             for pname, percent in PERCENTS:

@@ -54,7 +54,7 @@ QUANTILE_TYPES = frozenset({L.INTEGER, L.FLOAT, L.DECIMAL, L.DATE, L.DATETIME, L
 """Columns whose values get a Distribution (strings get one of their lengths)."""
 NO_DISTINCT = frozenset({L.JSON, L.OPAQUE})
 """Columns not compared for equality (PostgreSQL json and point have no ``=``)."""
-NO_FREQUENT = frozenset({L.BINARY, L.JSON, L.OPAQUE})
+NO_FREQUENT = frozenset({L.ARRAY, L.BINARY, L.JSON, L.OPAQUE})
 
 PERCENTS: tuple[tuple[str, int], ...] = tuple((name, round(q * 100)) for name, q in QUANTILE_POINTS)
 """(field name, integer percent) of the stored percentiles: ("p01", 1) ... ("p99", 99)."""
@@ -212,7 +212,7 @@ def column_stats(rows: int, logical: LogicalType, m: Measured) -> ColumnStats:
     values = lengths = None
     if m.nonnull > 0 and logical in QUANTILE_TYPES:
         values = _distribution(m.value_min, m.value_max, m.value_quantiles, logical)
-    if m.nonnull > 0 and logical is L.STRING:
+    if m.nonnull > 0 and logical in (L.STRING, L.ARRAY):  # characters; elements of an array
         lengths = _distribution(m.length_min, m.length_max, m.length_quantiles, L.INTEGER)
     return ColumnStats(
         null_fraction=round_fraction(rows - m.nonnull, rows),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from synth.errors import SynthWarning
-from synth.model import Column, LogicalType
+from synth.model import ARRAY_ITEMS, Column, LogicalType
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,6 +37,7 @@ class TypeInfo:
     timezone: bool = False
     domain: tuple[str, ...] | None = None
     enum_name: str | None = None
+    items: LogicalType | None = None
 
     def with_(self, **changes: Any) -> TypeInfo:
         return replace(self, **changes)
@@ -55,7 +56,14 @@ class TypeInfo:
             timezone=self.timezone and self.logical is LogicalType.DATETIME,
             domain=self.domain,
             enum_name=self.enum_name,
+            items=self.items,
         )
+
+    def array_of(self, sql_type: str) -> TypeInfo:
+        """An array of elements of this shape; opaque where the elements cannot be held."""
+        if self.logical not in ARRAY_ITEMS:
+            return TypeInfo(L.OPAQUE, sql_type)
+        return self.with_(logical=L.ARRAY, sql_type=sql_type, items=self.logical)
 
 
 def _positive(value: Any) -> int | None:
@@ -71,6 +79,10 @@ def _float_size(t: sa.Float) -> int:
 
 def describe_sql(t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
     """Describe a reflected SQLAlchemy type using the generic type hierarchy only."""
+    if isinstance(t, sa.ARRAY):
+        if (t.dimensions or 1) > 1:
+            return TypeInfo(L.OPAQUE, sql_type)
+        return describe_sql(t.item_type, sql_type).array_of(sql_type)
     if isinstance(t, sa.Boolean):
         return TypeInfo(L.BOOLEAN, sql_type)
     if isinstance(t, sa.Enum):
@@ -147,4 +159,6 @@ def describe_polars(dtype: pl.DataType) -> TypeInfo:
         return TypeInfo(L.TIME, spelled)
     if dtype == pl.Binary:
         return TypeInfo(L.BINARY, spelled)
+    if isinstance(dtype, pl.List):
+        return describe_polars(dtype.inner).array_of(spelled)
     return TypeInfo(L.OPAQUE, spelled)

@@ -125,7 +125,8 @@ class _Builder:
 
     def _enum_type(self, table: Table, col: Column) -> str | None:
         d = self.d
-        if col.type is not LogicalType.STRING or not d.is_enum(col):
+        enum_array = col.items is LogicalType.STRING and d.family == "postgresql"
+        if not (col.type is LogicalType.STRING or enum_array) or not d.is_enum(col):
             return None
         labels = self._labels(table, col)
         if d.family == "mysql":
@@ -146,7 +147,12 @@ class _Builder:
     def _check(self, table: Table, col: Column, enum_type: str | None) -> str | None:
         if col.domain is None or enum_type is not None:
             return None
-        if col.type in (LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.BINARY):
+        if col.type in (
+            LogicalType.ARRAY,  # a CHECK cannot look inside; PostgreSQL gets an enum type
+            LogicalType.BOOLEAN,
+            LogicalType.OPAQUE,
+            LogicalType.BINARY,
+        ):
             return None
         values = ", ".join(domain_literal(v, col, self.d) for v in self._labels(table, col))
         return f"CHECK ({self.d.quote(col.name)} IN ({values}))"

@@ -119,6 +119,10 @@ class SqlDialect:
         """The DDL type of ``col``. ``key``: the column is part of a primary, unique or
         foreign key (MySQL cannot index TEXT/BLOB and compares strings case-blind).
         ``enum_type``: the quoted enum type (PostgreSQL) or the label list (MySQL)."""
+        if col.type is LogicalType.ARRAY:  # PostgreSQL has arrays; elsewhere a JSON array
+            if self.family == "postgresql":
+                return f"{_pg_type(self, col.element(), key, enum_type)}[]"
+            return "TEXT" if self.family == "portable" else "JSON"
         return _TYPE_MAKERS[self.family](self, col, key, enum_type)
 
 

@@ -28,6 +28,8 @@ __all__ = [
     "ColumnLiterals",
     "column_literals",
     "domain_literal",
+    "json_array_text",
+    "pg_array_text",
 ]
 
 ADJUSTMENTS = {
@@ -201,6 +203,39 @@ def _binary(e: pl.Expr, d: SqlDialect, copy: bool) -> pl.Expr:
     return _quoted(hexed, prefix="X")
 
 
+def json_array_text(e: pl.Expr) -> pl.Expr:
+    """A list column as JSON array text (``["a",1]``), for databases without arrays; a NULL
+    list stays NULL."""
+    encoded = pl.struct(e.alias("v")).struct.json_encode().str.slice(5).str.head(-1)  # {"v":..}
+    return pl.when(e.is_not_null()).then(encoded)
+
+
+def pg_array_text(e: pl.Expr, element_text: pl.Expr) -> pl.Expr:
+    """A list column in PostgreSQL's array text form (``{"a","b c",NULL}``), which a column
+    of any array type accepts; ``element_text`` spells one non-NULL element (over
+    ``pl.element()``). Every element is quoted, so no element needs a special case."""
+    quoted = pl.concat_str(
+        pl.lit('"'), element_text.str.replace_many(["\\", '"'], ["\\\\", '\\"']), pl.lit('"')
+    )
+    elements = pl.when(pl.element().is_null()).then(pl.lit("NULL")).otherwise(quoted)
+    return pl.concat_str(pl.lit("{"), e.list.eval(elements).list.join(","), pl.lit("}"))
+
+
+def _array(e: pl.Expr, col: Column, d: SqlDialect, copy: bool) -> ColumnLiterals:
+    """PostgreSQL: the array's text form, as a literal or a COPY field. Elsewhere, where
+    arrays do not exist, a JSON array in a JSON or text column."""
+    if d.family != "postgresql":
+        return _text(json_array_text(e), d, copy)
+    element = col.element().model_copy(update={"name": ""})  # pl.col("") is pl.element()
+    counts: tuple[tuple[str, pl.Expr], ...] = ()
+    if element.type in (LogicalType.STRING, LogicalType.UUID):
+        raw = pl.element().str.replace_all("\x00", "", literal=True)
+        counts = (("nul_stripped", e.explode().str.contains("\x00", literal=True).sum()),)
+    else:  # the COPY field of a scalar is its plain text form
+        raw = column_literals(element, d, copy=True).expr
+    return ColumnLiterals(_text(pg_array_text(e, raw), d, copy).expr, counts)
+
+
 def column_literals(col: Column, d: SqlDialect, *, copy: bool = False) -> ColumnLiterals:
     """The literals of column ``col`` (of a chunk cast to the table's Arrow schema) in
     dialect ``d``; ``copy``: PostgreSQL COPY text-format fields instead of literals."""
@@ -225,6 +260,8 @@ def column_literals(col: Column, d: SqlDialect, *, copy: bool = False) -> Column
         out = ColumnLiterals(_typed(d, "TIME", e.dt.strftime(_TIME_FORMAT), copy))
     elif t is LogicalType.BINARY:
         out = ColumnLiterals(_binary(e, d, copy))
+    elif t is LogicalType.ARRAY:
+        out = _array(e, col, d, copy)
     else:  # pragma: no cover - every LogicalType is handled above
         raise AssertionError(t)
     # A NULL input stays NULL through every expression above; only then is it spelled.

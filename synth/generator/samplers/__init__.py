@@ -87,6 +87,7 @@ def sampler_for(col: Column) -> Sampler:
 
 # Import the per-type modules so they register themselves.
 from synth.generator.samplers import (  # noqa: E402, F401
+    array,
     binary,
     boolean,
     decimal,
