@@ -295,6 +295,24 @@ def _copy(
             progress.advance(target.key, chunk.height)
 
 
+def _advance_sequences(conn: sa.Connection, target: _Target, columns: list[str]) -> None:
+    """PostgreSQL: move the sequences of the loaded serial and identity columns past the
+    loaded keys (in the load's transaction), so later INSERTs do not collide with them."""
+    from synth.writers.sql_dialects import pg_advance_sequence
+
+    owned = conn.execute(
+        sa.text(
+            "SELECT a.attname FROM pg_catalog.pg_attribute a"
+            " WHERE a.attrelid = CAST(:t AS regclass) AND a.attnum > 0 AND NOT a.attisdropped"
+            " AND pg_get_serial_sequence(CAST(:t AS text), CAST(a.attname AS text)) IS NOT NULL"
+        ),
+        {"t": target.sql_name},
+    ).scalars()
+    quote = conn.dialect.identifier_preparer.quote
+    for column in [c for c in owned if c in columns]:
+        conn.exec_driver_sql(pg_advance_sequence(target.sql_name, column, quote(column)))
+
+
 def _insert(
     conn: sa.Connection,
     target: _Target,
@@ -392,6 +410,7 @@ def _load_tables(
         if frame.height and frame.width:
             if family == "postgresql":
                 _copy(conn, target, frame, progress, adjusted)
+                _advance_sequences(conn, target, frame.columns)
             else:
                 _insert(conn, target, frame, family, progress, adjusted)
         progress.advance(key, tables.rows[key] - frame.height)  # skipped rows

@@ -34,7 +34,7 @@ from synth.manifest import TableOutput
 from synth.model import Column, LogicalType
 from synth.writers._base import TableTarget
 from synth.writers.sql_ddl import file_epilogue, file_prelude, schema_sql
-from synth.writers.sql_dialects import SqlDialect, resolve_dialect
+from synth.writers.sql_dialects import SqlDialect, pg_advance_sequence, resolve_dialect
 from synth.writers.sql_literals import ADJUSTMENTS, ColumnLiterals, column_literals
 
 __all__ = ["DATA_FILE", "DEFAULT_BATCH_ROWS", "SCHEMA_FILE", "STYLES", "SqlFixtureWriter"]
@@ -205,10 +205,25 @@ class SqlFixtureWriter:
                 self._track_domains(target, frame, domains)
                 total += frame.height
             fh.write(b"\n")
+            fh.write(self._sequence_lines(target).encode("utf-8"))
         if self.split:
             self._append(name, self._end_lines())
         self._report(target, counts, tally)
         return TableOutput(rows=total, files=(name,))
+
+    def _sequence_lines(self, target: TableTarget) -> str:
+        """PostgreSQL: after a table's rows, move the sequence of an integer primary key
+        (serial or identity in the target) past the loaded keys, without printing a row."""
+        table = target.plan.table
+        pk = table.primary_key
+        if self.dialect.family != "postgresql" or len(pk) != 1:
+            return ""
+        col = next((c for c in target.columns if c.name == pk[0]), None)
+        if col is None or col.type is not LogicalType.INTEGER:
+            return ""
+        d = self.dialect
+        query = pg_advance_sequence(d.table_name(table), col.name, d.quote(col.name))
+        return f"DO $synth$ BEGIN PERFORM {query.removeprefix('SELECT ')}; END $synth$;\n\n"
 
     def _head(self, target: TableTarget) -> str:
         """What starts each statement: ``INSERT INTO t (cols) VALUES`` or ``COPY t (cols)``."""

@@ -295,6 +295,20 @@ _TYPE_MAKERS = {
 }
 
 
+def pg_advance_sequence(table_sql: str, column: str, quoted_column: str) -> str:
+    """A PostgreSQL query that moves the sequence behind ``column`` (serial or identity)
+    past the largest loaded value, so the application's next INSERT gets a fresh key. It
+    does nothing where the column has no sequence (``setval(NULL, ...)`` is NULL) or the
+    table is empty. MySQL and SQLite advance their counters on explicit inserts."""
+    table_text = table_sql.replace("'", "''")
+    column_text = column.replace("'", "''")
+    return (
+        f"SELECT setval(pg_get_serial_sequence('{table_text}', '{column_text}'), "
+        f"GREATEST(max({quoted_column}), 1)) FROM {table_sql}"
+        f" HAVING max({quoted_column}) IS NOT NULL"
+    )
+
+
 def _family_of(name: str | None) -> Family | None:
     if name is None:
         return None
