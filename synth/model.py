@@ -244,6 +244,21 @@ class ColumnStats(_Frozen):
     traits: tuple[TraitStat, ...] = ()
     """Production shapes measured in this column (see ``docs/traits.md``)."""
 
+    def non_null(self) -> ColumnStats:
+        """The statistics of the non-NULL rows alone: no NULLs, and every share (frequent
+        values, the other bucket) divided by the non-NULL share, so values drawn from it
+        keep their proportions."""
+        rest = 1.0 - self.null_fraction
+        if self.null_fraction <= 0.0 or rest <= 0.0:
+            return self.model_copy(update={"null_fraction": 0.0})
+        frequent = tuple(
+            f.model_copy(update={"fraction": min(1.0, f.fraction / rest)}) for f in self.frequent
+        )
+        other = self.other
+        if other is not None:
+            other = other.model_copy(update={"fraction": min(1.0, other.fraction / rest)})
+        return self.model_copy(update={"null_fraction": 0.0, "frequent": frequent, "other": other})
+
     @property
     def other_fraction(self) -> float:
         """Fraction of rows holding a non-NULL value not listed in ``frequent``."""

@@ -204,9 +204,7 @@ class TraitInjector:
         else:
             base = series.gather(idx)
             if base.null_count():  # forced into NULL rows: fresh values to turn into carriers
-                nonnull = col.model_copy(
-                    update={"stats": col.stats.model_copy(update={"null_fraction": 0.0})}
-                )
+                nonnull = col.model_copy(update={"stats": col.stats.non_null()})
                 fresh = ctx.sample(nonnull, base.null_count(), f"force:{name}")
                 base = base.scatter(np.flatnonzero(base.is_null().to_numpy()), fresh)
             new = trait.inject(base, col, stat, rng).cast(series.dtype)

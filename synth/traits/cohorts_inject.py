@@ -305,5 +305,6 @@ def _renull(
     fill = idx[is_null & (u >= (null / base if base > 0 else 0.0))]
     if len(fill) == 0:
         return series
-    new = ctx.sample(_with(column, null_fraction=0.0), len(fill), f"{tag}:fill")
+    plain = column.model_copy(update={"stats": column.stats.non_null()})
+    new = ctx.sample(plain, len(fill), f"{tag}:fill")
     return series.scatter(fill, new.cast(series.dtype))

@@ -58,15 +58,7 @@ def fill_values(
     if len(donors):
         values = series.gather(donors[rng.integers(0, len(donors), len(rows))])
     else:
-        stats = column.stats
-        rest = 1.0 - stats.null_fraction
-        scale = 1.0 / rest if rest > 0 else 1.0
-        frequent = tuple(
-            f.model_copy(update={"fraction": min(1.0, f.fraction * scale)}) for f in stats.frequent
-        )
-        copy = column.model_copy(
-            update={"stats": stats.model_copy(update={"null_fraction": 0.0, "frequent": frequent})}
-        )
+        copy = column.model_copy(update={"stats": column.stats.non_null()})
         values = ctx.sample(copy, len(rows), f"fill:{column.name}").cast(series.dtype)
     return series.scatter(rows, values)
 

@@ -138,7 +138,7 @@ def trim_carriers(
     label = stat.trait if stat.value is None else f"{stat.trait}={stat.value}"
     rng = ctx.rng(column.name, label, "trim")
     rows = np.sort(rng.choice(np.flatnonzero(mask), size=extra, replace=False))
-    stats = column.stats.model_copy(update={"null_fraction": 0.0, "traits": ()})
+    stats = column.stats.non_null().model_copy(update={"traits": ()})
     plain = column.model_copy(update={"stats": stats, "nullable": False})
     fresh = ctx.sample(plain, 4 * extra + 16, f"trait:{label}:trim").drop_nulls()
     keep = pl.DataFrame([fresh]).select(~carriers.fill_null(False)).to_series()

@@ -192,3 +192,37 @@ def test_string_lengths_within_the_profiled_bounds_and_the_declared_length(event
     assert lengths.min() >= 5
     assert lengths.max() == 20  # the profile's max (30) is cut at the declared length
     assert lengths.median() == pytest.approx(10, abs=1)
+
+
+def test_trimmed_trait_carriers_get_listed_values_not_made_up_ones() -> None:
+    """A fully listed column with NULLs: carriers of a trait beyond its share are given
+    other values of the column, drawn among the non-NULL rows' values (which are all
+    listed), never made-up strings. (The fill used to keep the NULL share out of the
+    draw, leaving it to the "other" bucket.)"""
+    from synth.model import TraitStat
+
+    coupon = Column(
+        name="coupon",
+        type="string",
+        sql_type="VARCHAR(32)",
+        length=32,
+        stats=ColumnStats(
+            null_fraction=0.7,
+            distinct=3,
+            lengths=Distribution(min=0, p50=8, max=15),
+            frequent=(
+                F(value="", fraction=0.1),
+                F(value="SPRING15", fraction=0.1),
+                F(value="WELCOME10", fraction=0.1),
+            ),
+            traits=(TraitStat(trait="empty_string", fraction=0.1),),
+        ),
+    )
+    table = Table(name="orders", rows=ROWS, columns=(coupon,))
+    source = Source(kind="files", url="x", as_of=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    profile = Profile(
+        kind="synth-profile", version=1, synth_version="0.1.0", source=source, tables=(table,)
+    )
+    for seed in range(3):
+        values = synth.generate(profile, rows=ROWS, seed=seed)["orders"]["coupon"]
+        assert set(values.drop_nulls().unique().to_list()) == {"", "SPRING15", "WELCOME10"}
