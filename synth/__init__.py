@@ -12,12 +12,23 @@ load them back in tests.
     tables = synth.load("build/fixtures")
     synth.load_into("build/fixtures", "postgresql://app@localhost/test")  # one transaction
     synth.read_manifest("build/fixtures").traits["users"]   # rows carrying each trait
+    synth.validate("profiles/shop.yaml", "build/fixtures").ok   # fixtures vs profile
+    synth.diff("profiles/app.yaml", "postgresql://ro@replica/app").stale  # drift
 """
 
 from __future__ import annotations
 
 from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
-from synth.api import generate, generate_into, load, load_into, profile, write
+from synth.api import (
+    expectation_suites,
+    generate,
+    generate_into,
+    load,
+    load_into,
+    profile,
+    write,
+)
+from synth.drift import DriftReport, diff
 from synth.errors import (
     OutputError,
     ProfileError,
@@ -26,6 +37,7 @@ from synth.errors import (
     SynthWarning,
     UsageError,
 )
+from synth.fidelity import ValidationReport, validate
 from synth.manifest import Manifest, read_manifest
 from synth.model import (
     Column,
@@ -48,6 +60,7 @@ __all__ = [
     "Column",
     "ColumnStats",
     "Distribution",
+    "DriftReport",
     "ForeignKey",
     "LogicalType",
     "Manifest",
@@ -63,9 +76,12 @@ __all__ = [
     "Table",
     "TraitStat",
     "UsageError",
+    "ValidationReport",
     "ValueFrequency",
     "__version__",
+    "diff",
     "dump_profile",
+    "expectation_suites",
     "generate",
     "generate_into",
     "load",
@@ -74,6 +90,7 @@ __all__ = [
     "profile",
     "read_manifest",
     "read_profile",
+    "validate",
     "write",
     "write_profile",
 ]

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from synth.errors import OutputError, ProfileError
+from synth._atomic_text import write_text_atomic
+from synth.errors import ProfileError
 from synth.model import PROFILE_KIND, PROFILE_VERSION, Profile
 
 __all__ = ["dump_profile", "load_profile", "profile_digest", "read_profile", "write_profile"]
@@ -65,20 +66,9 @@ def profile_digest(profile: Profile) -> str:
 
 def write_profile(profile: Profile, path: str | os.PathLike[str]) -> Path:
     """Write ``profile`` to ``path`` atomically (a temporary file, then a rename)."""
-    target = Path(path)
-    text = dump_profile(profile)
-    tmp = target.with_name(f".{target.name}.synth-tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write profile to {str(target)!r}: {exc.strerror or exc}; "
-            "choose a writable path with --out"
-        ) from None
-    return target
+    return write_text_atomic(
+        path, dump_profile(profile), what="profile", fix="choose a writable path with --out"
+    )
 
 
 def read_profile(path: str | os.PathLike[str]) -> Profile:

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 
     from synth.manifest import Manifest
 
-__all__ = ["generate", "generate_into", "load", "load_into", "profile", "write"]
+__all__ = [
+    "expectation_suites",
+    "generate",
+    "generate_into",
+    "load",
+    "load_into",
+    "profile",
+    "write",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -252,3 +260,17 @@ def generate_into(
             defer_constraints=defer_constraints,
             progress=progress,
         )
+
+
+def expectation_suites(
+    profile: Profile | PathLike, *, name: str | None = None, rows: int | None = None
+) -> dict[str, object]:
+    """The profile as portable Great Expectations 1.x suites, one per table, in one JSON
+    document (``{"kind": "synth-expectations", "version": 1, "suites": [...]}``); each
+    element loads with ``gx.ExpectationSuite(**suite)``. ``rows``: the ``--rows`` the
+    fixtures are generated with (exact row counts, tolerances sized for them). Needs no
+    great_expectations; :func:`synth.validate` with ``engine="gx"`` runs the suites. See
+    ``docs/expectations.md``."""
+    from synth.expectations import build_suite
+
+    return build_suite(_as_profile(profile), name=name, rows=rows)

@@ -411,5 +411,7 @@ def main() -> None:
         sys.exit(code)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # python -m synth.cli: run the imported module, on whose `app`
+    from synth.cli import main as _main  # the other command modules have registered
+
+    _main()

@@ -1,0 +1,1 @@
+"""Trusting fixtures over time: GX suites from profiles, drift between profiles."""
