@@ -46,6 +46,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/generate.py
 	$(BIN)/python benchmarks/traits.py
+	$(BIN)/python benchmarks/cache_hit.py
 
 ## docs: regenerate the trait catalog from the trait classes
 docs: $(STAMP)

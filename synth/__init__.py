@@ -12,12 +12,14 @@ load them back in tests.
     tables = synth.load("build/fixtures")
     synth.load_into("build/fixtures", "postgresql://app@localhost/test")  # one transaction
     synth.read_manifest("build/fixtures").traits["users"]   # rows carrying each trait
+    synth.cases("users", "plan", profile="profiles/shop.yaml")  # one row per production shape
     synth.validate("profiles/shop.yaml", "build/fixtures").ok   # fixtures vs profile
     synth.diff("profiles/app.yaml", "postgresql://ro@replica/app").stale  # drift
 """
 
 from __future__ import annotations
 
+from synth._cases import Case, cases
 from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
 from synth.api import (
     expectation_suites,
@@ -57,6 +59,7 @@ from synth.model import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Case",
     "Column",
     "ColumnStats",
     "Distribution",
@@ -79,6 +82,7 @@ __all__ = [
     "ValidationReport",
     "ValueFrequency",
     "__version__",
+    "cases",
     "diff",
     "dump_profile",
     "expectation_suites",

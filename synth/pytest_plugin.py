@@ -1,1 +1,170 @@
-"""The synth pytest plugin (registered as ``synth`` through the ``pytest11`` entry point)."""
+"""The pytest plugin (entry point ``pytest11: synth``; ``-p no:synth`` turns it off).
+
+Fixtures: ``synth_data`` (the session's fixture set, generated once into a cache) and
+``synth_db`` (a connection to a database loaded with it, inside a transaction rolled back
+after each test); ``synth_schema`` may be overridden to return the DDL of ``synth_db``.
+Settings come from ini options (``synth_profile``, ``synth_seed``, ``synth_rows``...) and
+flags (``--synth-seed``, ``--synth-rows``, ``--synth-refresh``...); see ``docs/pytest.md``.
+
+Importing this module costs nothing: standard library and pytest only. polars, the
+generator and SQLAlchemy are imported when a fixture (or ``synth.cases``) is first used.
+Without a synth ini option or flag the plugin does nothing visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
+
+import pytest
+
+from synth._plugin_settings import (
+    INI_OPTIONS,
+    SessionState,
+    default_cache_root,
+    pop_session,
+    push_session,
+    read_settings,
+)
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from synth._fixture_cache import SynthData
+    from synth._plugin_db import SynthDatabase
+
+__all__ = ["synth_data", "synth_db", "synth_schema"]
+
+_STATE = pytest.StashKey[SessionState]()
+_FLAGS = {
+    "profile": ("--synth-profile", "PATH", "profile YAML (overrides synth_profile)"),
+    "seed": ("--synth-seed", "N", "seed of the generated fixtures (overrides synth_seed)"),
+    "rows": ("--synth-rows", "N", "rows of the largest table (overrides synth_rows)"),
+    "fixtures": ("--synth-fixtures", "DIR", "use this pre-generated 'synth generate' directory"),
+    "cache_root": ("--synth-fixtures-dir", "DIR", "cache generated fixture sets here"),
+    "database_url": ("--synth-database-url", "URL", "database for synth_db (default SQLite)"),
+}
+T = TypeVar("T")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("synth", "synth: production-shaped fixtures")
+    for dest, (flag, metavar, help) in _FLAGS.items():
+        group.addoption(flag, dest=f"synth_{dest}", metavar=metavar, default=None, help=help)
+    group.addoption(
+        "--synth-refresh",
+        dest="synth_refresh",
+        action="store_true",
+        default=False,
+        help="regenerate the cached fixture set even when it is up to date",
+    )
+    for name, (kind, help) in INI_OPTIONS.items():
+        if kind == "bool":
+            parser.addini(name, help, type="bool", default=False)
+        else:
+            parser.addini(name, help, type="string", default="")
+
+
+@pytest.hookimpl(trylast=True)  # after the cacheprovider has set config.cache
+def pytest_configure(config: pytest.Config) -> None:
+    ini = {name: config.getini(name) for name in INI_OPTIONS}
+    cli: dict[str, object] = {dest: config.getoption(f"synth_{dest}") for dest in _FLAGS}
+    cli["refresh"] = config.getoption("synth_refresh")
+    ini_dir = config.inipath.parent if config.inipath else config.rootpath
+    try:
+        settings = read_settings(
+            ini, cli, ini_dir, config.invocation_params.dir, default_cache_root()
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"synth: {exc}") from None
+    cache = getattr(config, "cache", None)
+    if "cache_root" not in settings.origin and settings.configured() and cache is not None:
+        settings = settings.override(cache_root=cache.mkdir("synth"))
+        settings.origin.pop("cache_root", None)
+    state = SessionState(settings)
+    config.stash[_STATE] = state
+    push_session(state)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        pop_session(state)
+        del config.stash[_STATE]
+
+
+def _state(config: pytest.Config) -> SessionState:
+    return config.stash[_STATE]
+
+
+def _setup(make: Callable[[], T]) -> T:
+    """``make()``, with a synth error (a misconfiguration) as a one-line setup failure."""
+    from synth.errors import SynthError
+
+    try:
+        return make()
+    except SynthError as exc:
+        message = f"synth: {exc}"
+    pytest.fail(message, pytrace=False)  # outside the except: no chained traceback
+
+
+@pytest.fixture(scope="session")
+def synth_data(request: pytest.FixtureRequest) -> SynthData:
+    """The session's fixture set: ``.table(name)`` (polars), ``.rows(name)``,
+    ``.pandas(name)``, ``.load_into(engine_or_url)``; generated once, cached across runs."""
+    state = _state(request.config)
+    return _setup(state.fixtures)
+
+
+@pytest.fixture(scope="session")
+def synth_schema() -> str | None:
+    """DDL that creates ``synth_db``'s tables; None (the default) uses the profile's DDL
+    for the target's dialect. Override it to use your migrations' schema."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def _synth_database(
+    request: pytest.FixtureRequest, synth_data: SynthData, synth_schema: str | None
+) -> Iterator[SynthDatabase]:
+    from synth._plugin_db import SynthDatabase
+
+    state = _state(request.config)
+    settings = state.settings
+    db = _setup(
+        lambda: SynthDatabase(
+            synth_data, settings.database_url, truncate=settings.truncate, schema=synth_schema
+        )
+    )
+    state.notes.extend(db.notes)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def synth_db(_synth_database: SynthDatabase) -> Iterator[sa.Connection]:
+    """A SQLAlchemy ``Connection`` to the loaded database, inside a transaction that is
+    rolled back after the test (``synth_db.engine`` is the session's engine)."""
+    with _synth_database.transaction() as conn:
+        yield conn
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    state = config.stash.get(_STATE, None)
+    if state is None or not state.settings.configured():
+        return
+    settings = state.settings
+    if state.first is not None:
+        from synth._fixture_cache import describe
+
+        line = describe(state.first, settings)
+    else:
+        source = f"fixtures {settings.fixtures}" if settings.fixtures else settings.profile
+        rows = settings.rows if settings.rows is not None else "default"
+        line = (
+            f"synth: {source}, seed {settings.seed}, rows {rows} (no fixture set was made in "
+            f"this process); reproduce: pytest --synth-seed {settings.seed}"
+        )
+    terminalreporter.write_line(line)
+    for note in state.notes:
+        terminalreporter.write_line(note)
