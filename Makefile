@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/synth traits build/demo/shop.yaml
 	$(BIN)/synth generate build/demo/shop.yaml --rows 2000 --seed 7 --out build/demo/fixtures
 	$(BIN)/python examples/show_fixtures.py build/demo/fixtures
+	$(BIN)/synth validate build/demo/shop.yaml build/demo/fixtures --html build/demo/report.html
 
 ## test: lint, then the whole suite (real PostgreSQL/MariaDB where they answer)
 test: $(STAMP)
