@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -121,9 +122,9 @@ class SqlDialect:
         ``enum_type``: the quoted enum type (PostgreSQL) or the label list (MySQL)."""
         if col.type is LogicalType.ARRAY:  # PostgreSQL has arrays; elsewhere a JSON array
             if self.family == "postgresql":
-                return f"{_pg_type(self, col.element(), key, enum_type)}[]"
+                return f"{_family_type(self, col.element(), key, enum_type)}[]"
             return "TEXT" if self.family == "portable" else "JSON"
-        return _TYPE_MAKERS[self.family](self, col, key, enum_type)
+        return _family_type(self, col, key, enum_type)
 
 
 # -- per-family type mapping ---------------------------------------------------------------
@@ -156,65 +157,39 @@ def _string(col: Column, *, unbounded: str, max_char: int | None = None) -> str:
     return f"{'CHAR' if fixed else 'VARCHAR'}({col.length})"
 
 
-def _pg_type(d: SqlDialect, col: Column, key: bool, enum_type: str | None) -> str:
-    t = col.type
-    if t is LogicalType.INTEGER:
-        return _int_type(col, tiny=False)
-    if t is LogicalType.FLOAT:
-        return "REAL" if col.size == 4 else "DOUBLE PRECISION"
-    if t is LogicalType.DECIMAL:
-        return _decimal(col, max_precision=1000, max_scale=1000, bare="NUMERIC")
-    if t is LogicalType.BOOLEAN:
-        return "BOOLEAN"
-    if t is LogicalType.STRING:
-        return enum_type if enum_type is not None else _string(col, unbounded="TEXT")
-    if t is LogicalType.DATE:
-        return "DATE"
-    if t is LogicalType.DATETIME:
-        return "TIMESTAMP WITH TIME ZONE" if col.timezone else "TIMESTAMP"
-    if t is LogicalType.TIME:
-        return "TIME"
-    if t is LogicalType.UUID:
-        return "UUID"
-    if t is LogicalType.JSON:
-        return "JSONB" if col.sql_type.strip().upper() == "JSONB" else "JSON"
-    if t is LogicalType.BINARY:
-        return "BYTEA"
-    return "TEXT"  # opaque: always NULL
+_Maker = Callable[["SqlDialect", Column, bool, "str | None"], str]
+"""(dialect, column, is a key column, enum type) -> the column's DDL type."""
 
 
-def _mysql_type(d: SqlDialect, col: Column, key: bool, enum_type: str | None) -> str:
-    t = col.type
-    if t is LogicalType.INTEGER:
-        return _int_type(col, tiny=True)
-    if t is LogicalType.FLOAT:
-        return "FLOAT" if col.size == 4 else "DOUBLE"
-    if t is LogicalType.DECIMAL:
-        return _decimal(col, max_precision=65, max_scale=30, bare=None).replace(
-            "NUMERIC", "DECIMAL"
-        )
-    if t is LogicalType.BOOLEAN:
-        return "BOOLEAN"
-    if t is LogicalType.STRING:
-        if enum_type is not None:
-            return f"ENUM({enum_type})"
-        return _mysql_string(col, key)
-    if t is LogicalType.DATE:
-        return "DATE"
-    if t is LogicalType.DATETIME:
-        return "TIMESTAMP(6)" if d.mysql_timestamp(col) else "DATETIME(6)"
-    if t is LogicalType.TIME:
-        return "TIME(6)"
-    if t is LogicalType.UUID:
-        return "CHAR(36)"
-    if t is LogicalType.JSON:
-        return "JSON"
-    if t is LogicalType.BINARY:
-        if col.length is not None and col.length <= 65_535:
-            kind = "BINARY" if re.match(r"^\s*binary\s*\(", col.sql_type, re.I) else "VARBINARY"
-            return f"{kind}({col.length})"
-        return "VARBINARY(255)" if key else "LONGBLOB"
-    return "LONGTEXT"  # opaque: always NULL
+def _sized(small: str, large: str) -> _Maker:
+    """A float type by storage size: ``small`` for 4 bytes, ``large`` otherwise."""
+    return lambda d, col, key, enum: small if col.size == 4 else large
+
+
+def _zoned(zoned: str, naive: str) -> _Maker:
+    return lambda d, col, key, enum: zoned if col.timezone else naive
+
+
+def _ints(*, tiny: bool) -> _Maker:
+    return lambda d, col, key, enum: _int_type(col, tiny=tiny)
+
+
+def _decimals(max_precision: int, max_scale: int, bare: str | None) -> _Maker:
+    """``NUMERIC(p, s)`` within the family's limits; ``bare`` when neither is declared (or
+    ``DECIMAL(p, s)`` where the family has no unbounded numeric)."""
+
+    def make(d: SqlDialect, col: Column, key: bool, enum: str | None) -> str:
+        text = _decimal(col, max_precision=max_precision, max_scale=max_scale, bare=bare)
+        return text if bare is not None else text.replace("NUMERIC", "DECIMAL")
+
+    return make
+
+
+def _mysql_binary(d: SqlDialect, col: Column, key: bool, enum: str | None) -> str:
+    if col.length is not None and col.length <= 65_535:
+        kind = "BINARY" if re.match(r"^\s*binary\s*\(", col.sql_type, re.I) else "VARBINARY"
+        return f"{kind}({col.length})"
+    return "VARBINARY(255)" if key else "LONGBLOB"
 
 
 def _mysql_string(col: Column, key: bool) -> str:
@@ -231,68 +206,69 @@ def _mysql_string(col: Column, key: bool) -> str:
     return "LONGTEXT"
 
 
-def _sqlite_type(d: SqlDialect, col: Column, key: bool, enum_type: str | None) -> str:
-    t = col.type
-    if t is LogicalType.INTEGER:
-        return _int_type(col, tiny=False)
-    if t is LogicalType.FLOAT:
-        return "FLOAT" if col.size == 4 else "REAL"
-    if t is LogicalType.DECIMAL:
-        return _decimal(col, max_precision=1000, max_scale=1000, bare="NUMERIC")
-    if t is LogicalType.BOOLEAN:
-        return "BOOLEAN"
-    if t is LogicalType.STRING:
-        return _string(col, unbounded="TEXT")
-    if t is LogicalType.DATE:
-        return "DATE"
-    if t is LogicalType.DATETIME:
-        return "TIMESTAMP" if col.timezone else "DATETIME"
-    if t is LogicalType.TIME:
-        return "TIME"
-    if t is LogicalType.UUID:
-        return "CHAR(36)"
-    if t is LogicalType.JSON:
-        return "JSON"
-    if t is LogicalType.BINARY:
-        return "BLOB"
-    return "TEXT"
+L = LogicalType
+_SAME = {L.BOOLEAN: "BOOLEAN", L.DATE: "DATE", L.TIME: "TIME", L.UUID: "CHAR(36)", L.OPAQUE: "TEXT"}
+"""Types every family spells alike (an opaque column is always NULL)."""
 
-
-def _portable_type(d: SqlDialect, col: Column, key: bool, enum_type: str | None) -> str:
-    t = col.type
-    if t is LogicalType.INTEGER:
-        return _int_type(col, tiny=False)
-    if t is LogicalType.FLOAT:
-        return "REAL" if col.size == 4 else "DOUBLE PRECISION"
-    if t is LogicalType.DECIMAL:
-        return _decimal(col, max_precision=38, max_scale=38, bare=None).replace(
-            "NUMERIC", "DECIMAL"
-        )
-    if t is LogicalType.BOOLEAN:
-        return "BOOLEAN"
-    if t is LogicalType.STRING:
-        return _string(col, unbounded="VARCHAR(255)" if key else "TEXT")
-    if t is LogicalType.DATE:
-        return "DATE"
-    if t is LogicalType.DATETIME:
-        return "TIMESTAMP WITH TIME ZONE" if col.timezone else "TIMESTAMP"
-    if t is LogicalType.TIME:
-        return "TIME"
-    if t is LogicalType.UUID:
-        return "CHAR(36)"
-    if t is LogicalType.JSON:
-        return "TEXT"
-    if t is LogicalType.BINARY:
-        return f"VARBINARY({col.length})" if col.length is not None else "BLOB"
-    return "TEXT"
-
-
-_TYPE_MAKERS = {
-    "postgresql": _pg_type,
-    "mysql": _mysql_type,
-    "sqlite": _sqlite_type,
-    "portable": _portable_type,
+_TYPES: dict[Family, dict[LogicalType, str | _Maker]] = {
+    "postgresql": {
+        **_SAME,
+        L.INTEGER: _ints(tiny=False),
+        L.FLOAT: _sized("REAL", "DOUBLE PRECISION"),
+        L.DECIMAL: _decimals(1000, 1000, bare="NUMERIC"),
+        L.STRING: lambda d, col, key, enum: enum or _string(col, unbounded="TEXT"),
+        L.DATETIME: _zoned("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"),
+        L.UUID: "UUID",
+        L.JSON: lambda d, col, key, enum: (
+            "JSONB" if col.sql_type.strip().upper() == "JSONB" else "JSON"
+        ),
+        L.BINARY: "BYTEA",
+    },
+    "mysql": {
+        **_SAME,
+        L.INTEGER: _ints(tiny=True),
+        L.FLOAT: _sized("FLOAT", "DOUBLE"),
+        L.DECIMAL: _decimals(65, 30, bare=None),
+        L.STRING: lambda d, col, key, enum: f"ENUM({enum})" if enum else _mysql_string(col, key),
+        L.DATETIME: lambda d, col, key, enum: (
+            "TIMESTAMP(6)" if d.mysql_timestamp(col) else "DATETIME(6)"
+        ),
+        L.TIME: "TIME(6)",
+        L.JSON: "JSON",
+        L.BINARY: _mysql_binary,
+        L.OPAQUE: "LONGTEXT",
+    },
+    "sqlite": {
+        **_SAME,
+        L.INTEGER: _ints(tiny=False),
+        L.FLOAT: _sized("FLOAT", "REAL"),
+        L.DECIMAL: _decimals(1000, 1000, bare="NUMERIC"),
+        L.STRING: lambda d, col, key, enum: _string(col, unbounded="TEXT"),
+        L.DATETIME: _zoned("TIMESTAMP", "DATETIME"),
+        L.JSON: "JSON",
+        L.BINARY: "BLOB",
+    },
+    "portable": {
+        **_SAME,
+        L.INTEGER: _ints(tiny=False),
+        L.FLOAT: _sized("REAL", "DOUBLE PRECISION"),
+        L.DECIMAL: _decimals(38, 38, bare=None),
+        L.STRING: lambda d, col, key, enum: _string(
+            col, unbounded="VARCHAR(255)" if key else "TEXT"
+        ),
+        L.DATETIME: _zoned("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"),
+        L.JSON: "TEXT",
+        L.BINARY: lambda d, col, key, enum: (
+            f"VARBINARY({col.length})" if col.length is not None else "BLOB"
+        ),
+    },
 }
+"""Family -> logical type -> its DDL type, or a function of the column that makes it."""
+
+
+def _family_type(d: SqlDialect, col: Column, key: bool, enum_type: str | None) -> str:
+    made = _TYPES[d.family][col.type]
+    return made if isinstance(made, str) else made(d, col, key, enum_type)
 
 
 def pg_advance_sequence(table_sql: str, column: str, quoted_column: str) -> str:
