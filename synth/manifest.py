@@ -7,6 +7,7 @@ fixture set. Its bytes depend only on the profile, the options and the seed.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,8 +76,9 @@ class Manifest(BaseModel):
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(directory: Path) -> Manifest:
+def read_manifest(directory: str | os.PathLike[str]) -> Manifest:
     """Read ``directory/manifest.json``; a clear error if it is missing or malformed."""
+    directory = Path(directory)
     path = directory / MANIFEST_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

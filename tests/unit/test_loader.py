@@ -129,3 +129,9 @@ def test_missing_table_file_is_a_source_error_naming_it(fixtures):
     (fixtures / "other.parquet").unlink()
     with pytest.raises(SourceError, match=r"other\.parquet.*table 'other'"):
         synth.load(fixtures)
+
+
+def test_read_manifest_takes_a_string_path(fixtures):
+    """As the README calls it: ``synth.read_manifest("build/fixtures")``."""
+    manifest = synth.read_manifest(str(fixtures))
+    assert list(manifest.tables) == list(synth.load(fixtures))
