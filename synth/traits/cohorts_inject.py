@@ -20,6 +20,7 @@ from synth.generator.streams import CHUNK_ROWS
 from synth.model import Column, ColumnStats, Distribution, Scalar, Table, TraitStat, ValueFrequency
 from synth.traits.base import InjectContext, RunMemo
 from synth.traits.cohorts_measure import value_key
+from synth.traits.relations_inject import shared_view
 
 __all__ = [
     "NotGenerated",
@@ -128,6 +129,39 @@ def parent_segments(
     return parents, drawn, force(drawn, len(values), min(ctx.min_rows, parents.height))
 
 
+def _segments(stat: TraitStat, cohorts: list[TraitStat]) -> list[Scalar]:
+    carried = stat.detail.get("segments")
+    values: list[Scalar] = json.loads(carried) if isinstance(carried, str) else []
+    return values or [c.value for c in cohorts if c.value is not None]
+
+
+def cohort_anchors(ctx: InjectContext, table: Table) -> np.ndarray | None:
+    """One row of ``table`` per cohort segment it carries (its first row of the segment,
+    after forcing): parents that keep children, so no cohort of a child table loses its
+    last parent to ``childless_parent``. None when the table carries no cohorts."""
+    cohorts = [
+        s
+        for s in table.traits
+        if s.trait == "cohort" and str(s.detail.get("segment", "")).rpartition(".")[0] == table.key
+    ]
+    if not cohorts:
+        return None
+    stat = cohorts[0]
+    column = str(stat.detail["segment"]).rpartition(".")[2]
+    values = _segments(stat, cohorts)
+    carried = isinstance(stat.detail.get("segments"), str)
+    try:
+        _, _, labels = parent_segments(ctx, table.key, [column], column, values, carried)
+    except NotGenerated:
+        return None
+    keep = np.zeros(len(labels), dtype=bool)
+    for j in range(len(values)):
+        rows = np.flatnonzero(labels == j)
+        if len(rows):
+            keep[rows[0]] = True
+    return keep
+
+
 def members(
     frame: pl.DataFrame, table: Table, stat: TraitStat, cohorts: list[TraitStat], ctx: InjectContext
 ) -> tuple[pl.DataFrame, np.ndarray, int]:
@@ -135,9 +169,7 @@ def members(
     index of ``stat``'s segment. Raises :class:`NotGenerated` without the segment table."""
     seg_key, _, column = str(stat.detail["segment"]).rpartition(".")
     carried = stat.detail.get("segments")
-    values: list[Scalar] = json.loads(carried) if isinstance(carried, str) else []
-    if not values:
-        values = [c.value for c in cohorts if c.value is not None]
+    values = _segments(stat, cohorts)
     mine = values.index(stat.value) if stat.value in values else -1
     n = frame.height
     if stat.columns == (column,) and seg_key == table.key:
@@ -184,13 +216,18 @@ def _reassign(
     """Point rows of the largest cohort at parents of cohorts with fewer than ``min_rows``
     rows in the first chunk (every call makes the same moves: the first one does them)."""
     need = min(ctx.min_rows, ctx.rows)
-    rng = ctx.rng(fk, "cohort", f"force:{cohorts[0].detail.get('segment')}")
+    segment = str(cohorts[0].detail.get("segment"))
+    rng = ctx.rng(fk, "cohort", f"force:{segment}")
+    view = shared_view(ctx.memo, segment.rpartition(".")[0], f"{table.key}.{fk}")
+    childless = view.childless if view is not None and len(view.childless) == len(labels) else None
     rows = rows.copy()
     series = frame.get_column(fk)
     for c in cohorts:
         j = values.index(c.value) if c.value in values else -1
         missing = need - int((rows == j).sum())
         pool = np.flatnonzero(labels == j)
+        if childless is not None and (~childless[pool]).any():
+            pool = pool[~childless[pool]]  # a childless parent must stay so
         if j < 0 or missing <= 0 or len(pool) == 0:
             continue
         counts = np.bincount(rows[rows >= 0], minlength=len(values))

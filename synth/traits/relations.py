@@ -21,6 +21,7 @@ from synth.traits.base import (
     TableMeasure,
     round_fraction,
 )
+from synth.traits.cohorts_inject import cohort_anchors
 from synth.traits.nulls import fill_values
 from synth.traits.relations_children import assign, plan_counts, segment_counts
 from synth.traits.relations_inject import (
@@ -376,6 +377,7 @@ class ChildlessParent(RelationTrait):
             childless=stat.fraction,
             flag=flag,
             deleted_childless=number(d.get("deleted_childless")),
+            keep=cohort_anchors(ctx, table),
         )
         if view is None:
             return frame

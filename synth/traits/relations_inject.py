@@ -135,9 +135,11 @@ def parent_view(
     childless: float,
     flag: str | None,
     deleted_childless: float | None,
+    keep: np.ndarray | None = None,
 ) -> ParentView | None:
     """The view of ``parent`` for the relation named ``relation`` (``child.fk``), or None
-    when the parent is not generated in this run.
+    when the parent is not generated in this run. Rows in ``keep`` (one parent of each
+    cohort segment) are made childless only when no other row can be.
 
     ``childless`` is the share of parent rows with no child through the relation (at
     least ``min_rows`` parents when it is not 0, and never all of them unless it is 1).
@@ -182,11 +184,28 @@ def parent_view(
         nd = min(nd, count)
         nl = min(count - nd, n_live)
         nd = min(count - nl, n_del)
-        picked[_lowest(deleted, rank, nd)] = True
-        picked[_lowest(valid & ~deleted, rank, nl)] = True
+        picked[_spared(deleted, rank, nd, keep)] = True
+        picked[_spared(valid & ~deleted, rank, nl, keep)] = True
     else:
-        picked[_lowest(valid, rank, count)] = True
-    return ParentView(keys, valid, deleted, forced, picked, rank)
+        picked[_spared(valid, rank, count, keep)] = True
+    view = ParentView(keys, valid, deleted, forced, picked, rank)
+    ctx.memo[("parent_view", parent, relation)] = view
+    return view
+
+
+def _spared(mask: np.ndarray, rank: np.ndarray, k: int, keep: np.ndarray | None) -> np.ndarray:
+    """The ``k`` lowest-ranked rows of ``mask``, rows of ``keep`` only where others run out."""
+    if keep is None:
+        return _lowest(mask, rank, k)
+    first = _lowest(mask & ~keep, rank, k)
+    return np.concatenate([first, _lowest(mask & keep, rank, k - len(first))])
+
+
+def shared_view(memo: RunMemo, parent: str, relation: str) -> ParentView | None:
+    """The view of ``parent`` for ``relation`` made earlier in this run (by the parent
+    table's ``childless_parent``), which every child must see unchanged."""
+    view = memo.get(("parent_view", parent, relation))
+    return view if isinstance(view, ParentView) else None
 
 
 def text(value: Scalar | None) -> str | None:
@@ -214,6 +233,9 @@ def child_view(
     (with the childless share the parent table used in this run, if it was generated)."""
     parent = str(detail["parent"])
     relation = f"{table.key}.{fk}"
+    made = shared_view(ctx.memo, parent, relation)
+    if made is not None:
+        return made
     return parent_view(
         ctx,
         parent,
