@@ -19,18 +19,9 @@ load them back in tests.
 
 from __future__ import annotations
 
-from synth._cases import Case, cases
-from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
-from synth.api import (
-    expectation_suites,
-    generate,
-    generate_into,
-    load,
-    load_into,
-    profile,
-    write,
-)
-from synth.drift import DriftReport, diff
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from synth.errors import (
     OutputError,
     ProfileError,
@@ -39,22 +30,92 @@ from synth.errors import (
     SynthWarning,
     UsageError,
 )
-from synth.fidelity import ValidationReport, validate
-from synth.manifest import Manifest, read_manifest
-from synth.model import (
-    Column,
-    ColumnStats,
-    Distribution,
-    ForeignKey,
-    LogicalType,
-    OtherValues,
-    Profile,
-    SemanticType,
-    Source,
-    Table,
-    TraitStat,
-    ValueFrequency,
-)
+
+if TYPE_CHECKING:
+    from synth._cases import Case, cases
+    from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
+    from synth.api import (
+        expectation_suites,
+        generate,
+        generate_into,
+        load,
+        load_into,
+        profile,
+        write,
+    )
+    from synth.drift import DriftReport, diff
+    from synth.fidelity import ValidationReport, validate
+    from synth.manifest import Manifest, read_manifest
+    from synth.model import (
+        Column,
+        ColumnStats,
+        Distribution,
+        ForeignKey,
+        LogicalType,
+        OtherValues,
+        Profile,
+        SemanticType,
+        Source,
+        Table,
+        TraitStat,
+        ValueFrequency,
+    )
+
+_LAZY = {
+    **dict.fromkeys(["Case", "cases"], "synth._cases"),
+    **dict.fromkeys(
+        ["dump_profile", "load_profile", "read_profile", "write_profile"], "synth._profile_io"
+    ),
+    **dict.fromkeys(
+        [
+            "expectation_suites",
+            "generate",
+            "generate_into",
+            "load",
+            "load_into",
+            "profile",
+            "write",
+        ],
+        "synth.api",
+    ),
+    **dict.fromkeys(["DriftReport", "diff"], "synth.drift"),
+    **dict.fromkeys(["ValidationReport", "validate"], "synth.fidelity"),
+    **dict.fromkeys(["Manifest", "read_manifest"], "synth.manifest"),
+    **dict.fromkeys(
+        [
+            "Column",
+            "ColumnStats",
+            "Distribution",
+            "ForeignKey",
+            "LogicalType",
+            "OtherValues",
+            "Profile",
+            "SemanticType",
+            "Source",
+            "Table",
+            "TraitStat",
+            "ValueFrequency",
+        ],
+        "synth.model",
+    ),
+}
+"""Public name -> the module that defines it, imported on first use: ``import synth`` (and
+the pytest plugin, which every pytest run of a project loads) costs no pydantic, YAML or
+polars until a name is used."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'synth' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 
