@@ -17,6 +17,12 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, what: str, fix
     profile``) and the path, ending with ``fix`` (``choose a writable path with --out``)."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.synth-tmp")
+    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise OutputError(
+            f"cannot write {what} to {str(target)!r}: {str(blocker)!r} is a file, not a "
+            f"directory; {fix}"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")

@@ -199,3 +199,16 @@ def test_an_unknown_format_lists_the_registered_ones(tmp_path):
     with pytest.raises(UsageError, match=r"format='xlsx'.*parquet"):
         synth.write(shop(), tmp_path / "out", format="xlsx")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("depth", [1, 2], ids=["parent-is-a-file", "grandparent-is-a-file"])
+def test_a_profile_under_a_file_is_one_output_error(tmp_path, depth):
+    """Profiles, suites and reports share one atomic text writer: a file in the way is
+    named in one line, and nothing is left behind."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    out = blocker / "p.yaml" if depth == 1 else blocker / "sub" / "p.yaml"
+    with pytest.raises(OutputError, match=r"'.*blocker' is a file, not a directory") as info:
+        synth.write_profile(shop(), out)
+    assert "\n" not in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
