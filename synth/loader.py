@@ -16,6 +16,11 @@ def open_fixtures(path: Path) -> Manifest:
     """The manifest of the Parquet fixture directory ``path``; a :class:`SourceError` if it
     is missing or holds another format."""
     directory = Path(path)
+    if directory.exists() and not directory.is_dir():
+        raise SourceError(
+            f"fixtures {str(directory)!r} is a file, not a directory; pass the directory "
+            "that 'synth generate PROFILE --out DIR' wrote"
+        )
     if not directory.is_dir():
         raise SourceError(
             f"fixture directory {str(directory)!r} does not exist; "

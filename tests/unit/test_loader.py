@@ -120,6 +120,12 @@ def test_missing_directory_is_a_source_error(tmp_path):
         synth.load(tmp_path / "nowhere")
 
 
+def test_a_file_is_not_a_fixture_directory(tmp_path):
+    (tmp_path / "users.parquet").write_bytes(b"PAR1")
+    with pytest.raises(SourceError, match="is a file, not a directory"):
+        synth.load(tmp_path / "users.parquet")
+
+
 def test_directory_without_manifest_is_a_source_error(tmp_path):
     with pytest.raises(SourceError, match="not a synth fixture directory"):
         synth.load(tmp_path)
