@@ -4,21 +4,36 @@
 fixture directory with them); ``diff`` compares a profile with a newer one, or with the
 database re-profiled, and exits 1 when production drifted in a way that makes fixtures
 generated from the old profile stale (0: no such drift; 2: an error, as every command).
+Each command parses its options, calls one library function and renders what it returns.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from synth.cli import _err, _names, app
+from synth.drift import ReportFormat
+from synth.errors import SynthWarning
 
-EXIT_DRIFT = 1
-"""``synth diff`` exit status when fixtures are stale (and ``synth expectations
---fixtures`` when an expectation fails)."""
+
+@contextmanager
+def synth_warnings() -> Iterator[None]:
+    """Show the :class:`SynthWarning` raised inside as ``warning: ...`` lines on stderr, each
+    once; other packages' warnings (a dependency's DeprecationWarning) are not synth's to
+    show and are left out."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", SynthWarning)
+        yield
+    for warning in caught:
+        _err(f"warning: {warning.message}")
 
 
 @app.command()
@@ -49,29 +64,17 @@ def expectations(
     ] = None,
 ) -> None:
     """Write a Great Expectations 1.x suite per table from a profile (portable JSON)."""
-    from synth._profile_io import read_profile
-    from synth.expectations import build_suite, dump_suite, run_suite, write_suite
+    from synth.expectations import dump_suite, make_expectations
 
-    prof = read_profile(profile)
-    suite = build_suite(prof, name=name or profile.stem, rows=rows)
-    count = sum(len(s["expectations"]) for s in suite["suites"])
+    with synth_warnings():
+        run = make_expectations(profile, name=name, rows=rows, out=out, fixtures=fixtures)
     if out is None:
-        sys.stdout.write(dump_suite(suite))
-    else:
-        write_suite(suite, out)
-        _err(f"wrote {len(suite['suites'])} suites, {count} expectations -> {out}")
-    if fixtures is None:
-        return
-    from synth import api
-
-    result = run_suite(prof, api.load(fixtures), rows=rows)
-    for outcome in result.failures:
-        where = f"{outcome.table}.{outcome.column}" if outcome.column else outcome.table
-        _err(f"  FAILED {where}: {outcome.expectation}: {outcome.observed} ({outcome.note})")
-    passed = len(result.outcomes) - len(result.failures)
-    _err(f"{passed} of {len(result.outcomes)} expectations pass on {fixtures}")
-    if not result.success:
-        raise typer.Exit(EXIT_DRIFT)
+        sys.stdout.write(dump_suite(run.suite))
+    summary = run.summary()
+    if summary:
+        typer.echo(summary, err=True, nl=False)
+    if run.exit_code:
+        raise typer.Exit(run.exit_code)
 
 
 @app.command()
@@ -82,8 +85,9 @@ def diff(
         typer.Argument(help="A newer profile file, or a database URL to re-profile now."),
     ],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="text (terminal) or markdown (PR comment).")
-    ] = "text",
+        ReportFormat,
+        typer.Option("--format", "-f", help="text (terminal) or markdown (PR comment)."),
+    ] = ReportFormat.TEXT,
     null_threshold: Annotated[
         float,
         typer.Option(
@@ -119,34 +123,23 @@ def diff(
 ) -> None:
     """Compare a profile with a newer one, or with the database now; exit 1 on drift that
     makes fixtures stale."""
-    import warnings
-
     from synth.drift import Thresholds
     from synth.drift import diff as run_diff
-    from synth.errors import UsageError
 
-    if format not in ("text", "markdown"):
-        raise UsageError(f"--format={format!r} must be text or markdown")
-    options: dict[str, object] = {}
-    if tables:
-        options["tables"] = _names(tables)
-    if known_values is not None:
-        options["known_values"] = known_values
-    if segment_by:
-        options["segment_by"] = _names(segment_by)
-    if as_of is not None:
-        options["as_of"] = as_of
-    if "://" not in new and options:
-        raise UsageError(
-            "--tables, --known-values, --segment-by and --as-of apply when NEW is a database "
-            "URL; drop them, or pass a URL"
-        )
+    given = {
+        "tables": _names(tables),
+        "known_values": known_values,
+        "segment_by": _names(segment_by),
+        "as_of": as_of,
+    }
     thresholds = Thresholds(null_fraction=null_threshold, trait_rate=trait_threshold)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        report = run_diff(old, new, thresholds=thresholds, profile_options=options)
-    for warning in caught:
-        _err(f"warning: {warning.message}")
+    with synth_warnings():
+        report = run_diff(
+            old,
+            new,
+            thresholds=thresholds,
+            profile_options={k: v for k, v in given.items() if v is not None},
+        )
     typer.echo(report.render(format), nl=False)
-    if report.stale:
-        raise typer.Exit(EXIT_DRIFT)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)

@@ -11,7 +11,7 @@ from typing import Any
 
 from synth.model import Column, LogicalType, Scalar, Table
 
-__all__ = ["column_expectations", "expectation", "tolerance"]
+__all__ = ["NULL_ONLY", "column_expectations", "expectation", "tolerance"]
 
 SIGMAS = 4.5
 """NULL-share bounds: this many binomial standard deviations of the table's size..."""
@@ -28,6 +28,11 @@ COHORT_RESIDUAL = 1e-3
 """As the generator's: a cohort's shares within this of 1 leave no room for other values."""
 PRESENT = 1e-9
 """``mostly`` of a "present" expectation: satisfied by one matching row."""
+
+NULL_ONLY = frozenset({LogicalType.ARRAY, LogicalType.BINARY})
+"""Types whose columns get NULL expectations only: binary values are never stored in a
+profile, and an array's ``length``, ``domain`` and ``lengths`` describe its elements, which
+no column expectation of GX reads (it compares whole cells)."""
 
 _NS_MIN = dt.datetime(1678, 1, 1)
 _NS_MAX = dt.datetime(2262, 4, 11)
@@ -85,6 +90,8 @@ def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> l
                 "null",
             )
         )
+    if col.type in NULL_ONLY:
+        return out  # see NULL_ONLY
     if col.type is LogicalType.STRING and col.length is not None:
         out.append(
             expectation(
@@ -270,7 +277,7 @@ def _presence(table: Table, col: Column) -> list[dict]:
                     s.trait,
                 )
             )
-        elif s.trait == "max_length" and col.length is not None:
+        elif s.trait == "max_length" and col.length is not None and col.type is LogicalType.STRING:
             out.append(
                 expectation(
                     "expect_column_value_lengths_to_equal",

@@ -13,14 +13,15 @@ shape production now has, or contain one it cannot: regenerate) or informational
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from synth.errors import SourceError, UsageError
-from synth.model import Column, ColumnStats, Profile, Scalar, Table, TraitStat
+from synth.model import Column, ColumnStats, Profile, Scalar, Table
 
-__all__ = ["Change", "DriftReport", "Thresholds", "diff", "reprofile"]
+__all__ = ["Change", "DriftReport", "ReportFormat", "Thresholds", "diff", "reprofile"]
 
 PathLike = str | os.PathLike[str]
 
@@ -71,9 +72,38 @@ class Thresholds:
         for name in ("null_fraction", "trait_rate", "trait_min_change", "cohort_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise UsageError(f"threshold {name}={value!r} must be a share between 0 and 1")
+                raise UsageError(
+                    f"threshold {_field(name)} must be a share between 0 and 1, not {value!r}"
+                )
         if self.trait_ratio < 1.0:
-            raise UsageError(f"threshold trait_ratio={self.trait_ratio!r} must be at least 1")
+            raise UsageError(f"threshold trait_ratio must be at least 1, not {self.trait_ratio!r}")
+
+
+THRESHOLD_FLAGS = {"null_fraction": "--null-threshold", "trait_rate": "--trait-threshold"}
+"""The ``synth diff`` flag that sets each :class:`Thresholds` field, where one does."""
+
+PROFILE_OPTION_FLAGS = {
+    "tables": "--tables",
+    "known_values": "--known-values",
+    "segment_by": "--segment-by",
+    "as_of": "--as-of",
+}
+"""The ``synth diff`` flag of each re-profiling option (``profile_options``)."""
+
+
+def _field(name: str, flags: Mapping[str, str] = THRESHOLD_FLAGS) -> str:
+    """A keyword as Python callers and ``synth diff`` users both recognise it:
+    ``null_fraction (--null-threshold)``."""
+    return f"{name} ({flags[name]})" if name in flags else name
+
+
+class ReportFormat(StrEnum):
+    """How :meth:`DriftReport.render` writes a report."""
+
+    TEXT = "text"
+    """Aligned lines for a terminal."""
+    MARKDOWN = "markdown"
+    """A pull-request comment."""
 
 
 @dataclass(frozen=True)
@@ -123,15 +153,22 @@ class DriftReport:
             return f"no drift that makes fixtures stale ({len(self.changes)} informational)"
         return "no drift"
 
-    def render(self, format: str = "text") -> str:
-        """The report for a terminal (``text``) or a pull-request comment (``markdown``)."""
+    @property
+    def exit_code(self) -> int:
+        """``synth diff``'s exit status: 1 when the fixtures are stale, else 0."""
+        return 1 if self.stale else 0
+
+    def render(self, format: ReportFormat | str = ReportFormat.TEXT) -> str:
+        """The report for a terminal (``text``) or a pull-request comment (``markdown``);
+        :class:`UsageError` for another format."""
         from synth._drift_render import render_markdown, render_text
 
-        if format == "text":
-            return render_text(self)
-        if format == "markdown":
-            return render_markdown(self)
-        raise UsageError(f"format={format!r} (--format) must be text or markdown")
+        try:
+            chosen = ReportFormat(format)
+        except ValueError:
+            choices = " or ".join(f.value for f in ReportFormat)
+            raise UsageError(f"format={format!r} (--format) must be {choices}") from None
+        return render_markdown(self) if chosen is ReportFormat.MARKDOWN else render_text(self)
 
 
 # --- entry points -----------------------------------------------------------------------
@@ -146,15 +183,25 @@ def diff(
 ) -> DriftReport:
     """Compare profile ``old`` with ``new``: a profile, a profile file, or a database URL
     (anything with ``://``), which is re-profiled with :func:`reprofile` (``profile_options``
-    are passed on to it)."""
+    are passed on to it; with a profile as ``new`` they are a :class:`UsageError`)."""
     from synth._profile_io import read_profile
+
+    is_url = isinstance(new, str) and "://" in new
+    given = list(profile_options or {})
+    if given and not is_url:
+        names = ", ".join(_field(k, PROFILE_OPTION_FLAGS) for k in given)
+        raise UsageError(
+            f"profile_options {names} apply when NEW is a database URL, not a profile "
+            f"({new if not isinstance(new, Profile) else new.source.url}); drop them, or "
+            "pass a URL"
+        )
 
     old_label = str(old) if not isinstance(old, Profile) else old.source.url
     old_p = old if isinstance(old, Profile) else read_profile(old)
     if isinstance(new, Profile):
         new_p, new_label = new, new.source.url
-    elif isinstance(new, str) and "://" in new:
-        new_p = reprofile(old_p, new, **dict(profile_options or {}))
+    elif is_url:
+        new_p = reprofile(old_p, str(new), **dict(profile_options or {}))
         new_label = new_p.source.url
     else:
         new_p, new_label = read_profile(new), str(new)
@@ -176,13 +223,15 @@ def reprofile(old: Profile, url: str, **options: Any) -> Profile:
         "epsilon": src.epsilon,
     }
     if "tables" not in options:
+        from synth._urls import masked_url, parse_url
+
         existing = _existing_tables(url, old)
         opts["tables"] = [t.key for t in old.tables if t.key in existing]
         if not opts["tables"]:
             raise UsageError(
                 f"none of the profile's tables ({', '.join(t.key for t in old.tables)}) exist "
-                f"at {src.url if src.kind == 'database' else 'the URL'}; check the URL, or "
-                "pass --tables"
+                f"at {masked_url(parse_url(url))}; check the URL, or pass tables "
+                "(--tables)"
             )
     opts.update(options)
     return api.profile(url, **opts)
@@ -257,6 +306,8 @@ def compare(
 
 
 def _table_changes(old: Table, new: Table, th: Thresholds) -> list[Change]:
+    from synth._drift_traits import trait_changes
+
     t = old.key
     out: list[Change] = []
     old_c = {c.name: c for c in old.columns}
@@ -283,7 +334,7 @@ def _table_changes(old: Table, new: Table, th: Thresholds) -> list[Change]:
     ):
         if tuple(a) != tuple(b):
             out.append(Change("keys", t, None, True, f"{what} changed: {_keys(a)} -> {_keys(b)}"))
-    out.extend(_trait_changes(t, None, old.traits, new.traits, th))
+    out.extend(trait_changes(t, None, old.traits, new.traits, th))
     if old.rows != new.rows:
         pct = f" ({(new.rows - old.rows) / old.rows:+.0%})" if old.rows else ""
         out.append(
@@ -305,6 +356,8 @@ def _keys(value: Any) -> str:
 
 
 def _column_changes(t: str, old: Column, new: Column, th: Thresholds) -> list[Change]:
+    from synth._drift_traits import trait_changes
+
     c = old.name
     out: list[Change] = []
     if (old.type, old.sql_type) != (new.type, new.sql_type):
@@ -364,7 +417,7 @@ def _column_changes(t: str, old: Column, new: Column, th: Thresholds) -> list[Ch
                     round(b, 6),
                 )
             )
-    out.extend(_trait_changes(t, c, old.stats.traits, new.stats.traits, th))
+    out.extend(trait_changes(t, c, old.stats.traits, new.stats.traits, th))
     return out
 
 
@@ -420,148 +473,3 @@ def _covered(stats: ColumnStats) -> bool:
 
 def _vkey(value: Scalar) -> tuple[str, str]:
     return (type(value).__name__ if isinstance(value, bool) else "scalar", str(value))
-
-
-def _trait_key(stat: TraitStat) -> tuple[Any, ...]:
-    segment = stat.detail.get("segment") if stat.trait == "cohort" else None
-    return (stat.trait, str(stat.value) if stat.value is not None else None, stat.columns, segment)
-
-
-def _label(stat: TraitStat) -> str:
-    text = stat.trait
-    if stat.value is not None:
-        text += f" {stat.value!r}"
-    if stat.columns:
-        text += f" ({', '.join(stat.columns)})"
-    return text
-
-
-def _trait_changes(
-    t: str,
-    c: str | None,
-    old: Sequence[TraitStat],
-    new: Sequence[TraitStat],
-    th: Thresholds,
-) -> list[Change]:
-    before = {_trait_key(s): s for s in old}
-    after = {_trait_key(s): s for s in new}
-    col = c
-    out: list[Change] = []
-    for key, s in after.items():
-        if key not in before:
-            kind = "cohort_added" if s.trait == "cohort" else "trait_added"
-            out.append(
-                Change(
-                    kind,
-                    t,
-                    _col(col, s),
-                    True,
-                    f"new trait {_label(s)} on {s.fraction:.1%} of rows",
-                    None,
-                    s.fraction,
-                )
-            )
-    for key, s in before.items():
-        if key not in after:
-            kind = "cohort_removed" if s.trait == "cohort" else "trait_removed"
-            out.append(
-                Change(
-                    kind,
-                    t,
-                    _col(col, s),
-                    s.trait == "cohort",
-                    f"trait {_label(s)} gone (was {s.fraction:.1%} of rows)",
-                    s.fraction,
-                )
-            )
-    for key, a in before.items():
-        b = after.get(key)
-        if b is None:
-            continue
-        if a.trait == "cohort":
-            out.extend(_cohort_changes(t, a, b, th))
-            continue
-        move = abs(b.fraction - a.fraction)
-        lo, hi = sorted((a.fraction, b.fraction))
-        ratio = hi / lo if lo > 0 else float("inf")
-        stale = move >= th.trait_rate or (ratio >= th.trait_ratio and move >= th.trait_min_change)
-        if stale:
-            out.append(
-                Change(
-                    "trait_rate",
-                    t,
-                    _col(col, a),
-                    True,
-                    f"trait {_label(a)} {a.fraction:.2%} -> {b.fraction:.2%} of rows",
-                    a.fraction,
-                    b.fraction,
-                )
-            )
-    return out
-
-
-def _col(column: str | None, stat: TraitStat) -> str | None:
-    """A column trait's column; a one-column table trait's column (``burst``, ``stale``)."""
-    if column is not None:
-        return column
-    return stat.columns[0] if len(stat.columns) == 1 else None
-
-
-def _cohort_changes(t: str, a: TraitStat, b: TraitStat, th: Thresholds) -> list[Change]:
-    who = f"cohort {a.detail.get('segment')}={a.value!r}"
-    out: list[Change] = []
-    if abs(a.fraction - b.fraction) >= th.cohort_share:
-        out.append(
-            Change(
-                "cohort_changed",
-                t,
-                None,
-                True,
-                f"{who} share {a.fraction:.1%} -> {b.fraction:.1%} of rows",
-                a.fraction,
-                b.fraction,
-            )
-        )
-    for key in sorted(set(a.detail) | set(b.detail)):
-        if not key.startswith(("null:", "value:")):
-            continue
-        x, y = a.detail.get(key), b.detail.get(key)
-        column = key.split(":", 1)[1].split("=", 1)[0]
-        if x is None and isinstance(y, int | float):
-            shape = _override(key)
-            out.append(
-                Change(
-                    "cohort_changed",
-                    t,
-                    column,
-                    True,
-                    f"{who}: new {shape} ({y:.1%} of its rows)",
-                    None,
-                    y,
-                )
-            )
-        elif (
-            isinstance(x, int | float)
-            and isinstance(y, int | float)
-            and abs(y - x) >= th.cohort_share
-        ):
-            out.append(
-                Change(
-                    "cohort_changed",
-                    t,
-                    column,
-                    True,
-                    f"{who}: {_override(key)} {x:.1%} -> {y:.1%} of its rows",
-                    x,
-                    y,
-                )
-            )
-    return out
-
-
-def _override(key: str) -> str:
-    kind, rest = key.split(":", 1)
-    if kind == "null":
-        return "NULL share"
-    value = rest.split("=", 1)[1] if "=" in rest else rest
-    return f"value {value!r}"

@@ -31,6 +31,8 @@ from synth._atomic_text import write_text_atomic
 from synth._gx_columns import column_expectations, expectation
 from synth.model import Profile, Table
 
+PathLike = str | os.PathLike[str]
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -38,11 +40,14 @@ __all__ = [
     "SUITES_KIND",
     "SUITES_VERSION",
     "ExpectationOutcome",
+    "ExpectationsRun",
     "SuiteResult",
     "build_suite",
     "dump_suite",
+    "make_expectations",
     "run_suite",
     "table_suite",
+    "validate_fixtures",
     "write_suite",
 ]
 
@@ -76,6 +81,51 @@ class SuiteResult:
     @property
     def failures(self) -> tuple[ExpectationOutcome, ...]:
         return tuple(o for o in self.outcomes if not o.success)
+
+    def render(self, fixtures: str) -> str:
+        """One line per failed expectation, then how many pass on ``fixtures`` (a label)."""
+        lines = []
+        for o in self.failures:
+            where = f"{o.table}.{o.column}" if o.column else o.table
+            lines.append(f"  FAILED {where}: {o.expectation}: {o.observed} ({o.note})")
+        passed = len(self.outcomes) - len(self.failures)
+        lines.append(f"{passed} of {len(self.outcomes)} expectations pass on {fixtures}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class ExpectationsRun:
+    """What :func:`make_expectations` did: the suites built, where they were written, and
+    the outcome of validating a fixture directory with them."""
+
+    suite: dict[str, Any]
+    """The suites JSON (:func:`build_suite`)."""
+    out: Path | None = None
+    """Where the suites were written, or None (not written: the caller prints them)."""
+    fixtures: Path | None = None
+    result: SuiteResult | None = None
+    """The validation of ``fixtures``, or None when no fixtures were given."""
+
+    @property
+    def expectation_count(self) -> int:
+        return sum(len(s["expectations"]) for s in self.suite["suites"])
+
+    @property
+    def exit_code(self) -> int:
+        """``synth expectations``' exit status: 1 when an expectation fails on the fixtures."""
+        return 1 if self.result is not None and not self.result.success else 0
+
+    def summary(self) -> str:
+        """What was written and, with fixtures, each failure and the count that pass."""
+        text = ""
+        if self.out is not None:
+            text += (
+                f"wrote {len(self.suite['suites'])} suites, {self.expectation_count} "
+                f"expectations -> {self.out}\n"
+            )
+        if self.result is not None:
+            text += self.result.render(str(self.fixtures))
+        return text
 
 
 # --- building ---------------------------------------------------------------------------
@@ -261,3 +311,58 @@ def run_suite(
         )
     outcomes = validate_tables(profile, suites, tables)
     return SuiteResult(all(o.success for o in outcomes), outcomes)
+
+
+def validate_fixtures(
+    profile: Profile | PathLike, fixtures: PathLike, *, rows: int | None = None
+) -> SuiteResult:
+    """Validate the fixture directory ``fixtures`` (written by ``synth generate``) with the
+    suites of ``profile`` (a profile, or its file): :func:`run_suite` on its tables."""
+    from synth._gx_run import require_gx
+
+    prof = _read(profile)
+    tables = _load(fixtures)
+    require_gx()
+    return run_suite(prof, tables, rows=rows)
+
+
+def make_expectations(
+    profile: Profile | PathLike,
+    *,
+    name: str | None = None,
+    rows: int | None = None,
+    out: PathLike | None = None,
+    fixtures: PathLike | None = None,
+) -> ExpectationsRun:
+    """``synth expectations``: build the suites of ``profile`` (a profile, or its file;
+    ``name`` defaults to the file's stem), write them to ``out`` (if given) and validate the
+    fixture directory ``fixtures`` (if given) with them. Every input is checked before
+    anything is written: a missing fixture directory or a missing GX leaves ``out`` as it
+    was."""
+    prof = _read(profile)
+    if name is None and not isinstance(profile, Profile):
+        name = Path(profile).stem
+    tables = None
+    if fixtures is not None:
+        from synth._gx_run import require_gx
+
+        tables = _load(fixtures)
+        require_gx()
+    suite = build_suite(prof, name=name, rows=rows)
+    written = None if out is None else write_suite(suite, out)
+    result = None if tables is None else run_suite(prof, tables, rows=rows)
+    return ExpectationsRun(suite, written, None if fixtures is None else Path(fixtures), result)
+
+
+def _read(profile: Profile | PathLike) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    from synth._profile_io import read_profile
+
+    return read_profile(profile)
+
+
+def _load(fixtures: PathLike) -> dict[str, pl.DataFrame]:
+    from synth import api
+
+    return api.load(fixtures)

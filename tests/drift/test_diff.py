@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 import synth
+from synth._cli_drift import synth_warnings
 from synth._profile_io import write_profile
 from synth.drift import DriftReport, Thresholds, compare, diff
-from synth.errors import UsageError
+from synth.errors import SynthWarning, UsageError
 from synth.model import Profile
 from tests.cli.test_errors import assert_one_line_error, run
 
@@ -146,8 +149,10 @@ def test_small_shifts_and_growth_are_informational(base: Profile) -> None:
 
 
 def test_thresholds_are_checked() -> None:
-    with pytest.raises(UsageError, match=r"null_fraction=1\.5"):
+    with pytest.raises(UsageError, match=r"null_fraction \(--null-threshold\) .* not 1\.5"):
         Thresholds(null_fraction=1.5)
+    with pytest.raises(UsageError, match=r"cohort_share must .* not -0\.1"):
+        Thresholds(cohort_share=-0.1)
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +205,59 @@ def test_cli_errors_exit_2(
 ) -> None:
     args = [a.format(old=profiles["old"]) for a in args]
     assert_one_line_error(run("diff", *args, cwd=tmp_path), needle)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        pytest.param(["--null-threshold", "-1"], "--null-threshold", id="null-threshold"),
+        pytest.param(["--trait-threshold", "2"], "--trait-threshold", id="trait-threshold"),
+        pytest.param(["--tables", "users"], "--tables", id="tables-without-url"),
+    ],
+)
+def test_cli_option_errors_name_the_flag(
+    tmp_path: Path, profiles: dict[str, Path], args: list[str], needle: str
+) -> None:
+    old, new = str(profiles["old"]), str(profiles["new"])
+    assert_one_line_error(run("diff", old, new, *args, cwd=tmp_path), needle)
+
+
+def test_library_checks_format_and_options(profiles: dict[str, Path], base: Profile) -> None:
+    with pytest.raises(UsageError, match="format='html'"):
+        compare(base, base).render("html")
+    assert compare(base, base).render("markdown").startswith("### synth diff: no drift")
+    with pytest.raises(UsageError, match=r"known_values \(--known-values\) apply when NEW"):
+        diff(profiles["old"], profiles["new"], profile_options={"known_values": "k.yaml"})
+
+
+def test_only_synth_warnings_are_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    with synth_warnings():
+        warnings.warn("a dependency's deprecation", DeprecationWarning, stacklevel=1)
+        warnings.warn("an opaque column", SynthWarning, stacklevel=1)
+    assert capsys.readouterr().err == "warning: an opaque column\n"
+
+
+def test_reprofiling_names_the_new_url_masked(
+    tmp_path: Path, profiles: dict[str, Path], postgres_url: str
+) -> None:
+    url = make_url(postgres_url).set(password="s3cret").render_as_string(hide_password=False)
+    old = str(profiles["old"])  # profiled from a SQLite file
+    line = assert_one_line_error(run("diff", old, url, cwd=tmp_path), "none of the profile's")
+    assert "postgresql+psycopg://postgres:***@" in line and "s3cret" not in line
+    assert ".db" not in line  # not OLD's source
+
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE places (id int PRIMARY KEY, loc point)"))
+        conn.execute(sa.text("INSERT INTO places VALUES (1, point(1, 2)), (2, NULL)"))
+    engine.dispose()
+    drifted = run("diff", old, url, "--tables", "places", cwd=tmp_path)
+    assert drifted.returncode == 1, drifted.stderr
+    assert drifted.stderr.splitlines() == [
+        "warning: places.loc: type 'POINT' is not supported by synth; profiled as opaque "
+        "(no statistics beyond NULLs, generated as NULL where allowed)"
+    ]
+    assert "places" in drifted.stdout and "[table_added]" in drifted.stdout
 
 
 def test_postgres_reprofile_finds_a_new_enum_value(tmp_path: Path, postgres_url: str) -> None:

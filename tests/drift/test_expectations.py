@@ -10,10 +10,19 @@ from typing import Any
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 
 import synth
-from synth._profile_io import read_profile
-from synth.expectations import SuiteResult, build_suite, dump_suite, run_suite
+from synth._profile_io import read_profile, write_profile
+from synth.errors import SourceError
+from synth.expectations import (
+    SuiteResult,
+    build_suite,
+    dump_suite,
+    make_expectations,
+    run_suite,
+    validate_fixtures,
+)
 from synth.model import Profile
 from tests.cli.test_errors import assert_one_line_error, run
 
@@ -29,10 +38,15 @@ def profile() -> Profile:
 
 
 @pytest.fixture(scope="module")
-def tables(profile: Profile, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
+def fixture_dir(profile: Profile, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gx") / "fixtures"
     synth.write(profile, out, rows=2000, seed=7)
-    return synth.load(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tables(fixture_dir: Path) -> dict[str, pl.DataFrame]:
+    return synth.load(fixture_dir)
 
 
 def _failures(result: SuiteResult) -> str:
@@ -108,14 +122,17 @@ def test_suite_encodes_the_production_shapes(profile: Profile) -> None:
 
 
 def test_fixtures_from_the_profile_pass_every_expectation(
-    profile: Profile, tables: dict[str, pl.DataFrame]
+    profile: Profile, fixture_dir: Path, tmp_path: Path
 ) -> None:
-    result = run_suite(profile, tables)
+    result = validate_fixtures(DEMO, fixture_dir)
     assert result.success, _failures(result)
     assert len(result.outcomes) > 100
     assert {o.table for o in result.outcomes} == {t.key for t in profile.tables}
-    exact = run_suite(profile, tables, rows=2000)
-    assert exact.success, _failures(exact)
+    exact = make_expectations(profile, rows=2000, out=tmp_path / "s.json", fixtures=fixture_dir)
+    assert exact.result is not None
+    assert exact.result.success, _failures(exact.result)
+    assert exact.exit_code == 0 and (tmp_path / "s.json").is_file()
+    assert exact.summary().endswith(f"expectations pass on {fixture_dir}\n")
 
 
 LEGACY = [
@@ -137,6 +154,7 @@ def test_removing_a_legacy_value_fails_its_expectation(
     assert (table, column, "expect_column_distinct_values_to_contain_set") in failed, failed
     mine = next(o for o in result.failures if o.column == column and o.table == table)
     assert f"legacy value {value!r}" in mine.note
+    assert mine.observed == f"missing value(s) {value!r}"  # what GX saw, not '-'
     in_set = [
         o
         for o in result.outcomes
@@ -144,6 +162,19 @@ def test_removing_a_legacy_value_fails_its_expectation(
         == (table, column, "expect_column_values_to_be_in_set")
     ]
     assert in_set and in_set[0].success  # a value set alone cannot see a missing value
+
+
+def test_a_missing_column_is_named_in_what_was_observed(
+    profile: Profile, tables: dict[str, pl.DataFrame]
+) -> None:
+    partial = {**tables, "users": tables["users"].drop("plan")}
+    result = run_suite(profile, partial)
+    observed = {(o.column, o.expectation): o.observed for o in result.failures}
+    assert observed[(None, "expect_table_columns_to_match_set")] == "missing columns plan"
+    plan = {k: v for k, v in observed.items() if k[0] == "plan"}
+    assert ("plan", "expect_column_values_to_be_in_set") in plan, observed
+    assert set(plan.values()) == {"column 'plan' is missing from the fixture"}, plan
+    assert {o.table for o in result.failures} == {"users"}
 
 
 def test_a_missing_table_is_a_failure(profile: Profile, tables: dict[str, pl.DataFrame]) -> None:
@@ -179,6 +210,53 @@ def test_cli_validates_a_fixture_directory(tmp_path: Path) -> None:
     result = run("expectations", str(DEMO), "--out", "s.json", "--fixtures", str(fx), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "expectations pass on" in result.stderr
+
+
+def test_cli_checks_the_fixtures_before_writing_the_suites(tmp_path: Path) -> None:
+    result = run("expectations", str(DEMO), "--out", "s.json", "--fixtures", "nope", cwd=tmp_path)
+    assert_one_line_error(result, "'nope' does not exist")
+    assert list(tmp_path.iterdir()) == []  # nothing written
+    with pytest.raises(SourceError, match="does not exist"):
+        make_expectations(DEMO, out=tmp_path / "s.json", fixtures=tmp_path / "nope")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_array_and_binary_columns_pass_on_their_own_fixtures(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE tagged (id int PRIMARY KEY, tags text[], blob bytea)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO tagged SELECT i,"
+                " CASE WHEN i % 5 = 0 THEN NULL ELSE ARRAY['a', 'b'] END,"
+                " CASE WHEN i % 7 = 0 THEN NULL ELSE '\\x0102'::bytea END"
+                " FROM generate_series(1, 200) AS i"
+            )
+        )
+    engine.dispose()
+    prof = synth.profile(postgres_url)
+    assert [c.type for c in prof.table("tagged").columns] == ["integer", "array", "binary"]
+    write_profile(prof, tmp_path / "tag.yaml")
+    synth.write(prof, tmp_path / "tagfx")
+    (suite,) = build_suite(prof)["suites"]
+    kinds = {
+        (e["kwargs"].get("column"), e["type"])
+        for e in suite["expectations"]
+        if e["kwargs"].get("column") in ("tags", "blob")
+    }
+    assert kinds == {  # NULL shares only: GX compares whole cells, not elements or bytes
+        ("tags", "expect_column_proportion_of_non_null_values_to_be_between"),
+        ("blob", "expect_column_proportion_of_non_null_values_to_be_between"),
+    }
+    result = run("expectations", "tag.yaml", "--out", "s.json", "--fixtures", "tagfx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "6 of 6 expectations pass on tagfx" in result.stderr
+    frames = synth.load(tmp_path / "tagfx")
+    frames["tagged"] = frames["tagged"].with_columns(pl.lit(None, pl.Binary).alias("blob"))
+    failed = run_suite(prof, frames).failures
+    assert [(o.column, o.observed) for o in failed] == [("blob", "0.0% of rows non-NULL")]
 
 
 @pytest.mark.parametrize(
