@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from statistics import NormalDist
 from typing import Any
 
 import polars as pl
@@ -45,6 +46,33 @@ def _se(p: float, n: int) -> float:
     return math.sqrt(max(p * (1.0 - p), 0.0) / n) if n > 0 else 1.0
 
 
+def chi2_bound(dof: int, noise: float) -> float:
+    """The value a chi-square statistic with ``dof`` degrees of freedom exceeds as rarely
+    as a normal value exceeds ``noise`` standard errors on either side (two-sided tail
+    ``erfc(noise / sqrt 2)``): ``noise**2`` for one degree, Wilson-Hilferty above (a few
+    per cent high, never low, in the tails used here)."""
+    if dof <= 0 or noise <= 0:
+        return 0.0
+    if dof == 1:
+        return noise * noise
+    tail = math.erfc(noise / math.sqrt(2.0))
+    z = -NormalDist().inv_cdf(tail) if tail > 0 else noise
+    h = 2.0 / (9.0 * dof)
+    return dof * max(0.0, 1.0 - h + z * math.sqrt(h)) ** 3
+
+
+def tvd_allowance(shares: Sequence[float], n: int, noise: float) -> float:
+    """The total variation distance that ``n`` draws from ``shares`` stay within as often
+    as a share stays within ``noise`` standard errors: Pearson's ``X2 = n sum (q-p)^2 / p``
+    is chi-square with ``k - 1`` degrees of freedom (``k`` buckets with ``p > 0``), and by
+    Cauchy-Schwarz ``TVD <= sqrt(X2 / n) / 2`` (with two buckets: ``noise`` standard
+    errors of the balanced case, ``2 / sqrt n`` at ``noise=4``)."""
+    k = sum(1 for p in shares if p > 0)
+    if n <= 0:
+        return 1.0
+    return min(1.0, 0.5 * math.sqrt(chi2_bound(k - 1, noise) / n))
+
+
 def measure_table(
     table: Table,
     frames: Mapping[str, pl.DataFrame],
@@ -57,8 +85,10 @@ def measure_table(
     frame = frames[table.key]
     keys = _key_columns(table)
     columns: list[ColumnReport] = []
+    held = _held_for_traits(table, frame.height, floor)
     for col in table.columns:
-        columns.append(_column(table, col, frame, tol, floor, col.name in keys))
+        report = _column(table, col, frame, tol, floor, col.name in keys)
+        columns.append(_shown_only(report, held) if held else report)
     attached, loose = table_trait_checks(table, frames, tol, floor)
     by_name = {c.column: c for c in columns}
     for column, checks, bar in attached:
@@ -75,6 +105,39 @@ def measure_table(
         columns=tuple(columns),
         checks=tuple(loose),
     )
+
+
+SHAPE_CHECKS = ("null_fraction", "frequencies", "quantiles", "lengths")
+"""The checks of a column's own distribution (not its traits)."""
+
+
+def _held_for_traits(table: Table, rows: int, floor: int) -> str:
+    """Why a table's distributions are not judged ('' when they are): a table with no
+    more rows than :func:`synth.generator.plan.trait_floor` was grown (or is just big
+    enough) to hold each trait ``floor`` times, so its rows are mostly forced carriers
+    (a cohort's segment value, a childless parent), not a sample of the profile."""
+    from synth.generator.plan import trait_floor
+
+    least = trait_floor(table, floor)
+    if rows == 0 or least == 0 or rows > least:
+        return ""
+    return (
+        f"{rows} rows, no more than the {least} that hold each trait {floor}x "
+        "(--min-trait-rows): forced rows, not a sample; shown only"
+    )
+
+
+def _shown_only(report: ColumnReport, why: str) -> ColumnReport:
+    """``report`` with its distribution checks shown but not judged (traits still are)."""
+    import dataclasses
+
+    checks = tuple(
+        dataclasses.replace(c, ok=True, tolerance=None, note=why)
+        if c.check in SHAPE_CHECKS and c.distance is not None
+        else c
+        for c in report.checks
+    )
+    return dataclasses.replace(report, checks=checks)
 
 
 def _add(report: ColumnReport, checks: Sequence[Check], bars: Sequence[TraitBar]) -> ColumnReport:
@@ -209,7 +272,7 @@ def _frequencies(
     p = [e / expected_nonnull for e, _ in pairs]
     q = [g / nonnull for _, g in pairs]
     tvd = 0.5 * sum(abs(a - b) for a, b in zip(p, q, strict=True))
-    allowed = max(tol.frequencies, tol.noise / 4 * sum(_se(x, nonnull) for x in p))
+    allowed = max(tol.frequencies, tvd_allowance(p, nonnull, tol.noise))
     worst = max(range(len(p)), key=lambda i: abs(p[i] - q[i]))
     note = f"largest gap: {bars[worst].label} {p[worst]:.1%} -> {q[worst]:.1%} of non-NULL rows"
     check = Check(

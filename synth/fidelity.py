@@ -16,7 +16,9 @@ traits' own polars predicates (never the manifest's carrier rows). Per column:
 Each comparison has a tolerance: the larger of a fixed floor (:class:`Tolerances`,
 documented in ``docs/validate.md``) and a sampling allowance of ``noise`` standard
 errors for the fixture's row count, so that a 19-row table is not held to a
-10,000-row table's precision. Row counts are never compared: ``--rows`` scales them.
+10,000-row table's precision. A table no larger than its trait floor (grown to hold its
+traits) has its distributions shown, not judged. Row counts are never compared: ``--rows``
+scales them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from synth.errors import UsageError
+from synth.errors import SourceError, UsageError
 from synth.model import Profile
 
 if TYPE_CHECKING:
@@ -62,7 +64,8 @@ class Tolerances:
     null_fraction: float = 0.02
     """Absolute difference of the NULL share (0.02: 12% expected, 10%..14% accepted)."""
     frequencies: float = 0.05
-    """Total variation distance of the frequent values + other bucket, non-NULL rows."""
+    """Total variation distance of the frequent values + other bucket, non-NULL rows (its
+    sampling allowance is a chi-square bound: ``sqrt(chi2(k-1) / n) / 2``)."""
     quantiles: float = 0.05
     """Distance in probability at each profiled percentile (p50 may sit at p45..p55)."""
     lengths: float = 0.05
@@ -344,6 +347,11 @@ def _fixture_frames(
     if isinstance(fixtures, Mapping):
         return dict(fixtures), None, "<frames>"
     directory = Path(fixtures)
+    if directory.exists() and not directory.is_dir():
+        raise SourceError(
+            f"fixtures {str(directory)!r} is a file, not a directory; pass the directory "
+            "that 'synth generate PROFILE --out DIR' wrote"
+        )
     manifest = open_fixtures(directory)
     frames = {key: read_fixture_table(directory, key, t) for key, t in manifest.tables.items()}
     return frames, manifest, str(directory)

@@ -65,7 +65,13 @@ def test_bad_input_exits_2_with_one_line(good_dir: Path, tmp_path: Path) -> None
         run("validate", str(SHOP), str(good_dir), "--engine", "pandas", cwd=tmp_path), "pandas"
     )
     (tmp_path / "a_file").write_text("not a directory", encoding="utf-8")
-    page = tmp_path / "a_file" / "r.html"  # a missing directory is made; a file is in the way
+    _one_line_error(run("validate", str(SHOP), str(tmp_path / "a_file"), cwd=tmp_path),
+                    "a_file", "is a file, not a directory", "synth generate")  # fmt: skip
+    page = tmp_path / "a_file" / "sub" / "r.html"  # a missing directory is made; a file is not
     _one_line_error(
-        run("validate", str(SHOP), str(good_dir), "--html", str(page), cwd=tmp_path), "r.html"
+        run("validate", str(SHOP), str(good_dir), "--html", str(page), cwd=tmp_path),
+        "r.html",
+        "a_file' is a file, not a directory",
+        "--html",
     )
+    assert not page.parent.exists() and (tmp_path / "a_file").is_file()
