@@ -57,7 +57,9 @@ class Burst(TableTrait):
     by setting the column to that instant in non-NULL rows up to its share (rows the
     column's distribution already put there count, and other bursts' rows are kept),
     preferring rows whose other columns carry a burst at the same instant, so that one
-    import's `created_at` and `updated_at` land on the same rows.
+    import's `created_at` and `updated_at` land on the same rows, then the rows nearest the
+    instant (the profiled percentiles already hold the burst's mass, which the column's
+    interpolated distribution spreads around it).
     """
 
     name = "burst"
@@ -181,7 +183,12 @@ class Burst(TableTrait):
         if along:
             first = frame.select(pl.any_horizontal(along).fill_null(False)).to_series().to_numpy()
         rng = ctx.rng(name, f"{self.name}={stat.value}")
-        priority = first[free] + rng.random(len(free))
-        rows = np.sort(free[np.argsort(-priority, kind="stable")[:need]])
-        value = pl.Series(name, [_value(col, str(stat.value))] * need).cast(series.dtype)
-        return frame.with_columns(series.scatter(rows, value))
+        value = pl.Series(name, [_value(col, str(stat.value))]).cast(series.dtype)
+        # then the rows nearest the instant: the profiled percentiles already hold the
+        # burst's mass, which the column's interpolated distribution spread around it;
+        # gathering it back leaves the rest of the distribution where it was
+        ticks = series.gather(free).to_physical().cast(pl.Float64).to_numpy()
+        instant = float(value.to_physical().cast(pl.Float64)[0])
+        order = np.lexsort((rng.random(len(free)), np.abs(ticks - instant), ~first[free]))
+        rows = np.sort(free[order[:need]])
+        return frame.with_columns(series.scatter(rows, value.gather([0] * need)))

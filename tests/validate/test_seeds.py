@@ -27,12 +27,6 @@ class GeneratorDefect(Exception):
 
 
 KNOWN: dict[tuple[int | None, int], tuple[Failure, str]] = {
-    (2_000, 2): (
-        ("orders.updated_at", "quantiles", "p75"),
-        "generator: the updated_at burst moves 10% of rows (some above p75) onto an instant "
-        "the profile's percentiles already hold, so ~78% lie below p75 at any size (75% "
-        "expected); at 1,260 rows noise adds the rest",
-    ),
     (2_000, 4): (
         ("payments.provider_ref", "lengths", "p90"),
         "generator: provider_ref lengths are 15..30 or 64 in production, but the sampler "
