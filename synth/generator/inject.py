@@ -190,7 +190,15 @@ class TraitInjector:
         p = min(1.0, extra / free) if free else 0.0
         name = stat.trait if stat.value is None else f"{stat.trait}={stat.value}"
         rng = ctx.rng(col.name, name, "rows" if avoid is None else "repair")
-        pick = eligible & (rng.random(n) < p) if avoid is None else np.zeros(n, dtype=bool)
+        pick = np.zeros(n, dtype=bool)
+        if avoid is None:
+            near = trait.nearness(series, col, stat)
+            if near is None:
+                pick = eligible & (rng.random(n) < p)
+            else:  # as many rows as the draw would take, the nearest carriers first
+                rows = np.flatnonzero(eligible)
+                order = np.lexsort((rng.random(len(rows)), -near[rows]))
+                pick[rows[order[: rng.binomial(len(rows), p)]]] = True
         if ctx.chunk == 0:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
             if missing > 0:

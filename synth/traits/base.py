@@ -223,6 +223,13 @@ class ColumnTrait(Trait):
         """``values`` (non-NULL, of the column's dtype) turned into carriers of ``stat``."""
         raise NotImplementedError
 
+    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """How close each value already is to carrying the trait, for traits whose mass the
+        column's interpolated distribution spreads around the carriers (lengths just
+        under the maximum): the top-up takes the closest rows first, so the rest of the
+        distribution stays put. None (the default): any rows, at random."""
+        return None
+
     def arrange(
         self, frame: pl.DataFrame, table: Table, column: Column, stat: TraitStat, ctx: InjectContext
     ) -> pl.DataFrame:

@@ -226,6 +226,9 @@ class MaxLength(TrimsToShare):
             )
         ]
 
+    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        return values.str.len_chars().fill_null(-1).cast(pl.Float64).to_numpy()
+
     def inject(
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:

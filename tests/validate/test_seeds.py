@@ -27,12 +27,6 @@ class GeneratorDefect(Exception):
 
 
 KNOWN: dict[tuple[int | None, int], tuple[Failure, str]] = {
-    (2_000, 4): (
-        ("payments.provider_ref", "lengths", "p90"),
-        "generator: provider_ref lengths are 15..30 or 64 in production, but the sampler "
-        "interpolates 4.5% of lengths into 31..63 and max_length adds its 8.6% on top, so "
-        "~85.5% are <= p90=30 (>= 90% expected)",
-    ),
     (10_000, 6): (
         ("users.timezone", "null_fraction", ""),
         "generator: backfill_gap re-NULLs timezone after the cohorts set it (legacy users, "
