@@ -12,7 +12,14 @@ import sqlalchemy as sa
 from synth.model import Column, Table, TraitStat
 from synth.traits import register
 from synth.traits._time import expected, is_unique
-from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
+from synth.traits.base import (
+    ColumnTrait,
+    InjectContext,
+    MeasureContext,
+    RunMemo,
+    TableMeasure,
+    TableTrait,
+)
 
 __all__ = ["MAX_MASKS", "MAX_NULLABLE", "NullPattern", "fill_values"]
 
@@ -55,12 +62,29 @@ def fill_values(
     if len(rows) == 0:
         return series
     donors = np.flatnonzero(keep & series.is_not_null().to_numpy())
+    plain = donors[~_carriers(frame, column)[donors]] if len(donors) else donors
+    if len(plain):  # copying a carrier of a rare trait would inflate its share
+        donors = plain
     if len(donors):
         values = series.gather(donors[rng.integers(0, len(donors), len(rows))])
     else:
         copy = column.model_copy(update={"stats": column.stats.non_null()})
         values = ctx.sample(copy, len(rows), f"fill:{column.name}").cast(series.dtype)
     return series.scatter(rows, values)
+
+
+def _carriers(frame: pl.DataFrame, column: Column) -> np.ndarray:
+    """Rows of ``frame`` whose value of ``column`` carries one of the column's traits."""
+    from synth.traits import get
+
+    exprs = []
+    for stat in column.stats.traits:
+        trait = get(stat.trait)
+        if isinstance(trait, ColumnTrait):
+            exprs.append(trait.carriers(pl.col(column.name), column, stat).fill_null(False))
+    if not exprs:
+        return np.zeros(frame.height, dtype=bool)
+    return frame.select(pl.any_horizontal(exprs)).to_series().to_numpy()
 
 
 def _splits(columns: frozenset[str]) -> list[frozenset[str]]:
