@@ -49,16 +49,35 @@ class Case(Mapping[str, Any]):
         key: object,
         row: dict[str, Any],
     ) -> None:
-        self.id = id
-        self.table = table
-        self.column = column
+        init = object.__setattr__  # read-only afterwards (see __setattr__)
+        init(self, "id", id)
+        init(self, "table", table)
+        init(self, "column", column)
         """The column the shape is about (None for a table trait)."""
-        self.trait = trait
+        init(self, "trait", trait)
         """``null`` or a registered trait name (``legacy_value``, ``cohort``...)."""
-        self.value = value
-        self.key = key
+        init(self, "value", value)
+        init(self, "key", key)
         """The row's primary-key value (a list for a composite key), as in the manifest."""
-        self._row = row
+        init(self, "_row", dict(row))
+
+    id: str
+    table: str
+    column: str | None
+    trait: str
+    value: str | None
+    key: object
+    _row: dict[str, Any]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a synth case is read-only: cannot set {name!r}; use case.row")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a synth case is read-only: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.id, self.table, self.column, self.trait, self.value, self.key, self._row)
+        return (Case, args)
 
     def __getitem__(self, name: str) -> Any:
         return self._row[name]

@@ -199,13 +199,16 @@ def _profile_bytes(settings: SynthSettings) -> bytes:
 
 
 def _generated(settings: SynthSettings) -> _Source:
-    from synth.api import write
+    from synth._plugin_settings import check_cache_root
 
     data = _profile_bytes(settings)
+    check_cache_root(settings.cache_root)
     directory = settings.cache_root / cache_key(data, settings.seed, settings.rows)[:16]
     complete = (directory / "manifest.json").is_file()
     if complete and not settings.refresh:
         return _Source(directory, "cache hit")
+    from synth.api import write  # the generator's imports only where it generates
+
     try:
         write(settings.profile or "", directory, rows=settings.rows, seed=settings.seed)
     except OutputError:
@@ -245,16 +248,16 @@ def resolve_fixtures(settings: SynthSettings) -> SynthData:
 
 def describe(data: SynthData, settings: SynthSettings) -> str:
     """The end-of-session report line: what was used and how to reproduce it."""
+    from synth._plugin_settings import reproduce
+
     rows = data.rows_option
     size = f"rows {rows}" if rows is not None else "rows default"
-    if data.status == "pre-generated":
+    pregenerated = data.status == "pre-generated"
+    if pregenerated:
         what = f"pre-generated fixtures {settings.fixtures} (seed {data.seed}, {size})"
-        again = f"pytest --synth-fixtures {settings.fixtures}"
     else:
         what = f"profile {settings.profile}, seed {data.seed}, {size}"
-        again = f"pytest --synth-seed {data.seed}"
-        if rows is not None:
-            again += f" --synth-rows {rows}"
+    again = reproduce(settings, data.seed, rows, pregenerated)
     total = sum(t.rows for t in data.manifest.tables.values())
     return (
         f"synth: {what}; {len(data.manifest.tables)} tables, {total} rows ({data.status}, "

@@ -9,9 +9,13 @@ so that :func:`synth.cases` can find them at collection time.
 from __future__ import annotations
 
 import os
+import shlex
+import stat
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 __all__ = [
@@ -19,9 +23,11 @@ __all__ = [
     "SessionState",
     "SynthSettings",
     "active_session",
+    "check_cache_root",
     "default_cache_root",
     "pop_session",
     "push_session",
+    "reproduce",
 ]
 
 INI_OPTIONS: dict[str, tuple[str, str]] = {
@@ -31,19 +37,57 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "synth_fixtures_dir": ("string", "where generated fixture sets are cached"),
     "synth_fixtures": ("string", "a pre-generated fixture directory to use instead"),
     "synth_database_url": ("string", "database for synth_db ($VARS expanded; default SQLite)"),
-    "synth_db_truncate": ("bool", "empty synth_db's tables before loading (default false)"),
+    "synth_db_truncate": (
+        "bool",
+        "empty synth_db's existing tables before loading (default false)",
+    ),
 }
 """Ini option name -> (type, help)."""
 
 
+def _tmp_fallback() -> Path:
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"synth-fixtures-cache-{uid}"
+
+
 def default_cache_root() -> Path:
     """Where fixture sets are cached outside pytest (or without pytest's cache):
-    ``$SYNTH_CACHE_DIR``, else a per-user directory under the system temporary dir."""
+    ``$SYNTH_CACHE_DIR``, else ``$XDG_CACHE_HOME/synth``, else ``~/.cache/synth``; only
+    without a home directory a private directory under the system temporary dir (created
+    with mode 0700 and refused when another user owns it, see :func:`check_cache_root`).
+    Nothing is created here: the directory is made when a set is first written."""
     env = os.environ.get("SYNTH_CACHE_DIR")
     if env:
         return Path(env)
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"synth-fixtures-cache-{uid}"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "synth"
+    home = os.path.expanduser("~")
+    if home != "~" and os.path.isdir(home):
+        return Path(home) / ".cache" / "synth"
+    return _tmp_fallback()
+
+
+def check_cache_root(root: Path) -> None:
+    """Before writing into ``root``: the shared-temporary-directory fallback of
+    :func:`default_cache_root` is created private (mode 0700) and refused when it is a
+    symlink, is owned by another user or is writable by others (someone could plant a
+    fixture set there). Other roots were chosen by the user and are used as they are."""
+    from synth.errors import OutputError
+
+    if root != _tmp_fallback() or not hasattr(os, "getuid"):
+        return
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(root)
+    except OSError as exc:
+        raise OutputError(f"synth cache {str(root)!r}: cannot create it: {exc}") from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise OutputError(
+            f"synth cache {str(root)!r} is not a private directory of this user (owned by "
+            f"uid {info.st_uid}, mode {stat.filemode(info.st_mode)}); remove it, or set "
+            "SYNTH_CACHE_DIR (or synth_fixtures_dir) to a directory of your own"
+        )
 
 
 @dataclass(frozen=True)
@@ -60,11 +104,19 @@ class SynthSettings:
     database_url: str | None = None
     truncate: bool = False
     refresh: bool = False
-    origin: dict[str, str] = field(default_factory=dict, compare=False)
-    """Setting name -> how it was given, for messages."""
+    origin: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Setting name -> how it was given, for messages (read-only)."""
+
+    def __post_init__(self) -> None:
+        # frozen: the origin is a read-only view of a private copy
+        object.__setattr__(self, "origin", MappingProxyType(dict(self.origin)))
 
     def where(self, name: str) -> str:
         return self.origin.get(name, name)
+
+    def from_flag(self, name: str) -> bool:
+        """Whether setting ``name`` was given by a ``--synth-*`` flag."""
+        return self.origin.get(name, "").startswith("--")
 
     def configured(self) -> bool:
         return self.profile is not None or self.fixtures is not None
@@ -81,6 +133,29 @@ class SynthSettings:
         if "profile" in given and "fixtures" not in given:
             given["fixtures"] = None  # an explicit profile wins over the session's directory
         return replace(self, **given, origin=origin)
+
+
+def reproduce(settings: SynthSettings, seed: int, rows: int | None, pregenerated: bool) -> str:
+    """The command that makes the same fixture set (and ``synth_db``) again: the seed and
+    rows (or the pre-generated directory) and every synth setting given by a flag."""
+    parts = ["pytest"]
+    if settings.from_flag("profile") and settings.profile is not None:
+        parts.append(f"--synth-profile={shlex.quote(str(settings.profile))}")
+    if pregenerated and settings.fixtures is not None:
+        parts.append(f"--synth-fixtures={shlex.quote(str(settings.fixtures))}")
+    else:
+        parts += ["--synth-seed", str(seed)]
+        if rows is not None:
+            parts += ["--synth-rows", str(rows)]
+    if settings.from_flag("cache_root"):
+        parts.append(f"--synth-fixtures-dir={shlex.quote(str(settings.cache_root))}")
+    if settings.from_flag("database_url") and settings.database_url is not None:
+        from synth._urls import mask_secrets  # a password is shown as ***
+
+        parts.append(f"--synth-database-url={shlex.quote(mask_secrets(settings.database_url))}")
+    if settings.from_flag("truncate"):
+        parts.append("--synth-db-truncate")
+    return " ".join(parts)
 
 
 class SessionState:
@@ -173,11 +248,21 @@ def read_settings(
         values["rows"] = _int(raw, str(where), minimum=1)
     raw, where, _ = pick("database_url", "synth_database_url", "--synth-database-url")
     if raw is not None:
+        # the value may hold a password: messages name the option, never the value
+        where = "--synth-database-url" if where and where.startswith("--") else None
+        where = where or "ini option synth_database_url"
+        origin["database_url"] = where
         url = os.path.expandvars(str(raw).strip())
         if "$" in url:
             raise ValueError(f"{where}: names an environment variable that is not set")
         values["database_url"] = url
-    values["truncate"] = bool(ini.get("synth_db_truncate"))
+    if cli.get("truncate"):
+        values["truncate"] = True
+        origin["truncate"] = "--synth-db-truncate"
+    else:
+        values["truncate"] = bool(ini.get("synth_db_truncate"))
+        if values["truncate"]:
+            origin["truncate"] = "ini option synth_db_truncate"
     values["refresh"] = bool(cli.get("refresh"))
     values.setdefault("cache_root", cache_root)
     return SynthSettings(**values, origin=origin)

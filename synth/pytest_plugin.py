@@ -2,7 +2,8 @@
 
 Fixtures: ``synth_data`` (the session's fixture set, generated once into a cache) and
 ``synth_db`` (a connection to a database loaded with it, inside a transaction rolled back
-after each test); ``synth_schema`` may be overridden to return the DDL of ``synth_db``.
+after each test, even when the test commits); ``synth_schema`` may be overridden to return
+the DDL of ``synth_db``.
 Settings come from ini options (``synth_profile``, ``synth_seed``, ``synth_rows``...) and
 flags (``--synth-seed``, ``--synth-rows``, ``--synth-refresh``...); see ``docs/pytest.md``.
 
@@ -13,7 +14,9 @@ Without a synth ini option or flag the plugin does nothing visible.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
@@ -25,6 +28,7 @@ from synth._plugin_settings import (
     pop_session,
     push_session,
     read_settings,
+    reproduce,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +62,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="regenerate the cached fixture set even when it is up to date",
     )
+    group.addoption(
+        "--synth-db-truncate",
+        dest="synth_db_truncate",
+        action="store_true",
+        default=False,
+        help="empty synth_db's existing tables before loading (overrides synth_db_truncate)",
+    )
     for name, (kind, help) in INI_OPTIONS.items():
         if kind == "bool":
             parser.addini(name, help, type="bool", default=False)
@@ -70,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     ini = {name: config.getini(name) for name in INI_OPTIONS}
     cli: dict[str, object] = {dest: config.getoption(f"synth_{dest}") for dest in _FLAGS}
     cli["refresh"] = config.getoption("synth_refresh")
+    cli["truncate"] = config.getoption("synth_db_truncate")
     ini_dir = config.inipath.parent if config.inipath else config.rootpath
     try:
         settings = read_settings(
@@ -79,8 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"synth: {exc}") from None
     cache = getattr(config, "cache", None)
     if "cache_root" not in settings.origin and settings.configured() and cache is not None:
-        settings = settings.override(cache_root=cache.mkdir("synth"))
-        settings.origin.pop("cache_root", None)
+        settings = replace(settings, cache_root=cache.mkdir("synth"))  # the origin stays
     state = SessionState(settings)
     config.stash[_STATE] = state
     push_session(state)
@@ -91,6 +102,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state is not None:
         pop_session(state)
         del config.stash[_STATE]
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A ``synth.cases`` case is named by its shape (``users.plan=premium[legacy]``)
+    without ``ids=str``."""
+    module = sys.modules.get("synth._cases")  # not imported: no value can be a Case
+    if module is None or not isinstance(val, module.Case):
+        return None
+    # escaped as pytest escapes an id made by ids=str (unless its ini option turns that off)
+    if config.getini("disable_test_id_escaping_and_forfeit_all_rights_to_community_support"):
+        return str(val)
+    return str(val).encode("unicode_escape").decode("ascii")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_exception_interact(
+    node: pytest.Item | pytest.Collector,
+    call: pytest.CallInfo[object],
+    report: pytest.CollectReport | pytest.TestReport,
+) -> None:
+    """A synth error while collecting (``synth.cases()`` with a missing or broken profile)
+    is reported as its one line, not as a traceback through synth's modules."""
+    if not isinstance(report, pytest.CollectReport) or call.excinfo is None:
+        return
+    errors = sys.modules.get("synth.errors")
+    if errors is not None and isinstance(call.excinfo.value, errors.SynthError):
+        report.longrepr = f"synth: {call.excinfo.value}"
 
 
 def _state(config: pytest.Config) -> SessionState:
@@ -138,13 +176,14 @@ def _synth_database(
     )
     state.notes.extend(db.notes)
     yield db
-    db.close()
+    _setup(db.close)
 
 
 @pytest.fixture
 def synth_db(_synth_database: SynthDatabase) -> Iterator[sa.Connection]:
     """A SQLAlchemy ``Connection`` to the loaded database, inside a transaction that is
-    rolled back after the test (``synth_db.engine`` is the session's engine)."""
+    rolled back after the test; its ``commit()`` releases a SAVEPOINT instead of committing
+    (``synth_db.engine`` is the session's engine)."""
     with _synth_database.transaction() as conn:
         yield conn
 
@@ -159,11 +198,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
         line = describe(state.first, settings)
     else:
-        source = f"fixtures {settings.fixtures}" if settings.fixtures else settings.profile
+        source = (
+            f"fixtures {settings.fixtures}" if settings.fixtures else f"profile {settings.profile}"
+        )
         rows = settings.rows if settings.rows is not None else "default"
+        again = reproduce(settings, settings.seed, settings.rows, settings.fixtures is not None)
         line = (
             f"synth: {source}, seed {settings.seed}, rows {rows} (no fixture set was made in "
-            f"this process); reproduce: pytest --synth-seed {settings.seed}"
+            f"this process); reproduce: {again}"
         )
     terminalreporter.write_line(line)
     for note in state.notes:

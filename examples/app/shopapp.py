@@ -52,7 +52,7 @@ def count_users(conn: sa.Connection, tenant_id: int | None = None) -> int:
 
 
 def delete_tenant_users(conn: sa.Connection, tenant_id: int) -> int:
-    """The repository: remove a tenant's users (their orders first)."""
+    """The repository: remove a tenant's users (their orders first), and commit."""
     conn.execute(
         sa.text(
             "DELETE FROM payments WHERE order_id IN (SELECT id FROM orders WHERE user_id IN "
@@ -74,6 +74,8 @@ def delete_tenant_users(conn: sa.Connection, tenant_id: int) -> int:
         ),
         {"t": tenant_id},
     )
-    return conn.execute(
+    deleted = conn.execute(
         sa.text("DELETE FROM users WHERE tenant_id = :t"), {"t": tenant_id}
     ).rowcount
+    conn.commit()  # a unit of work: synth_db turns this into a SAVEPOINT release
+    return deleted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ PLAN_CASES = """
     import pytest
     import synth
 
-    @pytest.mark.parametrize("user", synth.cases("users", "plan"), ids=str)
+    @pytest.mark.parametrize("user", synth.cases("users", "plan"))  # ids: the plugin's
     def test_plan_badge(user):
         assert user["plan"] in {"free", "starter", "pro", "enterprise"}, user["plan"]
 """
@@ -111,7 +112,7 @@ def test_example_app_bugs_are_caught(pytester: pytest.Pytester, shared_cache: Pa
         str(app / "tests"),
     )
     # clean fixtures pass, synth-backed tests that pass pass, each bug xfails strictly
-    result.assert_outcomes(passed=6, xfailed=3)
+    result.assert_outcomes(passed=7, xfailed=3)
     out = result.stdout.str()
     for xfail in (
         "test_days_since_last_login[users.last_login_at=NULL] - bug: assumes last_login_at",
@@ -119,3 +120,58 @@ def test_example_app_bugs_are_caught(pytester: pytest.Pytester, shared_cache: Pa
         "test_find_user_by_email[users.email=[whitespace_padded]] - bug: compares emails",
     ):
         assert f"XFAIL {app.name}/tests/test_production_shapes.py::{xfail}" in out or xfail in out
+
+
+def test_a_case_is_read_only(users: list[synth.Case]) -> None:
+    case = users[0]
+    for name in ("id", "table", "column", "trait", "value", "key", "_row"):
+        with pytest.raises(AttributeError, match="read-only"):
+            setattr(case, name, "x")
+    with pytest.raises(TypeError):
+        case["id"] = 1  # type: ignore[index]
+    row = case.row
+    row["id"] = -1
+    assert case["id"] != -1 and str(case) == case.id
+
+
+BROKEN = {
+    "test_missing.py": """
+        import pytest, synth
+
+        @pytest.mark.parametrize("user", synth.cases("users", profile="profiles/nope.yaml"))
+        def test_x(user):
+            pass
+    """,
+    "test_unparsable.py": """
+        import pytest, synth
+
+        @pytest.mark.parametrize("user", synth.cases("users", profile="profiles/bad.yaml"))
+        def test_y(user):
+            pass
+    """,
+}
+
+
+def test_collection_errors_are_one_line(project: pytest.Pytester) -> None:
+    (project.path / "profiles" / "bad.yaml").write_text("tables: [\n", encoding="utf-8")
+    project.makepyfile(**BROKEN)
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(errors=2)
+    out = result.stdout.str()
+    lines = result.outlines
+    first = next(i for i, x in enumerate(lines) if "= ERRORS =" in x)
+    last = next(i for i, x in enumerate(lines) if "short test summary" in x)
+    expected = [
+        "*_ ERROR collecting test_missing.py _*",
+        "synth: profile='profiles/nope.yaml': no such file *",
+        "*_ ERROR collecting test_unparsable.py _*",
+        "synth: profiles/bad.yaml:2: not valid YAML *",
+        # no set of the session's own was made: the report still says how to reproduce it
+        "synth: profile *shop.yaml, seed 7, rows 60 (no fixture set was made in this process); "
+        "reproduce: pytest --synth-seed 7 --synth-rows 60",
+    ]
+    section = lines[first + 1 : last]
+    assert len(section) == len(expected), section  # each error is one line
+    for line, pattern in zip(section, expected, strict=True):
+        assert fnmatch(line, pattern), (line, pattern)
+    assert "_cases.py" not in out and "Traceback" not in out and "api.py" not in out

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,11 +44,25 @@ def test_ini_options_generate_and_report(project: pytest.Pytester) -> None:
 
 def test_command_line_overrides_ini(project: pytest.Pytester, shared_cache: Path) -> None:
     project.makepyfile(SHOW_SETTINGS)
+    project.makeini("[pytest]\nsynth_seed = 7\n")  # the profile only on the command line
     result = project.runpytest_subprocess(
-        "-s", "--synth-seed", "3", "--synth-rows", "40", f"--synth-fixtures-dir={shared_cache}"
+        "-s",
+        "--synth-profile=profiles/shop.yaml",
+        "--synth-seed",
+        "3",
+        "--synth-rows",
+        "40",
+        f"--synth-fixtures-dir={shared_cache}",
     )
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*SEED 3 ROWS 40 USERS *", "*reproduce: pytest --synth-seed 3*"])
+    profile = project.path / "profiles" / "shop.yaml"
+    result.stdout.fnmatch_lines(
+        [
+            "*SEED 3 ROWS 40 USERS *",
+            f"*; reproduce: pytest --synth-profile={profile} --synth-seed 3 --synth-rows 40 "
+            f"--synth-fixtures-dir={shared_cache}",
+        ]
+    )
 
 
 def test_second_session_is_a_cache_hit_and_refresh_regenerates(project: pytest.Pytester) -> None:
@@ -151,3 +168,43 @@ def test_importing_the_plugin_imports_no_heavy_module() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_default_cache_is_per_user_and_a_shared_tmp_fallback_is_private(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from synth._plugin_settings import check_cache_root, default_cache_root
+
+    monkeypatch.delenv("SYNTH_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_root() == tmp_path / "xdg" / "synth"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_cache_root() == tmp_path / ".cache" / "synth"
+    # no home directory: a directory in the shared temporary dir, made private
+    monkeypatch.setenv("HOME", str(tmp_path / "no-such-home"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "shared-tmp"))
+    (tmp_path / "shared-tmp").mkdir()
+    root = default_cache_root()
+    assert root.parent == tmp_path / "shared-tmp" and not root.exists()
+    check_cache_root(root)
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    root.chmod(0o777)  # planted by someone else, or opened up
+    with pytest.raises(synth.OutputError, match="not a private directory of this user"):
+        check_cache_root(root)
+    if os.getuid() == 0:  # only root can hand a directory to another user
+        root.chmod(0o700)
+        os.chown(root, 65534, 65534)
+        with pytest.raises(synth.OutputError, match="owned by uid 65534"):
+            check_cache_root(root)
+
+
+def test_settings_origin_is_read_only(project: pytest.Pytester) -> None:
+    from synth._plugin_settings import read_settings
+
+    settings = read_settings(
+        {"synth_seed": "7"}, {"profile": "p.yaml"}, project.path, project.path, project.path
+    )
+    assert settings.where("seed") == "ini option synth_seed='7'" and settings.from_flag("profile")
+    with pytest.raises(TypeError):
+        settings.origin["seed"] = "x"  # type: ignore[index]

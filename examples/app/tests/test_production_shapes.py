@@ -49,5 +49,16 @@ def test_repository_counts(synth_db, synth_data) -> None:
 
 def test_repository_delete_is_rolled_back(synth_db, synth_data) -> None:
     tenant = synth_data.table("users").get_column("tenant_id")[0]
-    assert shopapp.delete_tenant_users(synth_db, tenant) > 0
+    assert shopapp.delete_tenant_users(synth_db, tenant) > 0  # it commits
     assert shopapp.count_users(synth_db, tenant) == 0
+    with synth_db.engine.connect() as other:  # the commit only released a SAVEPOINT
+        assert shopapp.count_users(other, tenant) > 0
+
+
+def test_repository_sees_every_user_after_the_delete(synth_db, synth_data) -> None:
+    # runs after the test above (pytest runs a file top to bottom) and, in any order, finds
+    # every user: no test's writes outlive it, even committed ones
+    users = synth_data.table("users")
+    assert shopapp.count_users(synth_db) == users.height
+    tenant = users.get_column("tenant_id")[0]
+    assert shopapp.count_users(synth_db, tenant) == (users.get_column("tenant_id") == tenant).sum()
