@@ -243,3 +243,33 @@ def test_phone_ip_and_uuid_semantics_have_their_shape():
     assert octets.list.max().le(255).all()
     assert out["id"].str.contains(UUID_RE).all()
     assert re.match(UUID_RE, out["id"][0])
+
+
+def _luhn_valid(number: int) -> bool:
+    total = 0
+    for i, digit in enumerate(int(c) for c in reversed(str(number))):
+        if i % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def test_personal_number_columns_get_numbers_of_their_shape():
+    """A personal number column stores no values in the profile; its made-up values still
+    look like what the column holds (code that masks the last four digits of a card, or
+    casts a phone number to int32, meets them in the fixtures)."""
+    S = SemanticType
+    t = generate(
+        Column(name="card_number", type="integer", sql_type="BIGINT", size=8,
+               semantic=S.CARD_NUMBER),
+        Column(name="ssn", type="integer", sql_type="INTEGER", size=4, semantic=S.NATIONAL_ID),
+        Column(name="phone", type="integer", sql_type="BIGINT", size=8, semantic=S.PHONE),
+        Column(name="small_card", type="integer", sql_type="INTEGER", size=4,
+               semantic=S.CARD_NUMBER),
+    )  # fmt: skip
+    cards = t["card_number"].to_list()
+    assert all(len(str(c)) == 16 and str(c)[:6] == "400000" and _luhn_valid(c) for c in cards)
+    assert len(set(cards)) > ROWS * 0.99
+    assert t["ssn"].min() >= 900_000_000 and t["ssn"].max() <= 999_999_999  # never issued
+    assert all(str(p)[3:8] == "55501" and len(str(p)) == 10 for p in t["phone"].to_list())
+    assert t["small_card"].max() < 2**31  # 16 digits do not fit: plain values
