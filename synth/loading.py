@@ -171,9 +171,9 @@ def _inspect(
                 f"table {key!r} does not exist in {masked}; create the tables first: run "
                 "schema.sql from 'synth generate PROFILE --format sql', or your migrations"
             )
-        sql_name = prep.quote(name) if schema is None else f"{prep.quote_schema(schema)}."
+        sql_name = _ident(prep, name) if schema is None else f"{_ident(prep, schema)}."
         if schema is not None:
-            sql_name += prep.quote(name)
+            sql_name += _ident(prep, name)
         columns = {c["name"]: c for c in inspector.get_columns(name, schema=schema)}
         for column in tables.columns[key]:
             if column not in columns:
@@ -202,7 +202,7 @@ def _inspect(
 
 def _refuse_non_empty(conn: sa.Connection, targets: Mapping[str, _Target], masked: str) -> None:
     for key, target in targets.items():
-        if conn.exec_driver_sql(f"SELECT 1 FROM {target.sql_name} LIMIT 1").first() is not None:
+        if _raw(conn, f"SELECT 1 FROM {target.sql_name} LIMIT 1", fetch=True):
             raise SourceError(
                 f"table {key!r} in {masked} already holds rows; nothing was loaded: load into "
                 "empty tables, or pass --truncate (truncate=True) to empty them first"
@@ -234,12 +234,12 @@ def _truncate(
     MySQL: it commits)."""
     ordered = list(reversed(list(targets.values())))
     if family == "postgresql":
-        conn.exec_driver_sql("TRUNCATE TABLE " + ", ".join(t.sql_name for t in ordered))
+        _raw(conn, "TRUNCATE TABLE " + ", ".join(t.sql_name for t in ordered))
         return
     if family == "mysql" and not defer:
         conn.exec_driver_sql("SET foreign_key_checks = 0")
     for target in ordered:
-        conn.exec_driver_sql(f"DELETE FROM {target.sql_name}")
+        _raw(conn, f"DELETE FROM {target.sql_name}")
     if family == "mysql" and not defer:
         conn.exec_driver_sql("SET foreign_key_checks = 1")
 
@@ -286,13 +286,32 @@ def _copy(
 ) -> None:
     dbapi: Any = conn.connection.driver_connection
     prep = conn.dialect.identifier_preparer
-    columns = ", ".join(prep.quote(c) for c in frame.columns)
+    columns = ", ".join(_ident(prep, c) for c in frame.columns)
     statement = f"COPY {target.sql_name} ({columns}) FROM STDIN"
     with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
         for offset in range(0, frame.height, COPY_CHUNK_ROWS):
             chunk = frame.slice(offset, COPY_CHUNK_ROWS)
             copy.write(copy_text(chunk, adjusted))
             progress.advance(target.key, chunk.height)
+
+
+def _ident(prep: Any, name: str) -> str:
+    """``name`` quoted for SQL sent straight to the driver: always quoted (the exact name
+    the inspector reported), without the ``%`` doubling SQLAlchemy adds for its own
+    parameter formatting (``_insert`` escapes ``%`` itself where it binds parameters)."""
+    inner = name.replace(prep.escape_quote, prep.escape_to_quote)
+    return f"{prep.initial_quote}{inner}{prep.final_quote}"
+
+
+def _raw(conn: sa.Connection, sql: str, *, fetch: bool = False) -> bool:
+    """Run ``sql`` (no parameters) on the driver's own cursor, so a ``%`` in a quoted name
+    is not taken for a placeholder; with ``fetch``, whether it returned a row."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return fetch and cursor.fetchone() is not None
+    finally:
+        cursor.close()
 
 
 def _advance_sequences(conn: sa.Connection, target: _Target, columns: list[str]) -> None:
@@ -308,9 +327,9 @@ def _advance_sequences(conn: sa.Connection, target: _Target, columns: list[str])
         ),
         {"t": target.sql_name},
     ).scalars()
-    quote = conn.dialect.identifier_preparer.quote
+    prep = conn.dialect.identifier_preparer
     for column in [c for c in owned if c in columns]:
-        conn.exec_driver_sql(pg_advance_sequence(target.sql_name, column, quote(column)))
+        _raw(conn, pg_advance_sequence(target.sql_name, column, _ident(prep, column)))
 
 
 def _insert(
@@ -322,7 +341,7 @@ def _insert(
     adjusted: Adjusted,
 ) -> None:
     prep = conn.dialect.identifier_preparer
-    columns = ", ".join(prep.quote(c) for c in frame.columns)
+    columns = ", ".join(_ident(prep, c) for c in frame.columns)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     table = target.sql_name.replace("%", "%%") if mark == "%s" else target.sql_name
     if mark == "%s":

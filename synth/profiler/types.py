@@ -53,7 +53,7 @@ class TypeInfo:
             precision=self.precision,
             scale=self.scale,
             size=self.size,  # type: ignore[arg-type]
-            timezone=self.timezone and self.logical is LogicalType.DATETIME,
+            timezone=self.timezone and LogicalType.DATETIME in (self.logical, self.items),
             domain=self.domain,
             enum_name=self.enum_name,
             items=self.items,

@@ -34,7 +34,11 @@ from synth.manifest import TableOutput
 from synth.model import Column, LogicalType
 from synth.writers._base import TableTarget
 from synth.writers.sql_ddl import file_epilogue, file_prelude, schema_sql
-from synth.writers.sql_dialects import SqlDialect, pg_advance_sequence, resolve_dialect
+from synth.writers.sql_dialects import (
+    SqlDialect,
+    pg_advance_sequence_block,
+    resolve_dialect,
+)
 from synth.writers.sql_literals import ADJUSTMENTS, ColumnLiterals, column_literals
 
 __all__ = ["DATA_FILE", "DEFAULT_BATCH_ROWS", "SCHEMA_FILE", "STYLES", "SqlFixtureWriter"]
@@ -212,18 +216,19 @@ class SqlFixtureWriter:
         return TableOutput(rows=total, files=(name,))
 
     def _sequence_lines(self, target: TableTarget) -> str:
-        """PostgreSQL: after a table's rows, move the sequence of an integer primary key
-        (serial or identity in the target) past the loaded keys, without printing a row."""
-        table = target.plan.table
-        pk = table.primary_key
-        if self.dialect.family != "postgresql" or len(pk) != 1:
+        """PostgreSQL: after a table's rows, move the sequence of every integer column
+        (serial or identity in the target) past the loaded values, without printing a row;
+        a column without a sequence makes it a no-op, as in ``load_into``."""
+        if self.dialect.family != "postgresql":
             return ""
-        col = next((c for c in target.columns if c.name == pk[0]), None)
-        if col is None or col.type is not LogicalType.INTEGER:
-            return ""
-        d = self.dialect
-        query = pg_advance_sequence(d.table_name(table), col.name, d.quote(col.name))
-        return f"DO $synth$ BEGIN PERFORM {query.removeprefix('SELECT ')}; END $synth$;\n\n"
+        d, table = self.dialect, target.plan.table
+        lines = []
+        for col in target.columns:
+            if col.type is LogicalType.INTEGER:
+                lines.append(
+                    pg_advance_sequence_block(d.table_name(table), col.name, d.quote(col.name))
+                )
+        return "\n".join(lines) + "\n\n" if lines else ""
 
     def _head(self, target: TableTarget) -> str:
         """What starts each statement: ``INSERT INTO t (cols) VALUES`` or ``COPY t (cols)``."""

@@ -276,13 +276,27 @@ def pg_advance_sequence(table_sql: str, column: str, quoted_column: str) -> str:
     past the largest loaded value, so the application's next INSERT gets a fresh key. It
     does nothing where the column has no sequence (``setval(NULL, ...)`` is NULL) or the
     table is empty. MySQL and SQLite advance their counters on explicit inserts."""
-    table_text = table_sql.replace("'", "''")
-    column_text = column.replace("'", "''")
+    sequence = _serial_sequence(table_sql, column)
     return (
-        f"SELECT setval(pg_get_serial_sequence('{table_text}', '{column_text}'), "
-        f"GREATEST(max({quoted_column}), 1)) FROM {table_sql}"
+        f"SELECT setval({sequence}, GREATEST(max({quoted_column}), 1)) FROM {table_sql}"
         f" HAVING max({quoted_column}) IS NOT NULL"
     )
+
+
+def pg_advance_sequence_block(table_sql: str, column: str, quoted_column: str) -> str:
+    """:func:`pg_advance_sequence` as a statement for a SQL file: a ``DO`` block that
+    prints nothing and reads the table only where the column has a sequence."""
+    query = pg_advance_sequence(table_sql, column, quoted_column).removeprefix("SELECT ")
+    return (
+        f"DO $synth$ BEGIN IF {_serial_sequence(table_sql, column)} IS NOT NULL THEN "
+        f"PERFORM {query}; END IF; END $synth$;"
+    )
+
+
+def _serial_sequence(table_sql: str, column: str) -> str:
+    table_text = table_sql.replace("'", "''")
+    column_text = column.replace("'", "''")
+    return f"pg_get_serial_sequence('{table_text}', '{column_text}')"
 
 
 def _family_of(name: str | None) -> Family | None:

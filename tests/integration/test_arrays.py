@@ -225,6 +225,24 @@ def test_copy_fields_load_with_psql(pg: Db, tmp_path: Path) -> None:
     assert raw == "{braces}|f"  # the text NULL is a string, not a NULL element
 
 
+@pytest.mark.postgres
+def test_zoned_timestamp_arrays_keep_their_zone(pg: Db, tmp_path: Path) -> None:
+    pg.run(
+        "CREATE TABLE t (id integer PRIMARY KEY, stamps timestamptz[], days date[])",
+        "INSERT INTO t SELECT i, ARRAY[timestamptz '2024-01-01 10:00+02'], ARRAY[date '2024-01-01']"
+        " FROM generate_series(1, 50) AS i",
+    )
+    prof = synth.profile(pg.url)
+    stamps = prof.table("t").column("stamps")
+    assert (stamps.items, stamps.timezone) == (LogicalType.DATETIME, True)
+    assert prof.table("t").column("days").timezone is False
+    frame = synth.generate(prof, rows=5, seed=1)["t"]
+    assert frame.schema["stamps"] == pl.List(pl.Datetime("us", "UTC"))
+    d = SqlDialect("postgresql", "postgresql")
+    literal = frame.select(column_literals(stamps, d).expr).to_series().drop_nulls()[0]
+    assert "+00:00" in literal
+
+
 def test_json_arrays_are_valid_json(tmp_path: Path) -> None:
     prof = profile()
     d = SqlDialect("sqlite", "sqlite")

@@ -86,3 +86,55 @@ def test_inserts_after_loading_get_fresh_keys(
     top, item, note = _next_keys(target)
     assert top is not None and item == top + 1  # not a duplicate key error
     assert note > 1 and note >= notes_max
+
+
+ODD_DDL = {  # run through exec_driver_sql: psycopg and PyMySQL take %% for %
+    "sqlite": ['CREATE TABLE "pct%t" ("id%x" INTEGER PRIMARY KEY, "v%" TEXT)'],
+    "postgresql": ['CREATE TABLE "pct%%t" ("id%%x" serial PRIMARY KEY, "v%%" text)'],
+    "mariadb": ["CREATE TABLE `pct%%t` (`id%%x` INT AUTO_INCREMENT PRIMARY KEY, `v%%` TEXT)"],
+}
+
+
+def test_names_with_percent_signs_load_and_keep_fresh_keys(db: Db) -> None:
+    """A % in a table or column name reaches the driver as it is (COPY and the sequence
+    query run without parameters; executemany escapes it for its own formatting)."""
+    import polars as pl
+
+    db.run(*ODD_DDL[db.dialect])
+    frame = pl.DataFrame({"id%x": [1, 2, 3], "v%": ["a", "50%", None]})
+    assert synth.load_into({"pct%t": frame}, db.url) == {"pct%t": 3}
+    engine = sa.create_engine(db.url)
+    try:
+        with engine.begin() as conn:
+            q = conn.dialect.identifier_preparer.initial_quote  # text() escapes the % itself
+            table, key, value = (f"{q}{n}{q}" for n in ("pct%t", "id%x", "v%"))
+            conn.execute(sa.text(f"INSERT INTO {table} ({value}) VALUES ('new')"))
+            rows = conn.execute(sa.text(f"SELECT {key}, {value} FROM {table} ORDER BY 1")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "a"), (2, "50%"), (3, None), (4, "new")]
+
+
+@pytest.mark.postgres
+def test_data_sql_advances_a_serial_column_that_is_not_the_key(
+    pg: Db,
+    fresh: Callable[[str], str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ddl = "CREATE TABLE tr (id integer PRIMARY KEY, k serial, note text)"
+    pg.run(ddl, rows={"tr": [{"id": i, "k": 10 * i, "note": "x"} for i in range(1, 41)]})
+    profile = synth.profile(pg.url)
+    write_sql(profile, tmp_path / "sql", dialect="postgresql")
+    target = fresh("postgresql")
+    Db("postgresql", target).run(ddl)
+    load("postgresql", target, tmp_path / "sql" / "data.sql")
+    engine = sa.create_engine(target)
+    try:
+        with engine.begin() as conn:
+            top = conn.execute(sa.text("SELECT max(k) FROM tr")).scalar_one()
+            new = conn.execute(
+                sa.text("INSERT INTO tr (id, note) VALUES (-1, 'new') RETURNING k")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert new == top + 1

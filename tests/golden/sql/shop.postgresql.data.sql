@@ -14,7 +14,8 @@ INSERT INTO "customers" ("id", "email", "remark", "tier", "referred_by", "active
 (5, 'jennifer.wise4@moore-ayala.org', E'cr\r
 lf', 'pro', 1, TRUE, '2022-03-17 07:50:40.754859+00:00', 647.70);
 
-DO $synth$ BEGIN PERFORM setval(pg_get_serial_sequence('"customers"', 'id'), GREATEST(max("id"), 1)) FROM "customers" HAVING max("id") IS NOT NULL; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"customers"', 'id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"customers"', 'id'), GREATEST(max("id"), 1)) FROM "customers" HAVING max("id") IS NOT NULL; END IF; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"customers"', 'referred_by') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"customers"', 'referred_by'), GREATEST(max("referred_by"), 1)) FROM "customers" HAVING max("referred_by") IS NOT NULL; END IF; END $synth$;
 
 -- orders
 INSERT INTO "orders" ("id", "customer_id", "order", "state", "payload", "receipt", "ship_date", "ship_time", "ref", "weight", "shape") OVERRIDING SYSTEM VALUE VALUES
@@ -28,14 +29,17 @@ INSERT INTO "orders" ("id", "customer_id", "order", "state", "payload", "receipt
 (7, 4, 274, 'new', '{"id": 12477, "tag": "gojuwu", "score": 52.91, "active": true}', '\x34c22ae4f78b'::bytea, '2023-05-03', '21:41:13.317400', '52a41f39-2e7d-452b-bab5-1f58a2ce1148', 0.51171106, NULL),
 (8, 5, 633, 'paid', '{"id": 39333, "tag": "gasergu", "score": 78.74, "active": false}', '\xd24a46e86048'::bytea, '2023-06-22', '11:45:41.234827', 'b2f9990f-bf30-4458-8810-56086160e3f0', 0.8222618, NULL);
 
-DO $synth$ BEGIN PERFORM setval(pg_get_serial_sequence('"orders"', 'id'), GREATEST(max("id"), 1)) FROM "orders" HAVING max("id") IS NOT NULL; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"orders"', 'id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"orders"', 'id'), GREATEST(max("id"), 1)) FROM "orders" HAVING max("id") IS NOT NULL; END IF; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"orders"', 'customer_id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"orders"', 'customer_id'), GREATEST(max("customer_id"), 1)) FROM "orders" HAVING max("customer_id") IS NOT NULL; END IF; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"orders"', 'order') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"orders"', 'order'), GREATEST(max("order"), 1)) FROM "orders" HAVING max("order") IS NOT NULL; END IF; END $synth$;
 
 -- teams
 INSERT INTO "teams" ("id", "lead_id") OVERRIDING SYSTEM VALUE VALUES
 (1, NULL),
 (2, NULL);
 
-DO $synth$ BEGIN PERFORM setval(pg_get_serial_sequence('"teams"', 'id'), GREATEST(max("id"), 1)) FROM "teams" HAVING max("id") IS NOT NULL; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"teams"', 'id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"teams"', 'id'), GREATEST(max("id"), 1)) FROM "teams" HAVING max("id") IS NOT NULL; END IF; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"teams"', 'lead_id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"teams"', 'lead_id'), GREATEST(max("lead_id"), 1)) FROM "teams" HAVING max("lead_id") IS NOT NULL; END IF; END $synth$;
 
 -- members
 INSERT INTO "members" ("id", "team_id") OVERRIDING SYSTEM VALUE VALUES
@@ -43,6 +47,7 @@ INSERT INTO "members" ("id", "team_id") OVERRIDING SYSTEM VALUE VALUES
 (2, 2),
 (3, 1);
 
-DO $synth$ BEGIN PERFORM setval(pg_get_serial_sequence('"members"', 'id'), GREATEST(max("id"), 1)) FROM "members" HAVING max("id") IS NOT NULL; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"members"', 'id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"members"', 'id'), GREATEST(max("id"), 1)) FROM "members" HAVING max("id") IS NOT NULL; END IF; END $synth$;
+DO $synth$ BEGIN IF pg_get_serial_sequence('"members"', 'team_id') IS NOT NULL THEN PERFORM setval(pg_get_serial_sequence('"members"', 'team_id'), GREATEST(max("team_id"), 1)) FROM "members" HAVING max("team_id") IS NOT NULL; END IF; END $synth$;
 
 COMMIT;
