@@ -72,6 +72,8 @@ def _group_offsets(
 ) -> np.ndarray:
     """Child counts per parent row (multinomial, at most ``cap`` each), as start offsets."""
     rows = tp.rows
+    if rows == 0:  # an empty table needs no parent rows
+        return np.zeros(parents + 1, dtype=np.int64)
     if parents == 0:
         raise UsageError(
             f"{tp.key}: composite key member {fk.columns[0]!r} needs rows in {fk.ref_table!r}, "
@@ -177,7 +179,7 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
             elif rows_of(fk.ref_table) == 0:
                 if all(table.column(c).nullable for c in fk.columns):
                     set_fk(fk, "null")
-                else:
+                elif tp.rows > 0:  # an empty child makes no values to warn about
                     warnings.warn(
                         f"{tp.key}: {list(fk.columns)!r} reference {fk.ref_table!r}, which gets "
                         "no rows; they get free values",
