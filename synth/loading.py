@@ -141,6 +141,15 @@ def _engine(url: str) -> tuple[sa.Engine, URL, str]:
             f"{masked}: cannot load into a {backend!r} database; synth loads into postgresql, "
             "mysql/mariadb and sqlite (write SQL files with --format sql instead)"
         )
+    database = parsed.database or ""
+    if family == "sqlite" and database not in ("", ":memory:") and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        if not path.is_file():  # connecting would create an empty file, then fail
+            raise SourceError(
+                f"{masked}: SQLite file {str(path)!r} does not exist; create the database and "
+                "its tables first (schema.sql from 'synth generate PROFILE --format sql', or "
+                "your migrations)"
+            )
     engine = create_engine(parsed, masked, poolclass=NullPool)
     return engine, parsed, family
 

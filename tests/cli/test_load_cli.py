@@ -61,9 +61,16 @@ def test_load_missing_directory(tmp_path: Path, fixtures: Path):
 
 
 def test_load_missing_table(tmp_path: Path, fixtures: Path):
+    (tmp_path / "empty.db").touch()  # a database without tables
     result = run("load", str(fixtures), "--to", f"sqlite:///{tmp_path / 'empty.db'}", cwd=tmp_path)
     assert_one_line_error(result, "table 'tenants' does not exist", "schema.sql", "migrations")
     assert table_counts(tmp_path / "empty.db") == {}
+
+
+def test_load_into_a_missing_sqlite_file_creates_nothing(tmp_path: Path, fixtures: Path):
+    result = run("load", str(fixtures), "--to", f"sqlite:///{tmp_path / 'nope.db'}", cwd=tmp_path)
+    assert_one_line_error(result, "nope.db' does not exist", "schema.sql")
+    assert not (tmp_path / "nope.db").exists()
 
 
 def test_load_non_empty_target(tmp_path: Path, fixtures: Path):

@@ -226,6 +226,11 @@ def test_failed_load_rolls_back(db: Db, fixtures: Path, schemas: dict[str, str],
 
 
 def test_load_errors_name_the_table(sqlite_url: str, fixtures: Path):
+    missing = Path(make_url(sqlite_url).database or "")
+    with pytest.raises(synth.SourceError, match=r"source.db' does not exist; create the data"):
+        synth.load_into(fixtures, sqlite_url)
+    assert not missing.exists()  # connecting would have made an empty file
+    missing.touch()
     with pytest.raises(synth.SourceError, match=r"table 'tenants' does not exist.*schema.sql"):
         synth.load_into(fixtures, sqlite_url)
     engine = sa.create_engine(sqlite_url)
