@@ -218,6 +218,7 @@ def reprofile(old: Profile, url: str, **options: Any) -> Profile:
 
     src = old.source
     opts: dict[str, Any] = {
+        "schema": src.schema_,
         "min_count": src.min_count,
         "sample": src.sample,
         "epsilon": src.epsilon,
@@ -252,7 +253,8 @@ def _existing_tables(url: str, old: Profile) -> set[str]:
     try:
         inspector = sa.inspect(engine)
         for schema in sorted({t.schema_ for t in old.tables}, key=lambda s: s or ""):
-            for name in inspector.get_table_names(schema=schema):
+            # tables without a schema of their own are in the profiled one (--schema)
+            for name in inspector.get_table_names(schema=schema or old.source.schema_):
                 found.add(f"{schema}.{name}" if schema else name)
     except sa.exc.DBAPIError as exc:
         if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):

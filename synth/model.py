@@ -391,6 +391,9 @@ class Source(_Frozen):
     kind: Literal["database", "files"]
     url: str
     dialect: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    """The schema profiled (``--schema``), when not the connection's default: table names
+    without a schema of their own are in it (``synth diff`` re-profiles it)."""
     as_of: dt.datetime
     """When the source was profiled (UTC); generation anchors time to it by default."""
     min_count: int | None = None

@@ -202,6 +202,7 @@ def profile_engine(
             kind="database",
             url=masked,
             dialect=name,
+            schema=schema,
             as_of=as_of,
             min_count=privacy.min_count,
             sample=session.sample,

@@ -302,3 +302,20 @@ def test_report_is_frozen(base: Profile) -> None:
     assert isinstance(report, DriftReport)
     with pytest.raises(AttributeError):
         report.changes = ()  # type: ignore[misc]
+
+
+@pytest.mark.postgres
+def test_a_profile_of_another_schema_is_reprofiled_in_it(tmp_path: Path, postgres_url: str) -> None:
+    """The profile records --schema, so `synth diff PROFILE URL` looks for its tables there."""
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA app")
+        conn.exec_driver_sql("CREATE TABLE app.items (id integer PRIMARY KEY, v text)")
+        conn.exec_driver_sql("INSERT INTO app.items SELECT i, 'x' FROM generate_series(1, 40) i")
+    engine.dispose()
+    old = tmp_path / "app.yaml"
+    write_profile(synth.profile(postgres_url, schema="app", as_of=AS_OF), old)
+    assert "schema: app" in old.read_text(encoding="utf-8")
+    same = run("diff", str(old), postgres_url, "--as-of", AS_OF, cwd=tmp_path)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "no drift" in same.stdout
