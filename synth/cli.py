@@ -262,6 +262,15 @@ def generate(
     defer_constraints: DeferOpt = False,
 ) -> None:
     """Generate deterministic, production-shaped fixtures from a profile (--to: load them)."""
+    common = {
+        "rows": rows,
+        "scale": scale,
+        "seed": seed,
+        "tables": _names(tables),
+        "as_of": as_of,
+        "min_trait_rows": min_trait_rows,
+        "boost": boost,
+    }
     if to is not None:
         if format != "parquet" or dialect or no_ddl or split or sql_style:
             raise UsageError(
@@ -273,13 +282,7 @@ def generate(
             loaded = api.generate_into(
                 profile,
                 to,
-                rows=rows,
-                scale=scale,
-                seed=seed,
-                tables=_names(tables),
-                as_of=as_of,
-                min_trait_rows=min_trait_rows,
-                boost=boost,
+                **common,
                 out=out,
                 truncate=truncate,
                 defer_constraints=defer_constraints,
@@ -295,13 +298,7 @@ def generate(
             profile,
             out,
             format=format,
-            rows=rows,
-            scale=scale,
-            seed=seed,
-            tables=_names(tables),
-            as_of=as_of,
-            min_trait_rows=min_trait_rows,
-            boost=boost,
+            **common,
             dialect=dialect,
             ddl=False if no_ddl else None,
             split=True if split else None,

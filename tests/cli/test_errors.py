@@ -15,14 +15,19 @@ from tests.conftest import MYSQL_URL
 SYNTH = [sys.executable, "-m", "synth.cli"]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The ``synth`` command as a user runs it, in ``cwd``, with ``env`` added to this
+    process's environment (less any ``$SYNTH_DATABASE_URL`` of the shell running the tests)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "SYNTH_DATABASE_URL"}
     return subprocess.run(
         [*SYNTH, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**inherited, "COLUMNS": "200", **(env or {})},
     )
 
 

@@ -4,30 +4,13 @@ stderr with exit status 2."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from synth._profile_io import read_profile
-from tests.cli.test_errors import assert_one_line_error
-
-SYNTH = [sys.executable, "-m", "synth.cli"]
-
-
-def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k != "SYNTH_DATABASE_URL"}
-    return subprocess.run(
-        [*SYNTH, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**clean, "COLUMNS": "200", **env},
-    )
+from tests.cli.test_errors import assert_one_line_error, run
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-import subprocess
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth.manifest import Manifest, read_manifest
+from tests.integration.test_sql_output import load
 from tests.integration.traits_support import Db
 from tests.unit.test_examples import _script
 
@@ -66,29 +66,9 @@ def original_ddl(dialect: str) -> str:
 
 def run_script(db: Db, script: str, tmp_path: Path) -> None:
     """Run SQL text through the database's own client; fail on any error."""
-    u = make_url(db.url)
-    if db.dialect == "sqlite":
-        conn = sqlite3.connect(u.database or "")
-        try:
-            conn.executescript(script)
-        finally:
-            conn.close()
-        return
     file = tmp_path / "script.sql"
     file.write_text(script, encoding="utf-8")
-    if db.dialect == "postgresql":
-        libpq = u.set(drivername="postgresql").render_as_string(hide_password=False)
-        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", libpq, "-f", str(file)]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    else:
-        cmd = ["mariadb", "--host", u.host or "127.0.0.1", "--port", str(u.port or 3306)]
-        cmd += ["-u", u.username or "root", *([f"-p{u.password}"] if u.password else [])]
-        with open(file, "rb") as stdin:
-            done = subprocess.run(
-                [*cmd, u.database or ""], stdin=stdin, capture_output=True, text=False
-            )
-    err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode()
-    assert done.returncode == 0 and "ERROR" not in err, err
+    load(db.dialect, db.url, file)
 
 
 def plant(schema: str, table: str, clause: str, dialect: str) -> str:

@@ -34,6 +34,7 @@ from synth.profiler import database
 from synth.profiler.dialects import SAMPLE_SEED, Dialect, dialect_for
 from synth.profiler.options import SessionOptions
 from synth.profiler.session import MIN_SAMPLED_ROWS, SampledTable, execute, start_session
+from tests.cli.test_errors import run
 from tests.integration.traits_support import Db, close_enough
 
 SECRET = "s3cr3t-hunter2"
@@ -55,17 +56,6 @@ def _wait_for(check: Callable[[], bool], seconds: float = 15.0) -> bool:
             return True
         time.sleep(0.1)
     return check()
-
-
-def _run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*SYNTH, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200", **env},
-    )
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -240,9 +230,7 @@ def test_statement_timeout_on_the_command_line_writes_nothing(pg: Db, tmp_path: 
     _slow_pg_table(pg, rows=10, sleep=0.5)
     with readonly_role(pg.url) as url:
         out = tmp_path / "p.yaml"
-        result = _run_cli(
-            "profile", url, "--out", str(out), "--statement-timeout", "1", cwd=tmp_path
-        )
+        result = run("profile", url, "--out", str(out), "--statement-timeout", "1", cwd=tmp_path)
     line = _one_error_line(result)
     assert "'crawl'" in line and "aggregate query" in line and "--statement-timeout 1 s" in line
     assert SECRET not in result.stderr + result.stdout
@@ -623,7 +611,7 @@ def test_sample_scales_rows_reads_small_tables_whole_and_parents_whole(db: Db) -
 def test_a_wrong_password_never_appears_in_output(mysql_url: str, tmp_path: Path) -> None:
     url = make_url(mysql_url).set(password=SECRET).render_as_string(hide_password=False)
     out = tmp_path / "p.yaml"
-    result = _run_cli("profile", url, "--out", str(out), cwd=tmp_path)
+    result = run("profile", url, "--out", str(out), cwd=tmp_path)
     line = _one_error_line(result)
     assert "check the user and password" in line and "***" in line
     assert SECRET not in result.stderr + result.stdout
@@ -636,7 +624,7 @@ def test_a_password_never_reaches_the_profile_or_messages(pg: Db, tmp_path: Path
     _shop(pg)
     url = make_url(pg.url).set(password=SECRET).render_as_string(hide_password=False)
     out = tmp_path / "p.yaml"
-    result = _run_cli("profile", url, "--out", str(out), cwd=tmp_path)
+    result = run("profile", url, "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert SECRET not in out.read_text() + result.stderr + result.stdout
 
