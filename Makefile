@@ -51,7 +51,7 @@ bench: $(STAMP)
 
 ## docs: regenerate the trait catalog from the trait classes
 docs: $(STAMP)
-	$(BIN)/python -m synth._catalog > docs/traits.md
+	$(BIN)/python -m synth.review.catalog > docs/traits.md
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -24,8 +24,8 @@ from pathlib import Path
 import polars as pl
 
 import synth
-from synth._fixture_cache import resolve_fixtures
-from synth._plugin_settings import SynthSettings
+from synth.pytest_plugin.cache import resolve_fixtures
+from synth.pytest_plugin.settings import SynthSettings
 
 REPO = Path(__file__).resolve().parents[1]
 KEEP = ("tenants", "users", "orders", "order_items")
@@ -36,8 +36,8 @@ COLD_HIT = """
 import sys, time
 start = time.perf_counter()
 from pathlib import Path
-from synth._fixture_cache import resolve_fixtures
-from synth._plugin_settings import SynthSettings
+from synth.pytest_plugin.cache import resolve_fixtures
+from synth.pytest_plugin.settings import SynthSettings
 profile, cache, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
 settings = SynthSettings(profile=Path(profile), seed=7, rows=rows, cache_root=Path(cache))
 data = resolve_fixtures(settings)  # polars is imported when the first table is read

@@ -39,8 +39,8 @@ from pathlib import Path  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from generate import bench_profile  # noqa: E402
 
-from synth._arrow import arrow_schema  # noqa: E402
 from synth.generator import iter_tables, make_plan  # noqa: E402
+from synth.model.arrow import arrow_schema  # noqa: E402
 from synth.writers import WRITERS, TableTarget, to_arrow, write_fixtures  # noqa: E402
 
 pa.set_cpu_count(1)

@@ -18,7 +18,7 @@ import polars as pl
 
 import synth
 from synth.errors import SynthError
-from synth.manifest import read_manifest
+from synth.model.manifest import read_manifest
 
 HEAD_ROWS = 5
 MAX_CATEGORIES = 30

@@ -32,8 +32,6 @@ from synth.errors import (
 )
 
 if TYPE_CHECKING:
-    from synth._cases import Case, cases
-    from synth._profile_io import dump_profile, load_profile, read_profile, write_profile
     from synth.api import (
         expectation_suites,
         generate,
@@ -43,9 +41,8 @@ if TYPE_CHECKING:
         profile,
         write,
     )
-    from synth.drift import DriftReport, diff
-    from synth.fidelity import ValidationReport, validate
-    from synth.manifest import Manifest, read_manifest
+    from synth.checks.drift import DriftReport, diff
+    from synth.checks.fidelity import ValidationReport, validate
     from synth.model import (
         Column,
         ColumnStats,
@@ -60,11 +57,14 @@ if TYPE_CHECKING:
         TraitStat,
         ValueFrequency,
     )
+    from synth.model.io import dump_profile, load_profile, read_profile, write_profile
+    from synth.model.manifest import Manifest, read_manifest
+    from synth.pytest_plugin.cases import Case, cases
 
 _LAZY = {
-    **dict.fromkeys(["Case", "cases"], "synth._cases"),
+    **dict.fromkeys(["Case", "cases"], "synth.pytest_plugin.cases"),
     **dict.fromkeys(
-        ["dump_profile", "load_profile", "read_profile", "write_profile"], "synth._profile_io"
+        ["dump_profile", "load_profile", "read_profile", "write_profile"], "synth.model.io"
     ),
     **dict.fromkeys(
         [
@@ -78,9 +78,9 @@ _LAZY = {
         ],
         "synth.api",
     ),
-    **dict.fromkeys(["DriftReport", "diff"], "synth.drift"),
-    **dict.fromkeys(["ValidationReport", "validate"], "synth.fidelity"),
-    **dict.fromkeys(["Manifest", "read_manifest"], "synth.manifest"),
+    **dict.fromkeys(["DriftReport", "diff"], "synth.checks.drift"),
+    **dict.fromkeys(["ValidationReport", "validate"], "synth.checks.fidelity"),
+    **dict.fromkeys(["Manifest", "read_manifest"], "synth.model.manifest"),
     **dict.fromkeys(
         [
             "Column",

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synth._profile_io import read_profile
 from synth.model import Profile
+from synth.model.io import read_profile
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from synth.manifest import Manifest
+    from synth.model.manifest import Manifest
 
 __all__ = [
     "expectation_suites",
@@ -74,7 +74,7 @@ def profile(
     """
     from synth.profiler import profile_source
     from synth.profiler.options import privacy_options, session_options, source_from_env
-    from synth.traits._settings import trait_settings
+    from synth.traits.settings import trait_settings
 
     source = source_from_env(source)
 
@@ -181,7 +181,7 @@ def write(
 
 def load(path: PathLike) -> dict[str, pl.DataFrame]:
     """Read a fixture directory written by :func:`write` back: table key -> DataFrame."""
-    from synth.loader import load_fixtures
+    from synth.loader.files import load_fixtures
 
     return load_fixtures(Path(path))
 
@@ -205,7 +205,7 @@ def load_into(
     checks off instead (MySQL, SQLite; PostgreSQL cannot). ``progress``: draw a progress bar
     on stderr (default: when stderr is a terminal). See ``docs/sql.md``.
     """
-    from synth.loading import load_into as _load_into
+    from synth.loader.database import load_into as _load_into
 
     return _load_into(
         source if isinstance(source, Mapping) else Path(source),
@@ -271,6 +271,6 @@ def expectation_suites(
     fixtures are generated with (exact row counts, tolerances sized for them). Needs no
     great_expectations; :func:`synth.validate` with ``engine="gx"`` runs the suites. See
     ``docs/expectations.md``."""
-    from synth.expectations import build_suite
+    from synth.checks.gx import build_suite
 
     return build_suite(_as_profile(profile), name=name, rows=rows)

@@ -1,7 +1,7 @@
 """The generator: a profile, options and a seed in; production-shaped tables out.
 
 Generation is a pure function of (profile, options, seed). Tables are made in
-foreign-key order, chunk by chunk (:data:`~synth.generator.streams.CHUNK_ROWS`
+foreign-key order, chunk by chunk (:data:`~synth.internal.streams.CHUNK_ROWS`
 rows each); every column of every chunk draws from its own random stream.
 """
 

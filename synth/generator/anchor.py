@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from synth._asof import parse_as_of
+from synth.internal.asof import parse_as_of
 from synth.model import Column, ColumnStats, Distribution, LogicalType, Profile, TraitStat
 
 __all__ = ["SENTINEL_DATES", "parse_as_of", "reanchor"]

@@ -6,7 +6,7 @@ import polars as pl
 
 from synth.generator.inject import row_keys
 from synth.generator.table import TableGenerator
-from synth.manifest import KEYS_LIMIT, TraitRows
+from synth.model.manifest import KEYS_LIMIT, TraitRows
 
 __all__ = ["CarrierTracker"]
 

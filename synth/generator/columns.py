@@ -13,11 +13,11 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from synth._arrow import integer_bounds
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.generator.samplers.string import shaped_strings
-from synth.generator.streams import stream
+from synth.internal.streams import stream
 from synth.model import LogicalType, OtherValues
+from synth.model.arrow import integer_bounds
 
 __all__ = ["POOL_LIMIT", "ColumnGenerator", "null_mask", "with_nulls"]
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from synth.errors import SynthWarning, UsageError
 from synth.generator.plan import Plan, TablePlan
-from synth.generator.streams import stream
+from synth.internal.streams import stream
 from synth.model import ForeignKey
 
 __all__ = ["FkRole", "Layout", "Role", "UniqueRole", "assign_roles"]

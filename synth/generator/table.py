@@ -9,15 +9,15 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from synth._arrow import polars_dtype
 from synth.errors import SynthWarning
 from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
 from synth.generator.inject import TraitInjector
 from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
 from synth.generator.plan import Plan, TablePlan
 from synth.generator.samplers import ColumnContext, sampler_for
-from synth.generator.streams import chunk_ranges, stream
+from synth.internal.streams import chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
+from synth.model.arrow import polars_dtype
 from synth.traits.base import InjectContext, RunMemo
 
 __all__ = ["Run", "TableGenerator", "output_columns"]

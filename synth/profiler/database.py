@@ -24,9 +24,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from synth._asof import parse_as_of
-from synth._urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.errors import SourceError
+from synth.internal.asof import parse_as_of
+from synth.internal.urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.model import (
     PROFILE_KIND,
     PROFILE_VERSION,
@@ -76,8 +76,8 @@ from synth.profiler.traits import (
     parents_first,
     record_ages,
 )
-from synth.traits._time import dated_column, param
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.instants import dated_column, param
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
 

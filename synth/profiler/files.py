@@ -19,9 +19,9 @@ from typing import Any
 
 import polars as pl
 
-from synth._asof import parse_as_of
-from synth._urls import mask_secrets
 from synth.errors import SourceError, UsageError
+from synth.internal.asof import parse_as_of
+from synth.internal.urls import mask_secrets
 from synth.model import (
     PROFILE_KIND,
     PROFILE_VERSION,
@@ -58,8 +58,8 @@ from synth.profiler.traits import (
     record_ages,
 )
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
-from synth.traits._time import dated_column, frame_literal
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.instants import dated_column, frame_literal
 
 __all__ = ["profile_files"]
 

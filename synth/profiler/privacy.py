@@ -103,7 +103,7 @@ def vocabulary(column: Column, value: Scalar) -> str | None:
 
 def listed_value(column: Column, text: str) -> Scalar | None:
     """The frequent value of ``column`` a cohort's ``value:<column>=<text>`` key names."""
-    from synth.traits.cohorts_measure import value_key
+    from synth.traits.cohorts.measure import value_key
 
     key = value_key(column.name, text)
     return next(

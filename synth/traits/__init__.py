@@ -1,6 +1,9 @@
-"""The trait registry: every module in this package registers its traits on import.
+"""The trait registry: every module in this package (and in its ``relations/`` and
+``cohorts/`` subpackages) registers its traits on import.
 
-Adding a trait is one new module here (plus its tests): a class with ``@register``.
+Adding a trait is one new module here (plus its tests): a class with ``@register``. The
+trait base classes live in :mod:`synth.traits.base`, which every trait module imports;
+this module only collects them.
 """
 
 from __future__ import annotations
@@ -38,9 +41,9 @@ def register(cls: T) -> T:
 def _load() -> None:
     global _LOADED
     if not _LOADED:
-        for info in pkgutil.iter_modules(__path__):
-            if not info.name.startswith("_") and info.name != "base":
-                importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+            if not info.name.rpartition(".")[2].startswith("_"):
+                importlib.import_module(info.name)
         _LOADED = True
 
 

@@ -157,7 +157,7 @@ class InjectContext:
     """The run's :data:`RunMemo`, shared by every table and chunk of the run."""
 
     def rng(self, column: str, trait: str, purpose: str = "rows") -> np.random.Generator:
-        from synth.generator.streams import stream
+        from synth.internal.streams import stream
 
         return stream(self.seed, self.table, column, purpose=f"trait:{trait}:{purpose}",
                       chunk=self.chunk)  # fmt: skip

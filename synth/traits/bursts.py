@@ -10,8 +10,8 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from synth._arrow import polars_dtype
 from synth.model import Column, LogicalType, Table, TraitStat
+from synth.model.arrow import polars_dtype
 from synth.profiler.stats import to_scalar
 from synth.traits import register
 from synth.traits.base import (

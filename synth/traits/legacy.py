@@ -10,7 +10,8 @@ import polars as pl
 
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
 from synth.traits import register
-from synth.traits._time import (
+from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe, round_fraction
+from synth.traits.instants import (
     dated_column,
     draw_times,
     is_unique,
@@ -18,7 +19,6 @@ from synth.traits._time import (
     parse_instant,
     swap,
 )
-from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe, round_fraction
 
 __all__ = ["LegacyValue", "known_values", "legacy_rows"]
 

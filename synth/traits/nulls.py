@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from synth.model import Column, Table, TraitStat
 from synth.traits import register
-from synth.traits._time import expected, is_unique
 from synth.traits.base import (
     ColumnTrait,
     InjectContext,
@@ -20,6 +19,7 @@ from synth.traits.base import (
     TableMeasure,
     TableTrait,
 )
+from synth.traits.instants import expected, is_unique
 
 __all__ = ["MAX_MASKS", "MAX_NULLABLE", "NullPattern", "fill_values"]
 

@@ -10,9 +10,9 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from synth._arrow import integer_bounds
 from synth.errors import UsageError
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+from synth.model.arrow import integer_bounds
 from synth.traits import register
 from synth.traits._portable import exact, instant
 from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe, round_fraction

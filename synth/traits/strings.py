@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from synth.generator.samplers._common import string_series
+from synth.internal.vectors import string_series
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
 from synth.traits._portable import CONTROL, control_chars, non_ascii, zero_padded

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
-from synth.traits._time import (
+from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
+from synth.traits.instants import (
     cdf_points,
     dated_column,
     draw_times,
@@ -26,7 +27,6 @@ from synth.traits._time import (
     parse_instant,
     swap,
 )
-from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
 from synth.traits.legacy import legacy_rows
 from synth.traits.nulls import fill_values
 

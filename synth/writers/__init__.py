@@ -16,13 +16,13 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from synth._arrow import arrow_schema
-from synth._profile_io import profile_digest
 from synth.errors import UsageError
-from synth.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
 from synth.model import Profile
-from synth.writers._atomic import atomic_directory
-from synth.writers._base import FixtureWriter, TableTarget
+from synth.model.arrow import arrow_schema
+from synth.model.io import profile_digest
+from synth.model.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
+from synth.writers.atomic import atomic_directory
+from synth.writers.base import FixtureWriter, TableTarget
 from synth.writers.parquet import ParquetFixtureWriter
 from synth.writers.sql import SqlFixtureWriter
 

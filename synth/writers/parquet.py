@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from synth.generator.plan import Plan
-from synth.manifest import TableOutput
-from synth.writers._base import TableTarget
+from synth.model.manifest import TableOutput
+from synth.writers.base import TableTarget
 
 __all__ = ["COMPRESSION", "ParquetFixtureWriter"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synth._profile_io import read_profile
+from synth.model.io import read_profile
 from tests.cli.test_errors import assert_one_line_error, run
 
 

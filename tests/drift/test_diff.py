@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 import synth
-from synth._cli_drift import synth_warnings
-from synth._profile_io import write_profile
-from synth.drift import DriftReport, Thresholds, compare, diff
+from synth.checks.drift import DriftReport, Thresholds, compare, diff
+from synth.cli.checks import synth_warnings
 from synth.errors import SynthWarning, UsageError
 from synth.model import Profile
+from synth.model.io import write_profile
 from tests.cli.test_errors import assert_one_line_error, run
 
 AS_OF = "2026-06-01T00:00:00Z"

@@ -13,9 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 import synth
-from synth._profile_io import read_profile, write_profile
-from synth.errors import SourceError
-from synth.expectations import (
+from synth.checks.gx import (
     SuiteResult,
     build_suite,
     dump_suite,
@@ -23,7 +21,9 @@ from synth.expectations import (
     run_suite,
     validate_fixtures,
 )
+from synth.errors import SourceError
 from synth.model import Profile
+from synth.model.io import read_profile, write_profile
 from tests.cli.test_errors import assert_one_line_error, run
 
 gx = pytest.importorskip("great_expectations")
@@ -185,8 +185,8 @@ def test_a_missing_table_is_a_failure(profile: Profile, tables: dict[str, pl.Dat
 
 def test_building_a_suite_does_not_import_gx() -> None:
     code = (
-        "import sys\nfrom synth._profile_io import read_profile\n"
-        "from synth.expectations import build_suite\n"
+        "import sys\nfrom synth.model.io import read_profile\n"
+        "from synth.checks.gx import build_suite\n"
         f"build_suite(read_profile({str(DEMO)!r}))\n"
         "print([m for m in sys.modules if m.startswith(('great_expectations', 'pandas'))])\n"
     )

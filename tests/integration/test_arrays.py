@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth.model import LogicalType, Profile
-from synth.writers.sql_dialects import SqlDialect
-from synth.writers.sql_literals import column_literals
+from synth.writers.sql.dialects import SqlDialect
+from synth.writers.sql.literals import column_literals
 from tests.integration.test_sql_output import (
     SEED,
     canon,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import synth
-from synth._profile_io import dump_profile
+from synth.model.io import dump_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_AS_OF = "2026-11-01T00:00:00Z"

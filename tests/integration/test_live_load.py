@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 import synth
-from synth.manifest import Manifest, read_manifest
+from synth.model.manifest import Manifest, read_manifest
 from tests.integration.test_sql_output import load
 from tests.integration.traits_support import Db
 from tests.unit.test_examples import _script

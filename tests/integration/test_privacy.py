@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 import synth
-from synth._audit import audit_profile
 from synth.profiler import database
+from synth.review.audit import audit_profile
 from tests.integration.traits_support import Db
 
 ROWS = 400

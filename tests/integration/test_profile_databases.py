@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth import LogicalType, SemanticType, SourceError, SynthWarning, UsageError
-from synth._profile_io import dump_profile, load_profile
 from synth.model import QUANTILE_POINTS, Profile, Table
+from synth.model.io import dump_profile, load_profile
 from synth.profiler import database
 
 UTC = dt.UTC

@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth import SourceError
-from synth._profile_io import dump_profile
+from synth.model.io import dump_profile
 from synth.profiler import database
 from synth.profiler.dialects import SAMPLE_SEED, Dialect, dialect_for
 from synth.profiler.options import SessionOptions

@@ -30,8 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 import synth
-from synth.manifest import Manifest, read_manifest
 from synth.model import Column, LogicalType, Profile
+from synth.model.manifest import Manifest, read_manifest
 from synth.writers import write_fixtures
 from tests.integration.traits_support import Db
 

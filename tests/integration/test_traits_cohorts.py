@@ -24,8 +24,8 @@ from synth.model import Profile, Scalar, TraitStat
 from synth.profiler import database
 from synth.traits import get
 from synth.traits.base import TraitSettings
-from synth.traits.cohorts_inject import force
-from synth.traits.cohorts_measure import MAX_SEGMENTS
+from synth.traits.cohorts.inject import force
+from synth.traits.cohorts.measure import MAX_SEGMENTS
 from tests.integration.traits_support import ROWS, SMALL, Db, close_enough
 
 TENANTS, USERS = 200, 2000

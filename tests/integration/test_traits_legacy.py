@@ -18,10 +18,10 @@ import polars as pl
 import pytest
 
 import synth
-from synth._profile_io import read_profile
-from synth._show import render_profile
 from synth.errors import UsageError
 from synth.model import Profile, TraitStat
+from synth.model.io import read_profile
+from synth.review.show import render_profile
 from tests.integration.traits_support import ROWS, SMALL, Db, close_enough
 
 USERS = 3000

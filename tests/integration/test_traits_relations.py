@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 import synth
 from synth.generator import table as table_module
-from synth.generator.streams import chunk_ranges
+from synth.internal.streams import chunk_ranges
 from synth.model import Profile, Table, TraitStat
 from synth.profiler import database
 from synth.traits import table_traits

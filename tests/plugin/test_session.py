@@ -173,7 +173,7 @@ def test_importing_the_plugin_imports_no_heavy_module() -> None:
 def test_default_cache_is_per_user_and_a_shared_tmp_fallback_is_private(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from synth._plugin_settings import check_cache_root, default_cache_root
+    from synth.pytest_plugin.settings import check_cache_root, default_cache_root
 
     monkeypatch.delenv("SYNTH_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -200,7 +200,7 @@ def test_default_cache_is_per_user_and_a_shared_tmp_fallback_is_private(
 
 
 def test_settings_origin_is_read_only(project: pytest.Pytester) -> None:
-    from synth._plugin_settings import read_settings
+    from synth.pytest_plugin.settings import read_settings
 
     settings = read_settings(
         {"synth_seed": "7"}, {"profile": "p.yaml"}, project.path, project.path, project.path

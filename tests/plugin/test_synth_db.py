@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from synth._fixture_cache import resolve_fixtures
-from synth._plugin_db import _schema_text
-from synth._plugin_settings import SynthSettings
+from synth.pytest_plugin.cache import resolve_fixtures
+from synth.pytest_plugin.db import _schema_text
+from synth.pytest_plugin.settings import SynthSettings
 
 from .conftest import SHOP
 

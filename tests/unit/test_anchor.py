@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import synth
-from synth._profile_io import write_profile
 from synth.errors import UsageError
 from synth.generator.anchor import parse_as_of, reanchor
 from synth.model import (
@@ -27,6 +26,7 @@ from synth.model import (
     TraitStat,
     ValueFrequency,
 )
+from synth.model.io import write_profile
 
 AS_OF = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 L = LogicalType

@@ -13,8 +13,8 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-from synth._profile_io import load_profile
-from synth.manifest import MANIFEST_NAME, Manifest, TableOutput
+from synth.model.io import load_profile
+from synth.model.manifest import MANIFEST_NAME, Manifest, TableOutput
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("tenants", "users", "orders", "order_items", "payments")

@@ -11,7 +11,7 @@ import pytest
 import synth
 from synth.errors import UsageError
 from synth.generator import generate_tables, iter_tables, make_plan
-from synth.generator.streams import CHUNK_ROWS, chunk_ranges, stream
+from synth.internal.streams import CHUNK_ROWS, chunk_ranges, stream
 from synth.model import (
     Column,
     ColumnStats,

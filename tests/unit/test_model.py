@@ -8,7 +8,6 @@ import json
 import pytest
 
 from synth import ProfileError
-from synth._profile_io import dump_profile, load_profile, profile_digest, read_profile
 from synth.model import (
     Column,
     ColumnStats,
@@ -21,6 +20,7 @@ from synth.model import (
     Table,
     ValueFrequency,
 )
+from synth.model.io import dump_profile, load_profile, profile_digest, read_profile
 
 
 def _profile() -> Profile:
@@ -198,7 +198,7 @@ def test_foreign_key_to_unknown_parent_column_is_rejected() -> None:
 
 
 def test_json_schema_describes_the_format() -> None:
-    from synth._show import profile_json_schema
+    from synth.review.show import profile_json_schema
 
     schema = json.loads(profile_json_schema())
     assert set(schema["required"]) >= {"kind", "version", "source", "tables"}

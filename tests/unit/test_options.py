@@ -91,7 +91,7 @@ def test_source_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_secrets_are_masked_in_anything_shown(given: str, shown: str) -> None:
-    from synth._urls import mask_secrets, masked_url, parse_url
+    from synth.internal.urls import mask_secrets, masked_url, parse_url
 
     assert mask_secrets(given) == shown
     if "://" in given:

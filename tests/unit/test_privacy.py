@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 
 import synth
-from synth._audit import audit_profile
 from synth.errors import ProfileError
 from synth.model import (
     PROFILE_KIND,
@@ -36,6 +35,7 @@ from synth.profiler.noise import add_noise, releases
 from synth.profiler.options import PrivacyOptions
 from synth.profiler.privacy import coarsen, letter_case, other_values, protect_table
 from synth.profiler.stats import Measured, column_stats
+from synth.review.audit import audit_profile
 
 L = LogicalType
 ROWS = 1000
@@ -372,7 +372,7 @@ def test_numbers_named_like_personal_data_store_no_values(tmp_path: Path) -> Non
 
 
 def test_show_tells_the_reviewer_about_withheld_values(tmp_path: Path) -> None:
-    from synth._show import render_profile
+    from synth.review.show import render_profile
 
     status = ["active"] * 60 + ["invited"] * 37 + ["frozen-by-legal"] * 3
     pl.DataFrame({"status": status}).write_parquet(tmp_path / "users.parquet")

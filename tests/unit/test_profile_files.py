@@ -16,8 +16,8 @@ import pytest
 
 import synth
 from synth import LogicalType, SemanticType, SourceError, SynthWarning, UsageError
-from synth._profile_io import dump_profile, load_profile
 from synth.model import QUANTILE_POINTS, Table
+from synth.model.io import dump_profile, load_profile
 
 L = LogicalType
 WORDS = ["parcel", "arrived", "late", "please", "refund", "thanks", "broken", "again"]

@@ -31,9 +31,9 @@ from synth.model import (
     ValueFrequency,
 )
 from synth.writers import write_fixtures
-from synth.writers.sql_ddl import schema_sql
-from synth.writers.sql_dialects import SqlDialect, resolve_dialect
-from synth.writers.sql_literals import column_literals
+from synth.writers.sql.ddl import schema_sql
+from synth.writers.sql.dialects import SqlDialect, resolve_dialect
+from synth.writers.sql.literals import column_literals
 
 AS_OF = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 TEXTS = [
@@ -181,7 +181,7 @@ def literals(values: list, column: Column, name: str, *, copy: bool = False) -> 
 
 
 def _dtype(column: Column) -> pl.DataType:
-    from synth._arrow import polars_dtype
+    from synth.model.arrow import polars_dtype
 
     return polars_dtype(column)
 

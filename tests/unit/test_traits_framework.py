@@ -14,8 +14,6 @@ import pytest
 
 import synth
 from synth import ProfileError, UsageError
-from synth._catalog import render_catalog
-from synth._traits_view import render_traits
 from synth.generator import make_plan
 from synth.generator.plan import trait_floor
 from synth.model import (
@@ -29,6 +27,8 @@ from synth.model import (
     TraitStat,
     ValueFrequency,
 )
+from synth.review.catalog import render_catalog
+from synth.review.traits_view import render_traits
 
 ROOT = Path(__file__).resolve().parents[2]
 PADDED = 0.04
@@ -165,7 +165,9 @@ def test_synth_traits_lists_nulls_and_traits_with_example_shapes() -> None:
 
 def test_trait_catalog_in_docs_is_current() -> None:
     catalog = (ROOT / "docs" / "traits.md").read_text(encoding="utf-8")
-    assert catalog == render_catalog(), "regenerate: python -m synth._catalog > docs/traits.md"
+    assert catalog == render_catalog(), (
+        "regenerate: python -m synth.review.catalog > docs/traits.md"
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 7, 11, 23])

@@ -10,9 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import synth
-from synth._profile_io import profile_digest
 from synth.errors import OutputError, UsageError
-from synth.generator.streams import CHUNK_ROWS
+from synth.internal.streams import CHUNK_ROWS
 from synth.model import (
     Column,
     ColumnStats,
@@ -23,6 +22,7 @@ from synth.model import (
     Table,
     ValueFrequency,
 )
+from synth.model.io import profile_digest
 
 
 def shop(extra_table: Table | None = None) -> Profile:

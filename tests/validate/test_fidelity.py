@@ -1,4 +1,4 @@
-"""``synth.fidelity.validate`` as a library: same profile passes, a tampered one fails and
+"""``synth.checks.fidelity.validate`` as a library: same profile passes, a tampered one fails and
 names the column, tolerances are checked and overridable."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import synth
+from synth.checks.fidelity import Tolerances, ValidationReport, validate
 from synth.errors import SourceError, UsageError
-from synth.fidelity import Tolerances, ValidationReport, validate
 from synth.model import Profile
 from tests.validate.conftest import SHOP
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from synth._report_html import write_html
-from synth.fidelity import validate
+from synth.checks.fidelity import validate
+from synth.checks.fidelity.html import write_html
 from synth.model import Profile
 from tests.validate.conftest import SHOP
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import synth
-from synth._fidelity_measure import chi2_bound, tvd_allowance
-from synth.fidelity import validate
+from synth.checks.fidelity import validate
+from synth.checks.fidelity.measure import chi2_bound, tvd_allowance
 from synth.model import Profile
 from tests.validate.conftest import SHOP, tampered
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from synth._arrow import polars_dtype
 from synth.errors import UsageError
 from synth.model import Column, LogicalType, Scalar
+from synth.model.arrow import polars_dtype
 
 __all__ = ["SAMPLERS", "ColumnContext", "Sampler", "register", "sampler_for"]
 
@@ -79,7 +79,7 @@ def register(*types: LogicalType) -> Callable[[type[Sampler]], type[Sampler]]:
 def sampler_for(col: Column) -> Sampler:
     """The sampler of ``col``: its semantic sampler for meaningful strings, else by type."""
     if col.semantic is not None and col.type is LogicalType.STRING:
-        from synth.generator.semantic import SemanticSampler
+        from synth.generator.samplers.semantic import SemanticSampler
 
         return SemanticSampler()
     return SAMPLERS[col.type]

@@ -10,10 +10,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from synth._arrow import arrow_type
 from synth.generator.samplers import ColumnContext, Sampler, register, sampler_for
-from synth.generator.samplers._common import draw_lengths
+from synth.internal.vectors import draw_lengths
 from synth.model import LogicalType, Scalar
+from synth.model.arrow import arrow_type
 
 DEFAULT_ELEMENTS = (0, 3)
 """Element counts when the profile holds no distribution of them."""

@@ -9,7 +9,7 @@ import polars as pl
 
 from synth.errors import UsageError
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import binary_series, draw_lengths
+from synth.internal.vectors import binary_series, draw_lengths
 from synth.model import LogicalType, Scalar
 
 DEFAULT_LENGTHS = (8, 64)

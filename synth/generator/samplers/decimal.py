@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth._arrow import decimal_shape
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import inverse_cdf, numeric_points
+from synth.internal.vectors import inverse_cdf, numeric_points
 from synth.model import LogicalType
+from synth.model.arrow import decimal_shape
 
 DEFAULT_RANGE = (0.0, 1000.0)
 """Values of a decimal column without statistics (further limited by its precision)."""

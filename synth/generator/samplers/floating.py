@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import inverse_cdf, numeric_points
+from synth.internal.vectors import inverse_cdf, numeric_points
 from synth.model import LogicalType
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth._arrow import integer_bounds
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import inverse_cdf, numeric_points
+from synth.internal.vectors import inverse_cdf, numeric_points
 from synth.model import LogicalType, SemanticType
+from synth.model.arrow import integer_bounds
 
 DEFAULT_RANGE = (1, 1000)
 """Values of an integer column without statistics."""

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import word_corpus
+from synth.internal.vectors import word_corpus
 from synth.model import LogicalType
 
 

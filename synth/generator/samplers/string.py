@@ -7,7 +7,7 @@ import polars as pl
 
 from synth.errors import UsageError
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import base36, base36_width, draw_lengths, string_series, text
+from synth.internal.vectors import base36, base36_width, draw_lengths, string_series, text
 from synth.model import LogicalType, OtherValues
 
 _MULTIPLIER = 1_000_003  # prime, so coprime to 36**width

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import inverse_cdf
+from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType, Scalar
 
 US_PER_DAY = 86_400_000_000

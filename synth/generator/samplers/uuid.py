@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.generator.samplers._common import string_series
+from synth.internal.vectors import string_series
 from synth.model import LogicalType
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)

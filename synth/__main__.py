@@ -1,0 +1,5 @@
+"""``python -m synth``: the ``synth`` command."""
+
+from synth.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""Table traits measured on fixture tables, for :mod:`synth.checks.fidelity`.
+
+Traits whose carriers are a predicate over the table's own rows (``null_pattern``,
+``burst``, ``case_variant``, ``stale``, ``backfill_gap``, a ``cohort`` segmented by its own
+column) are counted with the trait's own :meth:`TableTrait.carriers`. Relation traits
+remember their carriers in the generator's run memo, so here they are measured again from
+the fixture tables, as the relation query of ``docs/traits.md`` defines them: the child
+rows grouped by foreign key, joined to the parent rows (a polars rendering of
+:func:`synth.traits.relations.measure._run_histogram`, reusing its :class:`Histogram`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from synth.checks.fidelity import Check, Tolerances, TraitBar
+from synth.model import Table, TraitStat
+
+__all__ = ["table_trait_checks"]
+
+_RELATIONS = {"children_per_parent", "orphan", "soft_deleted_parent", "childless_parent"}
+
+Attached = tuple[str | None, list[Check], TraitBar]
+
+
+def table_trait_checks(
+    table: Table,
+    frames: Mapping[str, pl.DataFrame],
+    tol: Tolerances,
+    floor: int,
+) -> tuple[list[Attached], list[Check]]:
+    """Presence and rate checks of every table trait of ``table``, each with the column it
+    belongs to (its first column), and checks that could not be placed on a column."""
+    from synth.checks.fidelity.measure import trait_checks
+    from synth.generator.inject import trait_label
+    from synth.traits import get
+    from synth.traits.base import TableTrait
+
+    names = {c.name for c in table.columns}
+    out: list[Attached] = []
+    loose: list[Check] = []
+    for stat in table.traits:
+        label = trait_label(stat, None, qualified=True)
+        column = stat.columns[0] if stat.columns and stat.columns[0] in names else None
+        trait = get(stat.trait, where=table.key)
+        if not isinstance(trait, TableTrait):
+            continue
+        measured = _measure(table, stat, trait, frames)
+        if isinstance(measured, str):  # cannot be measured here: say why, do not fail
+            check = Check(table.key, column, "trait_rate", label, stat.fraction, None, None,
+                          None, True, measured)  # fmt: skip
+            out.append((column, [check], TraitBar(label, stat.fraction, 0.0, True)))
+            continue
+        carriers, n, units = measured
+        checks, bar = trait_checks(
+            table.key, column, label, stat.fraction, carriers, n, tol, floor, noise_n=units
+        )
+        out.append((column, checks, bar))
+    return out, loose
+
+
+def _measure(
+    table: Table, stat: TraitStat, trait: Any, frames: Mapping[str, pl.DataFrame]
+) -> tuple[int, int, int] | str:
+    """(carrier rows, rows, independent units) of ``stat`` in the fixture, or why not."""
+    frame = frames[table.key]
+    missing = [c for c in stat.columns if c not in frame.columns]
+    if missing:
+        return f"the fixture table has no column {missing[0]!r}; not compared"
+    if stat.trait in _RELATIONS:
+        return _relation(table, stat, frames)
+    if (
+        stat.trait == "cohort"
+        and str(stat.detail.get("segment")) != f"{table.key}.{stat.columns[0]}"
+    ):
+        return _parent_cohort(table, stat, frames)
+    expr = trait.carriers(table, stat, {}).fill_null(False)
+    carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
+    return carriers, frame.height, frame.height
+
+
+def _parent_cohort(
+    table: Table, stat: TraitStat, frames: Mapping[str, pl.DataFrame]
+) -> tuple[int, int, int] | str:
+    """Rows whose parent (by ``columns[0]``) has the segment value ``stat.value``."""
+    segment = str(stat.detail.get("segment", ""))
+    parent_key, _, seg_col = segment.rpartition(".")
+    key = str(stat.detail.get("key", "id"))
+    parent = frames.get(parent_key)
+    if parent is None or seg_col not in parent.columns or key not in parent.columns:
+        return f"segment {segment!r} is not in the fixtures; not compared"
+    frame = frames[table.key]
+    fk = stat.columns[0]
+    keys = parent.filter(pl.col(seg_col) == pl.lit(stat.value)).get_column(key)
+    carriers = int(frame.select(pl.col(fk).is_in(keys.implode()).sum()).item())
+    return carriers, frame.height, max(1, parent.height)
+
+
+def _relation(
+    table: Table, stat: TraitStat, frames: Mapping[str, pl.DataFrame]
+) -> tuple[int, int, int] | str:
+    from synth.traits.relations.measure import Histogram
+
+    d = stat.detail
+    frame = frames[table.key]
+    if stat.trait == "childless_parent":
+        child_key, via, key = str(d.get("child")), str(d.get("via")), stat.columns[0]
+        child = frames.get(child_key)
+        if child is None or via not in child.columns:
+            return f"child table {child_key!r} is not in the fixtures; not compared"
+        used = child.get_column(via).drop_nulls().unique()
+        mask = pl.col(key).is_not_null() & ~pl.col(key).cast(used.dtype).is_in(used.implode())
+        carriers = int(frame.select(mask.sum()).item()) if frame.height else 0
+        return carriers, frame.height, frame.height
+    parent_key, key, fk = str(d.get("parent")), str(d.get("key")), stat.columns[0]
+    parent = frames.get(parent_key)
+    if parent is None or key not in parent.columns:
+        return f"parent table {parent_key!r} is not in the fixtures; not compared"
+    flag = d.get("flag")
+    flag = str(flag) if flag is not None and str(flag) in parent.columns else None
+    dtype = frame.schema[fk]
+    parents = (
+        parent.lazy()
+        .select(
+            pl.col(key).cast(dtype).alias(fk),
+            (pl.col(flag).is_not_null() if flag else pl.lit(False)).alias("_d"),
+            pl.lit(True).alias("_p"),
+        )
+        .unique(subset=[fk], keep="first")
+    )
+    grouped = (
+        frame.lazy()
+        .filter(pl.col(fk).is_not_null())
+        .group_by(fk)
+        .agg(pl.len().alias("_n"))
+        .join(parents, on=fk, how="left")
+        .group_by(
+            "_n", pl.col("_p").is_null().alias("_o"), pl.col("_d").fill_null(False).alias("_dd")
+        )
+        .agg(pl.len().alias("_k"))
+        .collect()
+    )
+    found = Histogram()
+    for n, o, deleted, k in grouped.select("_n", "_o", "_dd", "_k").iter_rows():
+        n, k = int(n), int(k)
+        if o:
+            found.orphan_rows += n * k
+            continue
+        found.counts[n] = found.counts.get(n, 0) + k
+        if deleted:
+            found.deleted_rows += n * k
+    rows = frame.height
+    if stat.trait == "orphan":
+        return found.orphan_rows, rows, rows
+    if stat.trait == "soft_deleted_parent":
+        return found.deleted_rows, rows, rows
+    # children_per_parent: rows of the busiest tenth of parents; parents are the units
+    return (found.top_rows() if found.parents else 0), rows, max(1, found.parents)

@@ -1,0 +1,175 @@
+"""How many children each parent of a run gets (``children_per_parent``), and which
+parent each child row points at.
+
+Every parent that is not childless gets one child, and the remaining child rows are
+spread by a weight per parent: the stored children-per-parent quantiles (p50, p90,
+p99, max) read as a curve over the parents in the relation's rank order, so the
+highest-ranked parents are the busiest. The weights are then fitted (iterative
+proportional fitting over busiest tenth x soft-deleted) so that the busiest tenth of
+the parents hold the measured share of the child rows, and the soft-deleted parents
+the share measured by ``soft_deleted_parent``. The counts are exact: child rows take
+*slots* ``0..slots-1`` by a fixed permutation of their position in the table, and a
+parent owns a run of slots as long as its count, so every chunk agrees without seeing
+the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from synth.model import Scalar
+from synth.traits.relations.inject import ParentView, slot_permutation
+from synth.traits.relations.measure import top_count
+
+__all__ = ["assign", "plan_counts", "segment_counts"]
+
+_EPS = 1e-6
+_POINTS = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
+
+
+def _curve(u: np.ndarray, detail: Mapping[str, Scalar]) -> np.ndarray:
+    """Children per parent at rank quantiles ``u``: log-linear through the quantiles."""
+    qs, vs = [0.0], [1.0]
+    for name, q in _POINTS:
+        value = detail.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            qs.append(q)
+            vs.append(max(1.0, float(value)))
+    if len(qs) == 1:
+        return np.ones(len(u))
+    logs = np.log(np.maximum.accumulate(np.array(vs)))
+    return np.exp(np.interp(u, np.array(qs), logs))
+
+
+def _integerize(x: np.ndarray, total: int) -> np.ndarray:
+    """Non-negative integers proportional to ``x`` that add up to ``total``."""
+    out = np.zeros(len(x), dtype=np.int64)
+    if total <= 0 or len(x) == 0:
+        return out
+    s = float(x.sum())
+    x = x * (total / s) if s > 0 else np.full(len(x), total / len(x))
+    out = np.floor(x).astype(np.int64)
+    rest = total - int(out.sum())
+    if rest > 0:
+        out[np.argsort(-(x - out), kind="stable")[:rest]] += 1
+    return out
+
+
+def _margin(share: float, slots: int, inside: int, outside: int, extra: int) -> float:
+    """Extra rows (beyond one per parent) a group of ``inside`` parents should get so
+    that it holds ``share`` of the ``slots``."""
+    if inside == 0:
+        return 0.0
+    if outside == 0:
+        return float(extra)
+    return float(min(max(share * slots - inside, 0.0), extra))
+
+
+def _fit(cells: np.ndarray, rows: np.ndarray, cols: np.ndarray | None) -> np.ndarray:
+    """Iterative proportional fitting of the 2x2 ``cells`` to the margins."""
+    t = cells.astype(np.float64).copy()
+    for _ in range(100 if cols is not None else 1):
+        rs = t.sum(axis=1)
+        t *= np.divide(rows, rs, out=np.zeros(2), where=rs > 0)[:, None]
+        if cols is None:
+            break
+        cs = t.sum(axis=0)
+        t *= np.divide(cols, cs, out=np.zeros(2), where=cs > 0)[None, :]
+    return t
+
+
+def plan_counts(
+    view: ParentView,
+    detail: Mapping[str, Scalar],
+    *,
+    top: float,
+    deleted: float | None,
+    slots: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(children per parent row, busiest-tenth mask) for ``slots`` child rows: ``top``
+    is the share of them the busiest tenth holds, ``deleted`` the share pointing at
+    soft-deleted parents (None: not fitted)."""
+    m = len(view.keys)
+    counts = np.zeros(m, dtype=np.int64)
+    heavy = np.zeros(m, dtype=bool)
+    eligible = np.flatnonzero(view.valid & ~view.childless)
+    idx = eligible[np.argsort(view.rank[eligible], kind="stable")]
+    m1 = len(idx)
+    if m1 == 0 or slots <= 0:
+        return counts, heavy
+    busy = np.zeros(m1, dtype=bool)
+    busy[m1 - top_count(m1) :] = True
+    heavy[idx[busy]] = True
+    if slots <= m1:  # fewer children than parents: one each for the busiest
+        counts[idx[m1 - slots :]] = 1
+        return counts, heavy
+    extra = slots - m1
+    weight = _curve((np.arange(m1) + 0.5) / m1, detail) - 1.0 + _EPS
+    gone = view.deleted[idx] if deleted is not None else np.zeros(m1, dtype=bool)
+    n_busy, n_gone = int(busy.sum()), int(gone.sum())
+    top_extra = _margin(top, slots, n_busy, m1 - n_busy, extra)
+    rows = np.array([top_extra, extra - top_extra])
+    cols = None
+    if deleted is not None:
+        gone_extra = _margin(deleted, slots, n_gone, m1 - n_gone, extra)
+        cols = np.array([gone_extra, extra - gone_extra])
+    cell = np.where(busy, 0, 2) + np.where(gone, 0, 1)  # row: busy/not, column: gone/live
+    initial = np.bincount(cell, weights=weight, minlength=4).reshape(2, 2)
+    fitted = _fit(initial, rows, cols)
+    scale = np.divide(fitted, initial, out=np.zeros((2, 2)), where=initial > 0).ravel()
+    counts[idx] = 1 + _integerize(weight * scale[cell], extra)
+    return counts, heavy
+
+
+def assign(
+    counts: np.ndarray,
+    offset: int,
+    n: int,
+    *,
+    seed: int,
+    table: str,
+    column: str,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Parent row indices for ``n`` child rows at positions ``offset..offset+n-1`` among
+    the table's non-NULL rows: position -> slot by a fixed permutation -> the parent
+    owning the slot; positions beyond the slots draw a parent by its count."""
+    total = int(counts.sum())
+    out = np.zeros(n, dtype=np.int64)
+    if total == 0 or n == 0:
+        return out
+    ends = np.cumsum(counts)
+    a, b = slot_permutation(seed, table, column, total)
+    pos = offset + np.arange(n, dtype=np.int64)
+    inside = pos < total
+    slots = (a * pos[inside] + b) % total
+    out[inside] = np.searchsorted(ends, slots, side="right")
+    beyond = int((~inside).sum())
+    if beyond:
+        out[~inside] = rng.choice(len(counts), size=beyond, p=counts / total)
+    return out
+
+
+def segment_counts(
+    counts: np.ndarray, labels: np.ndarray, shares: np.ndarray, slots: int
+) -> np.ndarray:
+    """``counts`` re-spread so that the parents of segment ``g`` (``labels == g``; -1:
+    none) own ``shares[g]`` of the ``slots``: one each for its parents with children,
+    the rest in proportion to their counts above one. A segment with no such parent
+    gives its share to the others."""
+    out = np.zeros(len(counts), dtype=np.int64)
+    groups = [np.flatnonzero((labels == g) & (counts > 0)) for g in range(len(shares))]
+    weight = np.array([shares[g] if len(groups[g]) else 0.0 for g in range(len(shares))])
+    if weight.sum() <= 0:
+        return counts
+    wanted = _integerize(weight, slots)
+    for owners, rows in zip(groups, wanted, strict=True):
+        if len(owners) == 0:
+            continue
+        if rows >= len(owners):
+            out[owners] = 1 + _integerize(counts[owners] - 1.0, int(rows) - len(owners))
+        else:  # fewer rows than parents: the busiest get one
+            out[owners[np.argsort(-counts[owners], kind="stable")[:rows]]] = 1
+    return out

@@ -1,0 +1,339 @@
+"""Injecting relation traits: which parents are childless, busy or soft-deleted in a run,
+and child foreign-key values pointed at them.
+
+A parent table is generated before its children, and neither sees the other's chunks.
+So both compute the same :class:`ParentView` from the same inputs: the parent's
+generated keys and soft-delete column (``ctx.parent_values``, before its traits), the
+run's seed and the shares stored in the profile. The childless parents are chosen by
+a permutation drawn from a stream named after the relation, so the parent's
+``childless_parent`` rows and the child's re-pointed values agree in every chunk.
+
+Carriers (which rows carry a trait) need the parent's keys, which a carriers
+expression cannot reach: :func:`remember` keeps them, per table and trait entry, when
+a chunk is injected (in the run's memo), and :func:`recall` hands them to ``carriers``.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from synth.internal.streams import stream
+from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+from synth.model.arrow import integer_bounds
+from synth.traits.base import InjectContext, RunMemo, TableTrait
+
+__all__ = [
+    "ParentView",
+    "RelationTrait",
+    "carrying",
+    "child_view",
+    "free_first",
+    "in_key",
+    "number",
+    "orphan_values",
+    "parent_view",
+    "pointing",
+    "recall",
+    "remember",
+    "remember_childless",
+    "round_half_up",
+    "sibling",
+    "slot_permutation",
+    "text",
+]
+
+
+def _stash_key(table: str, stat: TraitStat) -> tuple[object, ...]:
+    return (stat.trait, table, stat.columns, tuple(sorted(stat.detail.items())))
+
+
+def remember(memo: RunMemo, table: str, stat: TraitStat, keys: pl.Series) -> None:
+    """Keep, in the run's ``memo``, the parent keys that make rows of ``table`` carry
+    ``stat``."""
+    memo[_stash_key(table, stat)] = keys
+
+
+def recall(memo: RunMemo, table: str, stat: TraitStat) -> pl.Series | None:
+    return memo.get(_stash_key(table, stat))
+
+
+def remember_childless(memo: RunMemo, parent: str, relation: str, share: float) -> None:
+    """Keep the childless share the parent table used in this run (a boosted
+    ``childless_parent`` differs from the copy in the child's entry)."""
+    memo[("childless_parent", parent, relation)] = share
+
+
+def _childless_share(memo: RunMemo, parent: str, relation: str, stored: float) -> float:
+    return float(memo.get(("childless_parent", parent, relation), stored))
+
+
+class RelationTrait(TableTrait):
+    """A trait of the rows of a foreign key (``stat.columns[0]``): injected by re-pointing
+    the key, so it runs first; its carriers are the rows pointing at the parent keys its
+    :meth:`apply` remembered."""
+
+    family = "relations"
+    stage = 0
+
+    def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:
+        return carrying(stat.columns[0], recall(memo, table.key, stat))
+
+
+def carrying(column: str, keys: pl.Series | None) -> pl.Expr:
+    """Rows whose ``column`` holds one of ``keys`` (none when nothing was remembered)."""
+    if keys is None:
+        return pl.lit(False)
+    return pl.col(column).cast(keys.dtype, strict=False).is_in(keys.implode())
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def _ranks(seed: int, table: str, column: str, purpose: str, m: int) -> np.ndarray:
+    """A random rank (0..m-1) per row, from a stream named by ``purpose``."""
+    perm = stream(seed, table, column, purpose=purpose).permutation(m)
+    rank = np.empty(m, dtype=np.int64)
+    rank[perm] = np.arange(m, dtype=np.int64)
+    return rank
+
+
+def _lowest(mask: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` rows of ``mask`` with the lowest ``rank``."""
+    idx = np.flatnonzero(mask)
+    return idx[np.argsort(rank[idx], kind="stable")[: max(0, k)]]
+
+
+@dataclass(frozen=True)
+class ParentView:
+    """A parent table as every table of a run sees it for one relation."""
+
+    keys: pl.Series
+    """The parent's generated key values in row order (NULL where it has none)."""
+    valid: np.ndarray
+    deleted: np.ndarray
+    """Rows whose soft-delete column is set (all False without one)."""
+    forced: np.ndarray
+    """Row indices made soft-deleted so that at least one is (see :func:`parent_view`)."""
+    childless: np.ndarray
+    rank: np.ndarray
+    """The relation's random rank of each row: childless parents have the lowest ranks
+    of their group, the busiest parents the highest."""
+
+
+def parent_view(
+    ctx: InjectContext,
+    parent: str,
+    key: str,
+    *,
+    relation: str,
+    childless: float,
+    flag: str | None,
+    deleted_childless: float | None,
+    keep: np.ndarray | None = None,
+) -> ParentView | None:
+    """The view of ``parent`` for the relation named ``relation`` (``child.fk``), or None
+    when the parent is not generated in this run. Rows in ``keep`` (one parent of each
+    cohort segment) are made childless only when no other row can be.
+
+    ``childless`` is the share of parent rows with no child through the relation (at
+    least ``min_rows`` parents when it is not 0, and never all of them unless it is 1).
+    With a soft-delete ``flag`` and ``deleted_childless`` (the share of soft-deleted
+    parents that are childless), that share of the soft-deleted parents is childless,
+    the rest of the childless parents are live ones; and when no parent of the run is
+    soft-deleted, the lowest-ranked parent by a stream named after the flag (the same
+    for every relation) is made soft-deleted (``forced``), so that soft-deleted parents
+    appear even in a tiny fixture."""
+    columns = [key] + ([flag] if flag else [])
+    try:
+        values = ctx.parent_values(parent, columns)
+    except KeyError:
+        return None
+    keys = values.get_column(key)
+    m = len(keys)
+    valid = keys.is_not_null().to_numpy()
+    deleted = np.zeros(m, dtype=bool)
+    forced = np.zeros(0, dtype=np.int64)
+    if flag:
+        deleted = values.get_column(flag).is_not_null().to_numpy() & valid
+        if valid.any() and not deleted.any():
+            order = _ranks(ctx.seed, parent, flag, "relation:deleted", m)
+            forced = _lowest(valid, order, 1)
+            deleted[forced] = True
+    rank = _ranks(ctx.seed, parent, key, f"relation:{relation}", m)
+    none = np.zeros(m, dtype=bool)
+    total = int(valid.sum())
+    if childless <= 0 or total == 0:
+        return ParentView(keys, valid, deleted, forced, none, rank)
+    count = round_half_up(childless * total)
+    if childless < 1:
+        count = min(max(count, min(ctx.min_rows, total - 1)), total - 1)
+    count = min(count, total)
+    picked = none.copy()
+    if flag and deleted_childless is not None and deleted.any():
+        n_del = int(deleted.sum())
+        n_live = total - n_del
+        nd = round_half_up(deleted_childless * n_del)
+        if deleted_childless < 1:
+            nd = min(nd, n_del - 1)
+        nd = min(nd, count)
+        nl = min(count - nd, n_live)
+        nd = min(count - nl, n_del)
+        picked[_spared(deleted, rank, nd, keep)] = True
+        picked[_spared(valid & ~deleted, rank, nl, keep)] = True
+    else:
+        picked[_spared(valid, rank, count, keep)] = True
+    view = ParentView(keys, valid, deleted, forced, picked, rank)
+    ctx.memo[("parent_view", parent, relation)] = view
+    return view
+
+
+def _spared(mask: np.ndarray, rank: np.ndarray, k: int, keep: np.ndarray | None) -> np.ndarray:
+    """The ``k`` lowest-ranked rows of ``mask``, rows of ``keep`` only where others run out."""
+    if keep is None:
+        return _lowest(mask, rank, k)
+    first = _lowest(mask & ~keep, rank, k)
+    return np.concatenate([first, _lowest(mask & keep, rank, k - len(first))])
+
+
+def shared_view(memo: RunMemo, parent: str, relation: str) -> ParentView | None:
+    """The view of ``parent`` for ``relation`` made earlier in this run (by the parent
+    table's ``childless_parent``), which every child must see unchanged."""
+    view = memo.get(("parent_view", parent, relation))
+    return view if isinstance(view, ParentView) else None
+
+
+def text(value: Scalar | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def number(value: Scalar | None) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def sibling(table: Table, trait: str, fk: str) -> TraitStat | None:
+    """The table's ``trait`` entry on the same foreign-key column."""
+    return next((s for s in table.traits if s.trait == trait and s.columns == (fk,)), None)
+
+
+def in_key(table: Table, column: str) -> bool:
+    """Whether ``column`` is part of the primary key or of a unique constraint."""
+    return column in table.primary_key or any(column in u for u in table.unique)
+
+
+def child_view(
+    ctx: InjectContext, table: Table, fk: str, detail: dict[str, Scalar]
+) -> ParentView | None:
+    """The parent as the child's ``children_per_parent`` entry ``detail`` describes it
+    (with the childless share the parent table used in this run, if it was generated)."""
+    parent = str(detail["parent"])
+    relation = f"{table.key}.{fk}"
+    made = shared_view(ctx.memo, parent, relation)
+    if made is not None:
+        return made
+    return parent_view(
+        ctx,
+        parent,
+        str(detail["key"]),
+        relation=relation,
+        childless=_childless_share(
+            ctx.memo, parent, relation, number(detail.get("childless")) or 0.0
+        ),
+        flag=text(detail.get("flag")),
+        deleted_childless=number(detail.get("deleted_childless")),
+    )
+
+
+def slot_permutation(seed: int, table: str, column: str, slots: int) -> tuple[int, int]:
+    """``(a, b)`` of the permutation ``slot = (a * position + b) % slots``."""
+    rng = stream(seed, table, column, purpose="relation:slots")
+    a = int(rng.integers(1, max(2, min(slots, 1 << 31))))
+    while math.gcd(a, slots) != 1:
+        a += 1
+    return a, int(rng.integers(0, max(1, slots)))
+
+
+def pointing(values: pl.Series, keys: pl.Series) -> np.ndarray:
+    """The parent row index each of ``values`` points at (-1: NULL or no such parent)."""
+    lookup = (
+        pl.DataFrame({"k": keys, "i": np.arange(len(keys), dtype=np.int64)})
+        .filter(pl.col("k").is_not_null())
+        .unique("k", keep="first", maintain_order=True)
+    )
+    child = pl.DataFrame({"k": values.cast(keys.dtype, strict=False)})
+    joined = child.join(lookup, on="k", how="left", maintain_order="left")
+    return joined.get_column("i").fill_null(-1).to_numpy()
+
+
+def free_first(rows: np.ndarray, parents: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``rows`` (pointing at ``parents``) in random order, those whose parent keeps
+    another of them first: moving rows in this order leaves no parent childless while
+    others remain."""
+    if len(rows) == 0:
+        return rows
+    perm = rng.permutation(len(rows))
+    r, p = rows[perm], parents[perm]
+    keeper = np.zeros(len(r), dtype=bool)
+    keeper[np.unique(p, return_index=True)[1]] = True
+    return np.concatenate([r[~keeper], r[keeper]])
+
+
+_ALPHABET = np.array(list("0123456789abcdefghijklmnopqrstuvwxyz"))
+
+
+def orphan_values(
+    keys: pl.Series,
+    column: Column,
+    rows: np.ndarray,
+    *,
+    unique: bool,
+    pool: int,
+    rng: np.random.Generator,
+) -> pl.Series | None:
+    """Values of ``column`` that are none of the parent's ``keys`` (non-NULL), one per
+    row of ``rows`` (their indices in the table): integers just above the parent's
+    largest key (below its smallest if the type has no room), distinct per row for a
+    unique column, else from a pool of ``pool`` missing parents; fresh UUIDs; strings
+    as a parent key with its last characters changed. None where none can be made."""
+    n = len(rows)
+    if column.type is LogicalType.INTEGER:
+        ints = keys.cast(pl.Int64, strict=False).drop_nulls()
+        if ints.is_empty():
+            return None
+        lo, hi = integer_bounds(column)
+        offsets = rows.astype(np.int64) if unique else rng.integers(0, max(1, pool), n)
+        span = int(offsets.max(initial=0)) + 1
+        top, bottom = int(ints.max()), int(ints.min())  # type: ignore[arg-type]
+        if top + span <= hi:
+            return pl.Series(top + 1 + offsets)
+        if bottom - span >= lo:
+            return pl.Series(bottom - 1 - offsets)
+        return None
+    if column.type is LogicalType.UUID:
+        return pl.Series([str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)])
+    if column.type is not LogicalType.STRING:
+        return None
+    texts = keys.cast(pl.String, strict=False).drop_nulls()
+    if texts.is_empty():
+        return None
+    taken = set(texts.to_list())
+    base = texts.gather(rng.integers(0, len(texts), n)).to_list()
+    out: list[str] = []
+    for value in base:
+        width = min(4, len(value)) or min(4, column.length or 4)
+        for _ in range(8):
+            tail = "".join(_ALPHABET[rng.integers(0, len(_ALPHABET), width)])
+            candidate = value[: len(value) - min(width, len(value))] + tail
+            if candidate not in taken:
+                break
+        else:
+            return None
+        if unique:
+            taken.add(candidate)
+        out.append(candidate)
+    return pl.Series(out)
