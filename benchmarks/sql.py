@@ -39,7 +39,7 @@ from pathlib import Path  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from generate import bench_profile  # noqa: E402
 
-from synth.generator import iter_tables, make_plan  # noqa: E402
+from synth.generator import GenerateOptions, iter_tables, make_plan  # noqa: E402
 from synth.model.arrow import arrow_schema  # noqa: E402
 from synth.writers import WRITERS, TableTarget, to_arrow, write_fixtures  # noqa: E402
 
@@ -82,13 +82,9 @@ def render_seconds(plan, target: TableTarget, chunks: list[pa.Table], fmt, optio
 def end_to_end_seconds(profile, rows: int, fmt: str, options, out: Path) -> Timing:
     cpu, wall = time.process_time(), time.perf_counter()
     write_fixtures(
-        profile,
+        make_plan(profile, GenerateOptions(rows=rows, seed=1)),
         out,
         format=fmt,
-        rows=rows,
-        scale=None,
-        seed=1,
-        tables=None,
         writer_options=options,
     )
     return _since(cpu, wall)
@@ -108,7 +104,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     profile = bench_profile()
-    plan = make_plan(profile, rows=args.rows, scale=None, seed=1, tables=None)
+    plan = make_plan(profile, GenerateOptions(rows=args.rows, seed=1))
     gen = next(iter_tables(plan))
     schema = arrow_schema(gen.columns)
     chunks = [to_arrow(frame, schema) for frame in gen.chunks()]

@@ -117,7 +117,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.1.0"
+from synth._version import __version__  # noqa: E402
 
 __all__ = [
     "Case",

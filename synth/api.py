@@ -1,16 +1,18 @@
-"""The public functions. The CLI calls these and nothing else.
+"""The public functions: the facade that users, the CLI and the pytest plugin call.
 
-Heavy modules (the profiler, the generator, writers) are imported inside the
-functions so that ``import synth`` and ``synth --help`` stay fast.
+Each function checks its options once (into a :class:`~synth.profiler.options.ProfileOptions`
+or :class:`~synth.generator.options.GenerateOptions`) and hands them to one stage. Stage
+modules never call this module; they call each other. Heavy modules (the profiler, the
+generator, the writers) are imported inside the functions, so that ``import synth`` and
+``synth --help`` stay fast.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Unpack
 
 from synth.model import Profile
 from synth.model.io import read_profile
@@ -18,15 +20,21 @@ from synth.model.io import read_profile
 if TYPE_CHECKING:
     import polars as pl
 
+    from synth.checks.drift import DriftReport, Thresholds
+    from synth.checks.fidelity import Engine, Tolerances, ValidationReport
+    from synth.generator.options import GenerateArgs
     from synth.model.manifest import Manifest
+    from synth.profiler.options import ProfileArgs
 
 __all__ = [
+    "diff",
     "expectation_suites",
     "generate",
     "generate_into",
     "load",
     "load_into",
     "profile",
+    "validate",
     "write",
 ]
 
@@ -34,36 +42,21 @@ PathLike = str | os.PathLike[str]
 
 
 def profile(
-    source: str | PathLike | Sequence[PathLike] | None = None,
-    *,
-    schema: str | None = None,
-    tables: Sequence[str] | None = None,
-    exclude: Sequence[str] | None = None,
-    known_values: Mapping[str, Sequence[str]] | PathLike | None = None,
-    legacy_after: int | str | None = None,
-    time_columns: Mapping[str, str] | Sequence[str] | None = None,
-    segment_by: Sequence[str] | str | None = None,
-    as_of: str | dt.datetime | None = None,
-    min_count: int | None = None,
-    pii: Sequence[str] | str | None = None,
-    not_pii: Sequence[str] | str | None = None,
-    epsilon: float | None = None,
-    statement_timeout: float | None = None,
-    sample: float | None = None,
+    source: str | PathLike | Sequence[PathLike] | None = None, **options: Unpack[ProfileArgs]
 ) -> Profile:
     """Profile a database URL, or Parquet/CSV files, into a :class:`Profile`. Without a
     ``source``, the URL in ``$SYNTH_DATABASE_URL`` (so it stays out of shell history).
 
-    Statistics of a database are computed by aggregate SQL inside it; rows are
-    never pulled into Python. ``tables``/``exclude`` take table names (or
-    ``schema.name``) and shell-style patterns. Trait options: ``known_values``, the
-    values code knows per ``table.column`` (a mapping, or a YAML file of one); values
-    outside them are legacy, as are values unseen for ``legacy_after`` days (365);
-    ``time_columns``, ``table.column`` entries naming the column that dates a table's rows
-    where the detected one (``created_at``...) is not wanted. ``segment_by``: ``table.column``
-    entries that split tables into cohorts (default: detected, see ``docs/traits.md``).
-    ``as_of`` (ISO-8601 or ``'now'``, the default) is the time ages are measured from:
-    pin it to profile a snapshot reproducibly.
+    Statistics of a database are computed by aggregate SQL inside it; rows are never
+    pulled into Python. The keywords are :class:`~synth.profiler.options.ProfileArgs`:
+    ``tables``/``exclude`` take table names (or ``schema.name``) and shell-style patterns.
+    Trait options: ``known_values``, the values code knows per ``table.column`` (a mapping,
+    or a YAML file of one); values outside them are legacy, as are values unseen for
+    ``legacy_after`` days (365); ``time_columns``, ``table.column`` entries naming the
+    column that dates a table's rows where the detected one (``created_at``...) is not
+    wanted. ``segment_by``: ``table.column`` entries that split tables into cohorts
+    (default: detected, see ``docs/traits.md``). ``as_of`` (ISO-8601 or ``'now'``, the
+    default) is the time ages are measured from: pin it to profile a snapshot reproducibly.
 
     Privacy: a raw value is stored only when ``min_count`` rows (default 10) share it;
     ``pii``/``not_pii`` (``table.column`` entries) override the detection of personal
@@ -73,29 +66,10 @@ def profile(
     ``TABLESAMPLE SYSTEM``) and scales counts up.
     """
     from synth.profiler import profile_source
-    from synth.profiler.options import privacy_options, session_options, source_from_env
-    from synth.traits.settings import trait_settings
+    from synth.profiler.options import ProfileOptions, source_from_env
 
-    source = source_from_env(source)
-
-    settings = trait_settings(
-        known_values=known_values,
-        legacy_after=legacy_after,
-        time_columns=time_columns,
-        segment_by=segment_by,
-    )
-    privacy = privacy_options(min_count=min_count, pii=pii, not_pii=not_pii, epsilon=epsilon)
-    session = session_options(statement_timeout=statement_timeout, sample=sample)
-    return profile_source(
-        source,
-        schema=schema,
-        tables=tables,
-        exclude=exclude,
-        settings=settings,
-        as_of=as_of,
-        privacy=privacy,
-        session=session,
-    )
+    checked = ProfileOptions.of(**options)
+    return profile_source(source_from_env(source), checked)  # type: ignore[arg-type]
 
 
 def _as_profile(profile: Profile | PathLike) -> Profile:
@@ -103,39 +77,25 @@ def _as_profile(profile: Profile | PathLike) -> Profile:
 
 
 def generate(
-    profile: Profile | PathLike,
-    *,
-    rows: int | None = None,
-    scale: float | None = None,
-    seed: int = 0,
-    tables: Sequence[str] | None = None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
+    profile: Profile | PathLike, **options: Unpack[GenerateArgs]
 ) -> dict[str, pl.DataFrame]:
     """Generate a production-shaped dataset in memory: table key -> polars DataFrame.
 
-    ``rows`` sizes the largest table (the others keep their relative sizes);
-    ``scale`` multiplies every profiled row count instead. With neither, the
-    largest table gets ``min(profiled rows, 1000)``. Same inputs, same values.
-    Every trait in the profile appears in at least ``min_trait_rows`` rows;
-    ``boost`` maps ``table.column:trait`` to the share of rows that should carry it (or
-    is a list of ``'table.column:trait=rate'`` strings, as ``--boost`` takes them).
-    ``as_of`` (an ISO-8601 time or ``'now'``) re-anchors every time of the profile: all
-    move by ``as_of`` minus the profile's as-of time, so ages stay as measured.
+    The keywords are :class:`~synth.generator.options.GenerateArgs`: ``rows`` sizes the
+    largest table (the others keep their relative sizes); ``scale`` multiplies every
+    profiled row count instead. With neither, the largest table gets ``min(profiled rows,
+    1000)``. Same inputs, same values (``seed``, default 0). Every trait in the profile
+    appears in at least ``min_trait_rows`` rows; ``boost`` maps ``table.column:trait`` to
+    the share of rows that should carry it (or is a list of ``'table.column:trait=rate'``
+    strings, as ``--boost`` takes them). ``as_of`` (an ISO-8601 time or ``'now'``)
+    re-anchors every time of the profile: all move by ``as_of`` minus the profile's as-of
+    time, so ages stay as measured. ``tables`` generates only those tables.
     """
     from synth.generator import generate_tables
+    from synth.generator.options import GenerateOptions
 
-    return generate_tables(
-        _as_profile(profile),
-        rows=rows,
-        scale=scale,
-        seed=seed,
-        tables=tables,
-        min_trait_rows=min_trait_rows,
-        boost=boost,
-        as_of=as_of,
-    )
+    checked = GenerateOptions.of(**options)
+    return generate_tables(_as_profile(profile), checked)
 
 
 def write(
@@ -143,40 +103,28 @@ def write(
     out: PathLike,
     *,
     format: str = "parquet",
-    rows: int | None = None,
-    scale: float | None = None,
-    seed: int = 0,
-    tables: Sequence[str] | None = None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
     dialect: str | None = None,
     ddl: bool | None = None,
     split: bool | None = None,
     sql_style: str | None = None,
+    **options: Unpack[GenerateArgs],
 ) -> Manifest:
-    """Generate fixtures into directory ``out`` (atomically) and return the manifest.
+    """Generate fixtures into directory ``out`` (atomically) and return the manifest; the
+    generation keywords are those of :func:`generate`.
 
     Output is byte-identical for the same profile, options and seed. ``format="sql"``
     writes ``schema.sql`` (unless ``ddl=False``) and ``data.sql`` (or one file per table
     with ``split=True``) for ``dialect`` (default: the profile's), as multi-row INSERTs or,
     with ``sql_style="copy"``, PostgreSQL COPY blocks; see ``docs/sql.md``.
     """
-    from synth.writers import write_fixtures
+    from synth.generator.options import GenerateOptions
+    from synth.generator.plan import make_plan
+    from synth.writers import check_writer_options, write_fixtures
 
-    return write_fixtures(
-        _as_profile(profile),
-        Path(out),
-        format=format,
-        rows=rows,
-        scale=scale,
-        seed=seed,
-        tables=tables,
-        min_trait_rows=min_trait_rows,
-        boost=boost,
-        as_of=as_of,
-        writer_options={"dialect": dialect, "ddl": ddl, "split": split, "sql_style": sql_style},
-    )
+    writer_options = {"dialect": dialect, "ddl": ddl, "split": split, "sql_style": sql_style}
+    check_writer_options(format, writer_options)  # a bad option fails before any work
+    plan = make_plan(_as_profile(profile), GenerateOptions.of(**options))
+    return write_fixtures(plan, Path(out), format=format, writer_options=writer_options)
 
 
 def load(path: PathLike) -> dict[str, pl.DataFrame]:
@@ -220,17 +168,11 @@ def generate_into(
     profile: Profile | PathLike,
     url: str,
     *,
-    rows: int | None = None,
-    scale: float | None = None,
-    seed: int = 0,
-    tables: Sequence[str] | None = None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
     out: PathLike | None = None,
     truncate: bool = False,
     defer_constraints: bool = False,
     progress: bool | None = None,
+    **options: Unpack[GenerateArgs],
 ) -> dict[str, int]:
     """Generate fixtures (as :func:`write` with Parquet) and load them into ``url`` (as
     :func:`load_into`); return the rows loaded per table. The Parquet files go to ``out``
@@ -242,17 +184,7 @@ def generate_into(
     place = nullcontext(None) if out is not None else tempfile.TemporaryDirectory(prefix="synth-")
     with place as tmp:
         directory = Path(out) if out is not None else Path(str(tmp)) / "fixtures"
-        write(
-            profile,
-            directory,
-            rows=rows,
-            scale=scale,
-            seed=seed,
-            tables=tables,
-            min_trait_rows=min_trait_rows,
-            boost=boost,
-            as_of=as_of,
-        )
+        write(profile, directory, **options)
         return load_into(
             directory,
             url,
@@ -274,3 +206,37 @@ def expectation_suites(
     from synth.checks.gx import build_suite
 
     return build_suite(_as_profile(profile), name=name, rows=rows)
+
+
+def validate(
+    profile: Profile | PathLike,
+    fixtures: PathLike | Mapping[str, pl.DataFrame],
+    *,
+    tolerances: Tolerances | Mapping[str, float] | Iterable[str] | None = None,
+    engine: Engine = "synth",
+    min_trait_rows: int | None = None,
+) -> ValidationReport:
+    """Compare fixtures (a directory written by :func:`write`, or table frames) with the
+    profile they were made from, column by column: ``.ok``, ``.failures``, ``.to_json()``.
+    ``tolerances`` overrides the floors (``docs/validate.md``); ``engine="gx"`` runs the
+    profile's Great Expectations suite instead of synth's own checks."""
+    from synth.checks.fidelity import validate as run
+
+    return run(
+        profile, fixtures, tolerances=tolerances, engine=engine, min_trait_rows=min_trait_rows
+    )
+
+
+def diff(
+    old: Profile | PathLike,
+    new: Profile | PathLike,
+    *,
+    thresholds: Thresholds | None = None,
+    profile_options: Mapping[str, Any] | None = None,
+) -> DriftReport:
+    """Compare profile ``old`` with ``new`` (a profile, its file, or a database URL, which is
+    re-profiled as ``old`` was, with ``profile_options`` on top): ``.stale`` is true when
+    fixtures made from ``old`` miss what production holds now. See ``docs/ci.md``."""
+    from synth.checks.drift import diff as run
+
+    return run(old, new, thresholds=thresholds, profile_options=profile_options)

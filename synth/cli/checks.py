@@ -1,42 +1,74 @@
-"""``synth expectations`` and ``synth diff``: trusting fixtures over time.
-
-``expectations`` writes a profile's Great Expectations 1.x suites (and can validate a
-fixture directory with them); ``diff`` compares a profile with a newer one, or with the
-database re-profiled, and exits 1 when production drifted in a way that makes fixtures
-generated from the old profile stale (0: no such drift; 2: an error, as every command).
-Each command parses its options, calls one library function and renders what it returns.
+"""The commands that check fixtures and profiles: ``synth validate`` (fixtures against their
+profile; exit 1 when out of tolerance, see ``docs/validate.md``), ``synth expectations``
+(a profile's Great Expectations 1.x suites, optionally validating a fixture directory) and
+``synth diff`` (a profile against a newer one or the database re-profiled; exit 1 on drift
+that makes fixtures stale). Plain functions, registered by ``synth.cli``; 0 means fine, 1
+the check failed, 2 an error, as for every command.
 """
 
 from __future__ import annotations
 
 import sys
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from synth.checks.drift import ReportFormat
-from synth.cli import _err, _names, app
-from synth.errors import SynthWarning
+from synth.checks.drift.report import ReportFormat
+from synth.cli.common import names, shown_warnings
+
+__all__ = ["diff", "expectations", "validate"]
+
+EXIT_OUT_OF_TOLERANCE = 1
 
 
-@contextmanager
-def synth_warnings() -> Iterator[None]:
-    """Show the :class:`SynthWarning` raised inside as ``warning: ...`` lines on stderr, each
-    once; other packages' warnings (a dependency's DeprecationWarning) are not synth's to
-    show and are left out."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("ignore")
-        warnings.simplefilter("always", SynthWarning)
-        yield
-    for warning in caught:
-        _err(f"warning: {warning.message}")
+def validate(
+    profile: Annotated[Path, typer.Argument(help="The profile YAML file.")],
+    fixtures: Annotated[Path, typer.Argument(help="A fixture directory (with manifest.json).")],
+    tolerance: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tolerance",
+            metavar="NAME=VALUE",
+            help="Override a tolerance (repeatable), e.g. null_fraction=0.05 (docs/validate.md).",
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            metavar="synth|gx", help="synth's own checks, or the Great Expectations suite."
+        ),
+    ] = "synth",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON (every check) instead.")
+    ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", metavar="PATH", help="Also write a self-contained HTML report."),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every check, not only the failing ones.")
+    ] = False,
+) -> None:
+    """Compare fixtures with their profile, column by column; exit 1 when out of tolerance."""
+    from synth import api
+    from synth.checks.fidelity.text import render_text
+
+    report = api.validate(profile, fixtures, tolerances=tolerance or None, engine=engine)  # type: ignore[arg-type]
+    if html is not None:
+        from synth.checks.fidelity.html import write_html
+
+        write_html(report, html)
+    if as_json:
+        typer.echo(report.to_json(), nl=False)
+    else:
+        typer.echo(render_text(report, show_all=show_all), nl=False)
+    if html is not None:
+        typer.echo(f"wrote {html}", err=True)
+    if not report.ok:
+        raise typer.Exit(EXIT_OUT_OF_TOLERANCE)
 
 
-@app.command()
 def expectations(
     profile: Annotated[Path, typer.Argument(help="The profile YAML file.")],
     out: Annotated[
@@ -66,7 +98,7 @@ def expectations(
     """Write a Great Expectations 1.x suite per table from a profile (portable JSON)."""
     from synth.checks.gx import dump_suite, make_expectations
 
-    with synth_warnings():
+    with shown_warnings(only_synth=True):
         run = make_expectations(profile, name=name, rows=rows, out=out, fixtures=fixtures)
     if out is None:
         sys.stdout.write(dump_suite(run.suite))
@@ -77,7 +109,6 @@ def expectations(
         raise typer.Exit(run.exit_code)
 
 
-@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The profile the fixtures come from.")],
     new: Annotated[
@@ -123,18 +154,18 @@ def diff(
 ) -> None:
     """Compare a profile with a newer one, or with the database now; exit 1 on drift that
     makes fixtures stale."""
-    from synth.checks.drift import Thresholds
-    from synth.checks.drift import diff as run_diff
+    from synth import api
+    from synth.checks.drift.report import Thresholds
 
     given = {
-        "tables": _names(tables),
+        "tables": names(tables),
         "known_values": known_values,
-        "segment_by": _names(segment_by),
+        "segment_by": names(segment_by),
         "as_of": as_of,
     }
     thresholds = Thresholds(null_fraction=null_threshold, trait_rate=trait_threshold)
-    with synth_warnings():
-        report = run_diff(
+    with shown_warnings(only_synth=True):
+        report = api.diff(
             old,
             new,
             thresholds=thresholds,

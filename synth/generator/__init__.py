@@ -7,16 +7,18 @@ rows each); every column of every chunk draws from its own random stream.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 
 import polars as pl
 
+from synth.generator.options import GenerateArgs, GenerateOptions
 from synth.generator.plan import Plan, TablePlan, make_plan
 from synth.generator.table import Run, TableGenerator, output_columns
 from synth.model import Profile
 
 __all__ = [
+    "GenerateArgs",
+    "GenerateOptions",
     "Plan",
     "TableGenerator",
     "TablePlan",
@@ -35,27 +37,10 @@ def iter_tables(plan: Plan) -> Iterator[TableGenerator]:
 
 
 def generate_tables(
-    profile: Profile,
-    *,
-    rows: int | None,
-    scale: float | None,
-    seed: int,
-    tables: Sequence[str] | None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
+    profile: Profile, options: GenerateOptions | None = None
 ) -> dict[str, pl.DataFrame]:
     """Generate the tables in memory: table key -> DataFrame, in generation order."""
-    plan = make_plan(
-        profile,
-        rows=rows,
-        scale=scale,
-        seed=seed,
-        tables=tables,
-        min_trait_rows=min_trait_rows,
-        boost=boost,
-        as_of=as_of,
-    )
+    plan = make_plan(profile, options)
     out: dict[str, pl.DataFrame] = {}
     for gen in iter_tables(plan):
         parts = list(gen.chunks())

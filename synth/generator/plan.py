@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from synth.errors import SynthWarning, UsageError
+from synth.generator.options import GenerateOptions
 from synth.model import ForeignKey, Profile, Table
 
 __all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan", "trait_floor"]
@@ -35,13 +35,23 @@ class TablePlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """Tables in generation order (parents before children)."""
+    """Tables in generation order (parents before children), and the options that made it."""
 
     profile: Profile
-    seed: int
+    """The profile as generated: boosted and re-anchored (``options.boost``, ``as_of``)."""
     tables: tuple[TablePlan, ...]
-    min_trait_rows: int = 1
-    """Every trait in the profile appears in at least this many rows of its table."""
+    options: GenerateOptions = field(default_factory=GenerateOptions)
+    original: Profile | None = None
+    """The profile as given, before boosts and re-anchoring (its digest names it)."""
+
+    @property
+    def seed(self) -> int:
+        return self.options.seed
+
+    @property
+    def min_trait_rows(self) -> int:
+        """Every trait in the profile appears in at least this many rows of its table."""
+        return self.options.min_trait_rows
 
     def get(self, key: str) -> TablePlan | None:
         """The plan of table ``key``, or None when that table is not generated."""
@@ -81,20 +91,8 @@ def _select(profile: Profile, tables: Sequence[str] | None) -> list[Table]:
 
 
 def _sizes(chosen: list[Table], rows: int | None, scale: float | None) -> dict[str, int]:
-    if rows is not None and scale is not None:
-        raise UsageError(
-            f"rows={rows!r} (--rows) and scale={scale!r} (--scale) were both given; "
-            "pass one of them, or neither"
-        )
-    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 0):
-        raise UsageError(f"rows={rows!r} (--rows) must be a whole number >= 0")
-    if scale is not None and (
-        isinstance(scale, bool)
-        or not isinstance(scale, int | float)
-        or not math.isfinite(scale)
-        or scale < 0
-    ):
-        raise UsageError(f"scale={scale!r} (--scale) must be a finite number >= 0")
+    """Row counts: ``rows`` for the largest table (the others in proportion), or every
+    profiled count times ``scale``; each non-empty table keeps at least one row."""
     largest = max((t.rows for t in chosen), default=0)
     if scale is not None:
         return {
@@ -190,31 +188,21 @@ def trait_floor(table: Table, min_trait_rows: int) -> int:
     return min(table.rows, entries * min_trait_rows + 1)
 
 
-def make_plan(
-    profile: Profile,
-    *,
-    rows: int | None,
-    scale: float | None,
-    seed: int,
-    tables: Sequence[str] | None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
-) -> Plan:
-    """Choose tables, size them and order them parents-first, with ``boost`` applied to the
-    profile first (see :mod:`synth.generator.boost`) and its times re-anchored to ``as_of``
-    (see :mod:`synth.generator.anchor`). A table with rows grows to :func:`trait_floor`, so
-    a small fixture still carries every trait ``min_trait_rows`` times."""
+def make_plan(profile: Profile, options: GenerateOptions | None = None) -> Plan:
+    """Choose tables, size them and order them parents-first, with ``options.boost``
+    applied to the profile first (see :mod:`synth.generator.boost`) and its times
+    re-anchored to ``options.as_of`` (see :mod:`synth.generator.anchor`). A table with rows
+    grows to :func:`trait_floor`, so a small fixture still carries every trait
+    ``min_trait_rows`` times."""
     from synth.generator.anchor import reanchor
-    from synth.generator.boost import apply_boosts, as_boosts
+    from synth.generator.boost import apply_boosts
 
-    profile = reanchor(apply_boosts(profile, as_boosts(boost)), as_of)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise UsageError(f"seed={seed!r} must be a whole number")
-    if min_trait_rows < 0:
-        raise UsageError(f"--min-trait-rows={min_trait_rows!r} must be 0 or more")
-    chosen = _select(profile, tables)
-    sizes = _sizes(chosen, rows, scale)
+    options = options or GenerateOptions()
+    min_trait_rows = options.min_trait_rows
+    original = profile
+    profile = reanchor(apply_boosts(profile, options.boost), options.as_of)
+    chosen = _select(profile, options.tables)
+    sizes = _sizes(chosen, options.rows, options.scale)
     ordered, broken = _order(chosen)
     plans = []
     for table in ordered:
@@ -222,4 +210,4 @@ def make_plan(
             sizes[table.key] = max(sizes[table.key], trait_floor(table, min_trait_rows))
         sizes[table.key] = _clamp(table, sizes[table.key], sizes, broken[table.key])
         plans.append(TablePlan(table, sizes[table.key], frozenset(broken[table.key])))
-    return Plan(profile, seed, tuple(plans), min_trait_rows)
+    return Plan(profile, tuple(plans), options, original)

@@ -9,13 +9,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from synth.model import Distribution
-
 __all__ = [
     "ALNUM",
     "base36",
     "binary_series",
-    "draw_lengths",
     "inverse_cdf",
     "string_series",
     "text",
@@ -28,33 +25,6 @@ ALNUM = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 def inverse_cdf(qs: np.ndarray, vs: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Piecewise-linear inverse CDF through (cumulative probability, value) points."""
     return np.interp(u, qs, np.maximum.accumulate(vs))
-
-
-def numeric_points(dist: Distribution) -> tuple[np.ndarray, np.ndarray]:
-    """A numeric distribution's points as arrays (probabilities, values)."""
-    pts = dist.points()
-    qs = np.array([q for q, _ in pts], dtype=np.float64)
-    vs = np.array([float(v) for _, v in pts], dtype=np.float64)
-    return qs, vs
-
-
-def draw_lengths(
-    dist: Distribution | None,
-    n: int,
-    rng: np.random.Generator,
-    *,
-    cap: int | None,
-    default: tuple[int, int],
-    floor: int = 0,
-) -> np.ndarray:
-    """``n`` lengths from a length distribution (or uniform over ``default``), capped at ``cap``."""
-    if dist is not None:
-        qs, vs = numeric_points(dist)
-        lengths = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
-    else:
-        lengths = rng.integers(default[0], default[1] + 1, n, dtype=np.int64)
-    hi = cap if cap is not None else np.iinfo(np.int64).max
-    return np.clip(lengths, min(floor, hi), hi)
 
 
 def _offsets(lengths: np.ndarray) -> np.ndarray:

@@ -25,7 +25,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth.errors import SourceError
-from synth.internal.asof import parse_as_of
 from synth.internal.urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.model import (
     PROFILE_KIND,
@@ -37,7 +36,7 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
-from synth.profiler.options import PrivacyOptions, SessionOptions
+from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, Reflector
 from synth.profiler.selection import is_excluded
 from synth.profiler.semantic import (
@@ -100,55 +99,27 @@ def _connect(url: str) -> sa.Engine:
     return create_engine(parsed, masked, **options)
 
 
-def profile_database(
-    url: str,
-    *,
-    schema: str | None = None,
-    tables: Sequence[str] | None = None,
-    exclude: Sequence[str] | None = None,
-    settings: TraitSettings | None = None,
-    as_of: str | dt.datetime | None = None,
-    privacy: PrivacyOptions | None = None,
-    session: SessionOptions | None = None,
-) -> Profile:
+def profile_database(url: str, options: ProfileOptions | None = None) -> Profile:
     """Profile the database at ``url`` (a SQLAlchemy URL)."""
     engine = _connect(url)
     try:
-        return profile_engine(
-            engine,
-            schema=schema,
-            tables=tables,
-            exclude=exclude,
-            settings=settings,
-            as_of=as_of,
-            privacy=privacy,
-            session=session,
-        )
+        return profile_engine(engine, options)
     finally:
         engine.dispose()
 
 
-def profile_engine(
-    engine: sa.Engine,
-    *,
-    schema: str | None = None,
-    tables: Sequence[str] | None = None,
-    exclude: Sequence[str] | None = None,
-    settings: TraitSettings | None = None,
-    as_of: str | dt.datetime | None = None,
-    privacy: PrivacyOptions | None = None,
-    session: SessionOptions | None = None,
-) -> Profile:
+def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> Profile:
     """Profile through an engine made by :func:`_connect`."""
-    from synth import __version__
+    from synth._version import __version__
 
-    privacy = privacy or PrivacyOptions()
-    session = session or SessionOptions()
+    options = options or ProfileOptions()
+    privacy, session, settings = options.privacy, options.session, options.traits
+    schema = options.schema
 
     url = engine.url
     masked = masked_url(url)
     dialect = dialect_for(url.get_backend_name())
-    as_of = parse_as_of(as_of) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = options.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
@@ -162,7 +133,7 @@ def profile_engine(
                 f"{reason(exc, url)}; check the server version, or pass --statement-timeout 0"
             ) from None
         try:
-            reflected = _reflect(conn, dialect, schema, tables, exclude, masked)
+            reflected = _reflect(conn, dialect, schema, options.tables, options.exclude, masked)
         except sa.exc.DBAPIError as exc:
             if dialect.timed_out(exc):
                 raise active.timeout_error(REFLECTION) from None
@@ -182,7 +153,7 @@ def profile_engine(
                     dialect,
                     table,
                     as_of,
-                    settings or TraitSettings(),
+                    settings,
                     done,
                     skeletons,
                     privacy,

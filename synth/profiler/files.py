@@ -20,7 +20,6 @@ from typing import Any
 import polars as pl
 
 from synth.errors import SourceError, UsageError
-from synth.internal.asof import parse_as_of
 from synth.internal.urls import mask_secrets
 from synth.model import (
     PROFILE_KIND,
@@ -31,7 +30,7 @@ from synth.model import (
     Source,
     Table,
 )
-from synth.profiler.options import PrivacyOptions
+from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
 from synth.profiler.semantic import (
@@ -99,23 +98,17 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def profile_files(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    schema: str | None = None,
-    tables: Sequence[str] | None = None,
-    exclude: Sequence[str] | None = None,
-    settings: TraitSettings | None = None,
-    as_of: str | dt.datetime | None = None,
-    privacy: PrivacyOptions | None = None,
+    paths: Sequence[str | os.PathLike[str]], options: ProfileOptions | None = None
 ) -> Profile:
     """Profile Parquet/CSV files (paths, directories or glob patterns)."""
-    from synth import __version__
+    from synth._version import __version__
 
-    if schema is not None:
+    options = options or ProfileOptions()
+    if options.schema is not None:
         raise UsageError(
-            f"schema={schema!r} applies to database sources only; files are one table each"
+            f"schema={options.schema!r} applies to database sources only; files are one table each"
         )
-    as_of = parse_as_of(as_of) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = options.as_of or dt.datetime.now(dt.UTC).replace(microsecond=0)
     by_name: dict[str, Path] = {}
     for path in _expand(paths):
         if path.stem in by_name:
@@ -125,9 +118,13 @@ def profile_files(
             )
         by_name[path.stem] = path
     where = "the given files"
-    chosen = select_tables({name: [name] for name in by_name}, tables, exclude, where=where)
-    settings = settings or TraitSettings()
-    privacy = privacy or PrivacyOptions()
+    chosen = select_tables(
+        {name: [name] for name in by_name},
+        options.tables,
+        options.exclude,
+        where=where,
+    )
+    settings, privacy = options.traits, options.privacy
     out = [_profile_file(name, by_name[name], as_of, settings, privacy) for name in chosen]
     return Profile(
         kind=PROFILE_KIND,

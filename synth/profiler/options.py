@@ -1,28 +1,76 @@
-"""Profiling options that protect the data and the database, checked.
+"""What to profile and how, declared once and checked once: :class:`ProfileArgs` is the
+keyword set of :func:`synth.profile` (and of ``synth profile``'s flags, and of ``synth
+diff URL``); :meth:`ProfileOptions.of` turns it into one frozen :class:`ProfileOptions`
+that the profilers are given.
 
-:class:`PrivacyOptions` (``--min-count``, ``--pii``, ``--not-pii``, ``--epsilon``) decide
-what may enter a profile; :class:`SessionOptions` (``--statement-timeout``, ``--sample``)
-how hard the profiler may lean on the source. Both are built by :func:`privacy_options`
-and :func:`session_options`, which turn bad values into a ``UsageError`` naming the flag.
+Inside it, :class:`PrivacyOptions` (``--min-count``, ``--pii``, ``--not-pii``,
+``--epsilon``) decide what may enter a profile; :class:`SessionOptions`
+(``--statement-timeout``, ``--sample``) how hard the profiler may lean on the source;
+:class:`~synth.traits.base.TraitSettings` what the traits are told (``--known-values``...).
+Each is checked by its own function, which turns a bad value into a ``UsageError``
+naming the flag.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from synth.errors import UsageError
+from synth.traits.base import TraitSettings
 
 __all__ = [
     "DEFAULT_MIN_COUNT",
     "DEFAULT_STATEMENT_TIMEOUT",
     "PrivacyOptions",
+    "ProfileArgs",
+    "ProfileOptions",
     "SessionOptions",
     "privacy_options",
     "session_options",
     "source_from_env",
 ]
+
+PathLike = str | os.PathLike[str]
+
+
+class ProfileArgs(TypedDict, total=False):
+    """The profiling keywords (all optional), as :func:`synth.profile` takes them."""
+
+    schema: str | None
+    """The database schema to profile (default: the connection's)."""
+    tables: Sequence[str] | None
+    """Only these tables: names, ``schema.name`` or shell-style patterns."""
+    exclude: Sequence[str] | None
+    """Leave these tables out (names or patterns)."""
+    known_values: Mapping[str, Sequence[str]] | PathLike | None
+    """``table.column`` -> the values today's code knows (or a YAML file of that); others
+    are legacy values."""
+    legacy_after: int | str | None
+    """A value unseen for this many days is a legacy value (default 365)."""
+    time_columns: Mapping[str, str] | Sequence[str] | None
+    """``table.column`` entries naming the column that dates a table's rows."""
+    segment_by: Sequence[str] | str | None
+    """``table.column`` entries that split tables into cohorts (default: detected)."""
+    as_of: str | dt.datetime | None
+    """The time ages are measured from (ISO-8601 or ``'now'``, the default)."""
+    min_count: int | None
+    """k: a raw value is stored only when this many rows share it (default 10)."""
+    pii: Sequence[str] | str | None
+    """``table.column`` entries treated as personal data: shape statistics only."""
+    not_pii: Sequence[str] | str | None
+    """``table.column`` entries never treated as personal data."""
+    epsilon: float | None
+    """Differential privacy: Laplace noise on counts with this budget."""
+    statement_timeout: float | None
+    """Seconds each query may run before it is cancelled (default 60; 0: no limit)."""
+    sample: float | None
+    """Read this percentage of each table and scale counts up."""
+
 
 URL_VARIABLE = "SYNTH_DATABASE_URL"
 
@@ -159,3 +207,58 @@ def session_options(
         statement_timeout=float(timeout) or None,
         sample=None if sample is None or sample == 100 else float(sample),
     )
+
+
+def _names(given: Sequence[str] | str | None) -> tuple[str, ...] | None:
+    if given is None:
+        return None
+    return (given,) if isinstance(given, str) else tuple(given)
+
+
+@dataclass(frozen=True)
+class ProfileOptions:
+    """The profiling keywords, checked: what the profilers are given (see
+    :class:`ProfileArgs` for each keyword)."""
+
+    schema: str | None = None
+    tables: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    as_of: dt.datetime | None = None
+    """Aware UTC; None means "now" when profiling starts."""
+    traits: TraitSettings = field(default_factory=TraitSettings)
+    privacy: PrivacyOptions = field(default_factory=PrivacyOptions)
+    session: SessionOptions = field(default_factory=SessionOptions)
+
+    @classmethod
+    def of(cls, **args: Unpack[ProfileArgs]) -> ProfileOptions:
+        """The checked value of ``args``; a bad or unknown keyword is a UsageError."""
+        from synth.internal.asof import parse_as_of
+        from synth.traits.settings import trait_settings
+
+        unknown = sorted(set(args) - set(ProfileArgs.__annotations__))
+        if unknown:
+            raise UsageError(
+                f"{', '.join(unknown)} is not a profiling option; "
+                f"use {', '.join(sorted(ProfileArgs.__annotations__))}"
+            )
+        return cls(
+            schema=args.get("schema"),
+            tables=_names(args.get("tables")),
+            exclude=_names(args.get("exclude")),
+            as_of=parse_as_of(args.get("as_of")),
+            traits=trait_settings(
+                known_values=args.get("known_values"),
+                legacy_after=args.get("legacy_after"),
+                time_columns=args.get("time_columns"),
+                segment_by=args.get("segment_by"),
+            ),
+            privacy=privacy_options(
+                min_count=args.get("min_count"),
+                pii=args.get("pii"),
+                not_pii=args.get("not_pii"),
+                epsilon=args.get("epsilon"),
+            ),
+            session=session_options(
+                statement_timeout=args.get("statement_timeout"), sample=args.get("sample")
+            ),
+        )

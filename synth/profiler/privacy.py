@@ -43,9 +43,10 @@ from synth.model import (
     TraitStat,
     ValueFrequency,
 )
+from synth.model.values import to_scalar
 from synth.profiler.options import PrivacyOptions
 from synth.profiler.semantic import is_personal
-from synth.profiler.stats import PERCENTS, Measured, extreme_ranks, nearest_rank, to_scalar
+from synth.profiler.stats import PERCENTS, Measured, extreme_ranks, nearest_rank
 
 __all__ = [
     "CASES",

@@ -10,12 +10,8 @@ non-NULL values.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from synth.model import (
@@ -27,6 +23,7 @@ from synth.model import (
     SemanticType,
     ValueFrequency,
 )
+from synth.model.values import round_fraction, to_scalar
 from synth.profiler.semantic import is_personal
 
 __all__ = [
@@ -38,8 +35,6 @@ __all__ = [
     "column_stats",
     "extreme_ranks",
     "nearest_rank",
-    "round_fraction",
-    "to_scalar",
     "wants_frequent",
 ]
 
@@ -58,12 +53,6 @@ NO_FREQUENT = frozenset({L.ARRAY, L.BINARY, L.JSON, L.OPAQUE})
 
 PERCENTS: tuple[tuple[str, int], ...] = tuple((name, round(q * 100)) for name, q in QUANTILE_POINTS)
 """(field name, integer percent) of the stored percentiles: ("p01", 1) ... ("p99", 99)."""
-
-_FRACTION_DIGITS = 6
-
-
-def round_fraction(part: int, whole: int) -> float:
-    return round(part / whole, _FRACTION_DIGITS) if whole else 0.0
 
 
 def nearest_rank(percent: int, n: int) -> int:
@@ -102,60 +91,6 @@ class Measured:
     """The k-th smallest character length (strings)."""
     length_high: Any = None
     """The k-th largest character length (strings)."""
-
-
-def _parse_temporal(text: str, logical: LogicalType) -> Any:
-    try:
-        if logical is L.DATETIME:
-            return dt.datetime.fromisoformat(text)
-        if logical is L.DATE:
-            return dt.date.fromisoformat(text[:10])
-        if logical is L.TIME:
-            return dt.time.fromisoformat(text)
-    except ValueError:
-        return text
-    return text
-
-
-def _timedelta_text(value: dt.timedelta) -> str:
-    if dt.timedelta(0) <= value < dt.timedelta(days=1):
-        return (dt.datetime.min + value).time().isoformat()
-    return str(value)  # MySQL TIME may be negative or over 24 hours
-
-
-def to_scalar(value: Any, logical: LogicalType) -> Scalar | None:
-    """A source value as a profile scalar: numbers, ISO-8601 text (UTC when zoned), strings.
-
-    Returns None for values a profile never stores (binary, NaN, infinities).
-    """
-    if value is None or isinstance(value, bytes | bytearray | memoryview):
-        return None
-    if isinstance(value, str) and logical in (L.DATETIME, L.DATE, L.TIME):
-        value = _parse_temporal(value, logical)
-    if isinstance(value, bool):
-        return value
-    if logical is L.BOOLEAN and isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, Decimal | float):
-        number = float(value)
-        if not math.isfinite(number):
-            return None
-        if logical is L.INTEGER and number.is_integer():
-            return int(number)
-        return number
-    if isinstance(value, int):
-        return float(value) if logical in (L.FLOAT, L.DECIMAL) else value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.date().isoformat() if logical is L.DATE else value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return _timedelta_text(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value if isinstance(value, str) else str(value)
 
 
 def _distribution(

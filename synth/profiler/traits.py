@@ -116,7 +116,7 @@ def record_ages(
     """Keep a frequent-value query's ``(value, count[, newest, old])`` rows in
     ``ctx.frequent_ages`` (see :class:`~synth.traits.base.ValueAge`); return the
     ``(value, count)`` pairs the column statistics are made of."""
-    from synth.profiler.stats import to_scalar
+    from synth.model.values import to_scalar
 
     ages: dict[Scalar, ValueAge] = {}
     for row in found:

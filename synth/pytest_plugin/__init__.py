@@ -21,15 +21,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
-from synth.pytest_plugin.settings import (
-    INI_OPTIONS,
-    SessionState,
-    default_cache_root,
-    pop_session,
-    push_session,
-    read_settings,
-    reproduce,
-)
+from synth.pytest_plugin.session import SessionState, pop_session, push_session
+from synth.pytest_plugin.settings import INI_OPTIONS, default_cache_root, read_settings, reproduce
 
 if TYPE_CHECKING:
     import sqlalchemy as sa

@@ -35,7 +35,7 @@ CACHE_FORMAT = 1
 
 def cache_key(profile_bytes: bytes, seed: int, rows: int | None) -> str:
     """The cache key of a fixture set: sha256 of (profile hash, seed, rows, synth version)."""
-    from synth import __version__
+    from synth._version import __version__
 
     material = {
         "profile_sha256": hashlib.sha256(profile_bytes).hexdigest(),

@@ -106,7 +106,8 @@ def _fixture_set(
     rows: int | None,
     fixtures: str | Path | None,
 ) -> SynthData:
-    from synth.pytest_plugin.settings import SynthSettings, active_session
+    from synth.pytest_plugin.session import active_session
+    from synth.pytest_plugin.settings import SynthSettings
 
     given = {"profile": profile, "seed": seed, "rows": rows, "fixtures": fixtures}
     state = active_session()

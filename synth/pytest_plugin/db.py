@@ -119,7 +119,7 @@ def _schema_text(data: SynthData, dialect: str) -> str:
     (no data file is written)."""
     import polars as pl
 
-    from synth.generator import make_plan
+    from synth.generator import GenerateOptions, make_plan
     from synth.model import LogicalType
     from synth.writers.sql import MAX_DOMAIN_EXTRAS
     from synth.writers.sql.ddl import schema_sql
@@ -133,18 +133,8 @@ def _schema_text(data: SynthData, dialect: str) -> str:
             "and no profile is set to create them from; set synth_profile, create the tables "
             "(migrations), or override the synth_schema fixture to return their DDL"
         )
-    options = data.manifest.options
-    tables = options.get("tables")
-    plan = make_plan(
-        profile,
-        rows=data.rows_option,
-        scale=options.get("scale"),  # type: ignore[arg-type]
-        seed=data.seed,
-        tables=tables if isinstance(tables, list | tuple | str) else None,
-        min_trait_rows=int(options.get("min_trait_rows", 1)),  # type: ignore[call-overload]
-        boost=options.get("boost") or None,  # type: ignore[arg-type]
-        as_of=options.get("as_of"),  # type: ignore[arg-type]
-    )
+    recorded = GenerateOptions.from_record(data.manifest.options, data.seed)
+    plan = make_plan(profile, recorded)
     written: dict[str, tuple[str, ...]] = {}
     extras: dict[tuple[str, str], list[str]] = {}
     for tp in plan.tables:

@@ -1,9 +1,8 @@
 """The pytest plugin's settings: ini options and command-line flags, resolved once per session.
 
 Standard library only: this module is imported when pytest loads the plugin, so it must
-cost nothing. The running session's settings are recorded here at ``pytest_configure``
-and removed at ``pytest_unconfigure`` (a stack, for pytest sessions run inside pytest),
-so that :func:`synth.cases` can find them at collection time.
+cost nothing. What a running session resolved from its settings lives in
+:mod:`synth.pytest_plugin.session`.
 """
 
 from __future__ import annotations
@@ -20,13 +19,10 @@ from typing import Any
 
 __all__ = [
     "INI_OPTIONS",
-    "SessionState",
     "SynthSettings",
-    "active_session",
     "check_cache_root",
     "default_cache_root",
-    "pop_session",
-    "push_session",
+    "read_settings",
     "reproduce",
 ]
 
@@ -156,49 +152,6 @@ def reproduce(settings: SynthSettings, seed: int, rows: int | None, pregenerated
     if settings.from_flag("truncate"):
         parts.append("--synth-db-truncate")
     return " ".join(parts)
-
-
-class SessionState:
-    """One pytest session's settings and what it resolved (the fixture set, the database)."""
-
-    def __init__(self, settings: SynthSettings) -> None:
-        self.settings = settings
-        self.resolved: dict[SynthSettings, Any] = {}
-        """Settings -> the fixture set they resolved to, so that ``cases()`` and
-        ``synth_data`` share one generation per session."""
-        self.first: Any = None
-        """The first fixture set resolved with the session's own settings (the report)."""
-        self.notes: list[str] = []
-        """Lines for the end-of-session report (skipped orphans when loading synth_db)."""
-
-    def fixtures(self, settings: SynthSettings | None = None) -> Any:
-        """The fixture set for ``settings`` (default: the session's), resolved once."""
-        from synth.pytest_plugin.cache import resolve_fixtures
-
-        settings = settings or self.settings
-        found = self.resolved.get(settings)
-        if found is None:
-            found = self.resolved[settings] = resolve_fixtures(settings)
-            if settings == self.settings and self.first is None:
-                self.first = found
-        return found
-
-
-_SESSIONS: list[SessionState] = []
-
-
-def push_session(state: SessionState) -> None:
-    _SESSIONS.append(state)
-
-
-def pop_session(state: SessionState) -> None:
-    if state in _SESSIONS:
-        _SESSIONS.remove(state)
-
-
-def active_session() -> SessionState | None:
-    """The innermost running pytest session that loaded the plugin, if any."""
-    return _SESSIONS[-1] if _SESSIONS else None
 
 
 def _int(raw: str, where: str, *, minimum: int) -> int:

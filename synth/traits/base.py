@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+from synth.model.values import round_fraction
 
 if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
@@ -41,10 +42,7 @@ __all__ = [
     "Trait",
     "TraitSettings",
     "ValueAge",
-    "round_fraction",
 ]
-
-FRACTION_DIGITS = 6
 
 STAGES = ("keys", "redraw", "columns", "shape")
 """The order in which a chunk's traits are injected (see :attr:`TableTrait.stage`)."""
@@ -53,11 +51,6 @@ RunMemo: TypeAlias = dict[tuple[object, ...], Any]
 """What traits remember across the tables of one run (which parent keys carry a cohort,
 the childless share a parent used), keyed by a tuple starting with the trait's name.
 Owned by the run or the profiled table: a fresh one each time, never module state."""
-
-
-def round_fraction(part: int, whole: int) -> float:
-    """``part / whole`` rounded as every fraction in a profile is."""
-    return round(part / whole, FRACTION_DIGITS) if whole else 0.0
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.model.arrow import polars_dtype
-from synth.profiler.stats import to_scalar
+from synth.model.values import round_fraction, to_scalar
 from synth.traits import register
 from synth.traits.base import (
     InjectContext,
@@ -20,7 +20,6 @@ from synth.traits.base import (
     RunMemo,
     TableMeasure,
     TableTrait,
-    round_fraction,
 )
 from synth.traits.sentinels import DAYS, trim_carriers
 

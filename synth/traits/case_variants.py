@@ -9,6 +9,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from synth.model import Column, LogicalType, SemanticType, Table, TraitStat
+from synth.model.values import round_fraction
 from synth.traits import register
 from synth.traits._portable import exact, lower_key
 from synth.traits.base import (
@@ -17,7 +18,6 @@ from synth.traits.base import (
     RunMemo,
     TableMeasure,
     TableTrait,
-    round_fraction,
 )
 from synth.traits.strings import _fit
 

@@ -9,8 +9,9 @@ import numpy as np
 import polars as pl
 
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+from synth.model.values import round_fraction
 from synth.traits import register
-from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe, round_fraction
+from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe
 from synth.traits.instants import (
     dated_column,
     draw_times,

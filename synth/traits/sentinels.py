@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from synth.errors import UsageError
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
 from synth.model.arrow import integer_bounds
+from synth.model.values import round_fraction
 from synth.traits import register
 from synth.traits._portable import exact, instant
-from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe, round_fraction
+from synth.traits.base import ColumnTrait, InjectContext, MeasureContext, Probe
 
 L = LogicalType
 NUMBERS = (0, -1, 9999, 99999, 999999)

@@ -9,15 +9,14 @@ manifest's ``options``.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
 
 from synth.errors import UsageError
-from synth.model import Profile
 from synth.model.arrow import arrow_schema
 from synth.model.io import profile_digest
 from synth.model.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
@@ -25,6 +24,9 @@ from synth.writers.atomic import atomic_directory
 from synth.writers.base import FixtureWriter, TableTarget
 from synth.writers.parquet import ParquetFixtureWriter
 from synth.writers.sql import SqlFixtureWriter
+
+if TYPE_CHECKING:
+    from synth.generator.plan import Plan
 
 __all__ = [
     "WRITERS",
@@ -80,50 +82,27 @@ def check_writer_options(
 
 
 def write_fixtures(
-    profile: Profile,
+    plan: Plan,
     out: Path,
     *,
-    format: str,
-    rows: int | None,
-    scale: float | None,
-    seed: int,
-    tables: Sequence[str] | None,
-    min_trait_rows: int = 1,
-    boost: Mapping[str, float] | Iterable[str] | None = None,
-    as_of: str | dt.datetime | None = None,
+    format: str = "parquet",
     writer_options: Mapping[str, object] | None = None,
 ) -> Manifest:
-    """Generate fixtures into directory ``out`` (replacing an older fixture dir atomically).
+    """Generate the tables of ``plan`` into directory ``out`` (replacing an older fixture
+    directory atomically) and return the manifest.
 
     ``writer_options`` are the format's own options (for ``sql``: ``dialect``, ``ddl``,
     ``split``, ``sql_style``, ``batch_rows``; see ``docs/sql.md``); an option whose value
-    is None counts as not given. They are recorded in the manifest's ``options``.
+    is None counts as not given. They are recorded in the manifest's ``options``, after
+    the generation options of the plan.
     """
-    from synth import __version__
-    from synth.generator import iter_tables, make_plan
-    from synth.generator.boost import as_boosts
+    from synth._version import __version__
+    from synth.generator import iter_tables
     from synth.generator.carriers import CarrierTracker
 
     writer_cls, given = check_writer_options(format, writer_options)
-    plan = make_plan(
-        profile,
-        rows=rows,
-        scale=scale,
-        seed=seed,
-        tables=tables,
-        min_trait_rows=min_trait_rows,
-        boost=boost,
-        as_of=as_of,
-    )
     writer = writer_cls(plan, given)
-    options: dict[str, object] = {
-        "rows": rows,
-        "scale": scale,
-        "tables": list(tables) if tables is not None and not isinstance(tables, str) else tables,
-        "min_trait_rows": min_trait_rows,
-        "boost": dict(sorted(as_boosts(boost).items())),
-        "as_of": plan.profile.source.as_of.isoformat(),
-    }
+    options = plan.options.record(plan.profile.source.as_of)
     with atomic_directory(Path(out)) as tmp:
         writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
@@ -145,8 +124,8 @@ def write_fixtures(
         options.update(writer.end())
         manifest = Manifest(
             synth_version=__version__,
-            profile_digest=profile_digest(profile),
-            seed=seed,
+            profile_digest=profile_digest(plan.original or plan.profile),
+            seed=plan.seed,
             format=format,
             options=options,
             tables=outputs,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth.checks.drift import DriftReport, Thresholds, compare, diff
-from synth.cli.checks import synth_warnings
+from synth.cli.common import shown_warnings
 from synth.errors import SynthWarning, UsageError
 from synth.model import Profile
 from synth.model.io import write_profile
@@ -231,7 +231,7 @@ def test_library_checks_format_and_options(profiles: dict[str, Path], base: Prof
 
 
 def test_only_synth_warnings_are_shown(capsys: pytest.CaptureFixture[str]) -> None:
-    with synth_warnings():
+    with shown_warnings(only_synth=True):
         warnings.warn("a dependency's deprecation", DeprecationWarning, stacklevel=1)
         warnings.warn("an opaque column", SynthWarning, stacklevel=1)
     assert capsys.readouterr().err == "warning: an opaque column\n"

@@ -32,7 +32,7 @@ from synth import SourceError
 from synth.model.io import dump_profile
 from synth.profiler import database
 from synth.profiler.dialects import SAMPLE_SEED, Dialect, dialect_for
-from synth.profiler.options import SessionOptions
+from synth.profiler.options import ProfileOptions, SessionOptions
 from synth.profiler.session import MIN_SAMPLED_ROWS, SampledTable, execute, start_session
 from tests.cli.test_errors import run
 from tests.integration.traits_support import Db, close_enough
@@ -167,7 +167,7 @@ def test_select_only_role_profiles_and_writes_nothing(pg: Db) -> None:
         sent: list[str] = []
         sa.event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
         try:
-            profile = database.profile_engine(engine, as_of=AS_OF)
+            profile = database.profile_engine(engine, ProfileOptions.of(as_of=AS_OF))
         finally:
             engine.dispose()
 
@@ -523,7 +523,7 @@ def test_sample_reads_a_tenth_of_the_pages_and_keeps_the_shapes(pg: Db) -> None:
     sent: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     try:
-        profile = database.profile_engine(engine, as_of=AS_OF, session=SessionOptions(sample=10))
+        profile = database.profile_engine(engine, ProfileOptions.of(as_of=AS_OF, sample=10))
     finally:
         engine.dispose()
     queries = [s for s in sent if s.startswith(f"SELECT {database.STATS_TAG}")]

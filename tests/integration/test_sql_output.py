@@ -30,6 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 import synth
+from synth.generator.options import GenerateOptions
+from synth.generator.plan import make_plan
 from synth.model import Column, LogicalType, Profile
 from synth.model.manifest import Manifest, read_manifest
 from synth.writers import write_fixtures
@@ -429,13 +431,9 @@ def database_rows(dialect: str, url: str, profile: Profile, manifest: Manifest) 
 
 def write_sql(profile: Profile, out: Path, **options: object) -> Manifest:
     return write_fixtures(
-        profile,
+        make_plan(profile, GenerateOptions(seed=SEED)),
         out,
         format="sql",
-        rows=None,
-        scale=None,
-        seed=SEED,
-        tables=None,
         writer_options=options,
     )
 

@@ -22,6 +22,7 @@ import synth
 from synth.errors import UsageError
 from synth.model import Profile, Scalar, TraitStat
 from synth.profiler import database
+from synth.profiler.options import ProfileOptions
 from synth.traits import get
 from synth.traits.base import TraitSettings
 from synth.traits.cohorts.inject import force
@@ -172,7 +173,7 @@ def _profile_counting(db: Db, settings: TraitSettings) -> tuple[Profile, list[st
     statements: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     try:
-        profile = database.profile_engine(engine, settings=settings)
+        profile = database.profile_engine(engine, ProfileOptions(traits=settings))
     finally:
         engine.dispose()
     return profile, [s for s in statements if "AS cohort" in s]

@@ -11,6 +11,7 @@ import pytest
 import synth
 from synth.errors import UsageError
 from synth.generator import generate_tables, iter_tables, make_plan
+from synth.generator.options import GenerateOptions
 from synth.internal.streams import CHUNK_ROWS, chunk_ranges, stream
 from synth.model import (
     Column,
@@ -105,7 +106,7 @@ def orders(rows: int = 2000) -> Table:
 
 def sizes(profile: Profile, **options: object) -> dict[str, int]:
     kw = {"rows": None, "scale": None, "seed": 0, "tables": None, **options}
-    return {tp.key: tp.rows for tp in make_plan(profile, **kw).tables}
+    return {tp.key: tp.rows for tp in make_plan(profile, GenerateOptions.of(**kw)).tables}
 
 
 def test_rows_sizes_the_largest_table_and_keeps_relative_sizes():
@@ -141,10 +142,7 @@ def test_scale_multiplies_every_count_and_keeps_at_least_one_row():
 )
 def test_bad_options_raise_usage_errors(options, message):
     with pytest.raises(UsageError, match=message):
-        generate_tables(
-            make_profile(users(), orders()),
-            **{"rows": None, "scale": None, "seed": 0, "tables": None, **options},
-        )
+        generate_tables(make_profile(users(), orders()), GenerateOptions.of(**options))
 
 
 def test_unknown_table_error_lists_the_known_ones():
@@ -258,7 +256,7 @@ def test_a_chunk_is_made_without_the_chunks_before_it():
     )
     profile = make_profile(table)
     whole = synth.generate(profile, scale=1.0, seed=2)["big"]["x"]
-    plan = make_plan(profile, rows=None, scale=1.0, seed=2, tables=None)
+    plan = make_plan(profile, GenerateOptions(scale=1.0, seed=2))
     gen = next(iter_tables(plan))
     tail = gen.column("x", CHUNK_ROWS, CHUNK_ROWS + 10, chunk=1)
     assert tail.equals(whole.slice(CHUNK_ROWS, 10))

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from synth.model import LogicalType, SemanticType
+from synth.model.values import to_scalar
 from synth.profiler.checks import parse_in_list, parse_json_valid
-from synth.profiler.stats import nearest_rank, to_scalar, wants_frequent
+from synth.profiler.stats import nearest_rank, wants_frequent
 
 L = LogicalType
 

@@ -19,6 +19,7 @@ import pytest
 import synth
 from synth.errors import UsageError
 from synth.generator import make_plan
+from synth.generator.options import GenerateOptions
 from synth.model import (
     Column,
     ColumnStats,
@@ -163,10 +164,8 @@ def golden_profile() -> Profile:
 
 
 def write_sql(profile: Profile, out: Path, **options: object) -> synth.Manifest:
-    return write_fixtures(
-        profile, out, format="sql", rows=None, scale=None, seed=3, tables=None,
-        writer_options=options,
-    )  # fmt: skip
+    plan = make_plan(profile, GenerateOptions(seed=3))
+    return write_fixtures(plan, out, format="sql", writer_options=options)
 
 
 def dialect(name: str) -> SqlDialect:
@@ -324,8 +323,8 @@ def test_bad_options_are_usage_errors(tmp_path: Path, options: dict, message: st
 def test_sql_options_on_parquet_are_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"dialect='mysql' .* applies to format='sql' only"):
         write_fixtures(
-            edge_profile(), tmp_path / "out", format="parquet", rows=None, scale=None, seed=0,
-            tables=None, writer_options={"dialect": "mysql", "split": None},
+            make_plan(edge_profile()), tmp_path / "out", format="parquet",
+            writer_options={"dialect": "mysql", "split": None},
         )  # fmt: skip
 
 
@@ -390,9 +389,7 @@ def test_foreign_keys_with_orphans_are_left_out() -> None:
                        detail={"parent": "customers", "key": "id"})  # fmt: skip
     changed = orders.model_copy(update={"traits": (orphan,)})
     tables = tuple(changed if t.name == "orders" else t for t in profile.tables)
-    plan = make_plan(
-        profile.model_copy(update={"tables": tables}), rows=None, scale=None, seed=0, tables=None
-    )
+    plan = make_plan(profile.model_copy(update={"tables": tables}))
     written = {tp.key: tuple(c.name for c in tp.table.columns) for tp in plan.tables}
     schema = schema_sql(plan, dialect("postgresql"), written, {})
     assert 'FOREIGN KEY ("customer_id")' not in schema.text
@@ -415,8 +412,8 @@ def test_schemas_are_kept_where_the_dialect_has_them(tmp_path: Path) -> None:
 
 def test_foreign_keys_to_tables_not_generated_are_noted(tmp_path: Path) -> None:
     manifest = write_fixtures(
-        golden_profile(), tmp_path / "out", format="sql", rows=None, scale=None, seed=0,
-        tables=["orders"], writer_options={"dialect": "postgresql"},
+        make_plan(golden_profile(), GenerateOptions(tables=("orders",))), tmp_path / "out",
+        format="sql", writer_options={"dialect": "postgresql"},
     )  # fmt: skip
     schema = (tmp_path / "out" / "schema.sql").read_text()
     assert "REFERENCES" not in schema

@@ -15,6 +15,7 @@ import pytest
 import synth
 from synth import ProfileError, UsageError
 from synth.generator import make_plan
+from synth.generator.options import GenerateOptions
 from synth.generator.plan import trait_floor
 from synth.model import (
     Column,
@@ -192,11 +193,11 @@ def test_every_trait_of_the_demo_profile_appears_at_fifty_rows(tmp_path: Path, s
 
 def test_small_tables_grow_to_hold_their_traits() -> None:
     profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
-    plan = make_plan(profile, rows=50, scale=None, seed=1, tables=None)
+    plan = make_plan(profile, GenerateOptions(rows=50, seed=1))
     tenants = profile.table("tenants")
     entries = len(tenants.traits) + sum(len(c.stats.traits) for c in tenants.columns)
     assert plan.get("tenants").rows == min(tenants.rows, entries + 1)
-    bare = make_plan(profile, rows=50, scale=None, seed=1, tables=None, min_trait_rows=0)
+    bare = make_plan(profile, GenerateOptions(rows=50, seed=1, min_trait_rows=0))
     assert bare.get("tenants").rows < plan.get("tenants").rows
     assert trait_floor(tenants, 0) == 0
 

@@ -12,7 +12,7 @@ import pytest
 
 import synth
 from synth.checks.fidelity import validate
-from synth.checks.fidelity.measure import chi2_bound, tvd_allowance
+from synth.checks.fidelity.allowances import chi2_bound, tvd_allowance
 from synth.model import Profile
 from tests.validate.conftest import SHOP, tampered
 

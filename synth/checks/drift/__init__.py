@@ -14,162 +14,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from synth.checks.drift.report import (
+    KINDS,
+    PROFILE_OPTION_FLAGS,
+    Change,
+    DriftReport,
+    ReportFormat,
+    Thresholds,
+    flagged,
+)
+from synth.checks.drift.traits import trait_changes
 from synth.errors import SourceError, UsageError
 from synth.model import Column, ColumnStats, Profile, Scalar, Table
 
 __all__ = ["Change", "DriftReport", "ReportFormat", "Thresholds", "diff", "reprofile"]
 
 PathLike = str | os.PathLike[str]
-
-# Kinds in headline order: the first stale kinds lead the report.
-KINDS = (
-    "value_added",
-    "domain_added",
-    "table_removed",
-    "table_added",
-    "column_removed",
-    "column_added",
-    "column_retyped",
-    "nullability",
-    "keys",
-    "null_fraction",
-    "trait_added",
-    "trait_rate",
-    "cohort_added",
-    "cohort_changed",
-    "cohort_removed",
-    "domain_removed",
-    "value_removed",
-    "trait_removed",
-    "semantic",
-    "row_count",
-)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """When a measured change is drift that makes fixtures stale (absolute shares of rows)."""
-
-    null_fraction: float = 0.05
-    """A column's NULL share moving by at least this much (NULLs appearing in a column that
-    had none are always stale)."""
-    trait_rate: float = 0.05
-    """A trait's share of rows moving by at least this much..."""
-    trait_ratio: float = 2.0
-    """...or growing/shrinking by this factor, when it also moves by ``trait_min_change``."""
-    trait_min_change: float = 0.005
-    cohort_share: float = 0.05
-    """A cohort's share of rows, or one of its NULL/value shares, moving by this much."""
-    enumerated_other: float = 0.05
-    """A column counts as enumerated (a new frequent value is stale) when it has a declared
-    domain or its values outside the frequent list were at most this share."""
-
-    def __post_init__(self) -> None:
-        for name in ("null_fraction", "trait_rate", "trait_min_change", "cohort_share"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise UsageError(
-                    f"threshold {_field(name)} must be a share between 0 and 1, not {value!r}"
-                )
-        if self.trait_ratio < 1.0:
-            raise UsageError(f"threshold trait_ratio must be at least 1, not {self.trait_ratio!r}")
-
-
-THRESHOLD_FLAGS = {"null_fraction": "--null-threshold", "trait_rate": "--trait-threshold"}
-"""The ``synth diff`` flag that sets each :class:`Thresholds` field, where one does."""
-
-PROFILE_OPTION_FLAGS = {
-    "tables": "--tables",
-    "known_values": "--known-values",
-    "segment_by": "--segment-by",
-    "as_of": "--as-of",
-}
-"""The ``synth diff`` flag of each re-profiling option (``profile_options``)."""
-
-
-def _field(name: str, flags: Mapping[str, str] = THRESHOLD_FLAGS) -> str:
-    """A keyword as Python callers and ``synth diff`` users both recognise it:
-    ``null_fraction (--null-threshold)``."""
-    return f"{name} ({flags[name]})" if name in flags else name
-
-
-class ReportFormat(StrEnum):
-    """How :meth:`DriftReport.render` writes a report."""
-
-    TEXT = "text"
-    """Aligned lines for a terminal."""
-    MARKDOWN = "markdown"
-    """A pull-request comment."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between the profiles."""
-
-    kind: str
-    """One of :data:`KINDS` (``value_added``, ``column_removed``, ``null_fraction``...)."""
-    table: str
-    column: str | None
-    stale: bool
-    """Whether it makes fixtures generated from OLD stale (``synth diff`` exits 1)."""
-    message: str
-    """What changed, in words, naming the value."""
-    old: Scalar | None = None
-    new: Scalar | None = None
-
-    @property
-    def where(self) -> str:
-        """``table.column``, or ``table``."""
-        return f"{self.table}.{self.column}" if self.column else self.table
-
-
-@dataclass(frozen=True)
-class DriftReport:
-    """The changes between OLD and NEW, most important first."""
-
-    old: str
-    """Where OLD came from (a path, or the profile's masked source URL)."""
-    new: str
-    changes: tuple[Change, ...] = ()
-    thresholds: Thresholds = field(default_factory=Thresholds)
-
-    @property
-    def stale(self) -> bool:
-        """Whether any change makes the fixtures stale (exit status 1)."""
-        return any(c.stale for c in self.changes)
-
-    @property
-    def headline(self) -> str:
-        """One line: ``no drift``, or the first stale change."""
-        stale = [c for c in self.changes if c.stale]
-        if stale:
-            more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
-            return f"drift: {stale[0].where}: {stale[0].message}{more}"
-        if self.changes:
-            return f"no drift that makes fixtures stale ({len(self.changes)} informational)"
-        return "no drift"
-
-    @property
-    def exit_code(self) -> int:
-        """``synth diff``'s exit status: 1 when the fixtures are stale, else 0."""
-        return 1 if self.stale else 0
-
-    def render(self, format: ReportFormat | str = ReportFormat.TEXT) -> str:
-        """The report for a terminal (``text``) or a pull-request comment (``markdown``);
-        :class:`UsageError` for another format."""
-        from synth.checks.drift.render import render_markdown, render_text
-
-        try:
-            chosen = ReportFormat(format)
-        except ValueError:
-            choices = " or ".join(f.value for f in ReportFormat)
-            raise UsageError(f"format={format!r} (--format) must be {choices}") from None
-        return render_markdown(self) if chosen is ReportFormat.MARKDOWN else render_text(self)
-
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -189,7 +51,7 @@ def diff(
     is_url = isinstance(new, str) and "://" in new
     given = list(profile_options or {})
     if given and not is_url:
-        names = ", ".join(_field(k, PROFILE_OPTION_FLAGS) for k in given)
+        names = ", ".join(flagged(k, PROFILE_OPTION_FLAGS) for k in given)
         raise UsageError(
             f"profile_options {names} apply when NEW is a database URL, not a profile "
             f"({new if not isinstance(new, Profile) else new.source.url}); drop them, or "
@@ -214,7 +76,8 @@ def reprofile(old: Profile, url: str, **options: Any) -> Profile:
     recorded them, ``as_of`` now. ``options`` (any :func:`synth.profile` option, such as
     ``known_values`` or ``segment_by``, which a profile does not record) override these;
     ``tables=None`` in them profiles every table."""
-    from synth import api
+    from synth.profiler import profile_source
+    from synth.profiler.options import ProfileOptions
 
     src = old.source
     opts: dict[str, Any] = {
@@ -235,7 +98,7 @@ def reprofile(old: Profile, url: str, **options: Any) -> Profile:
                 "(--tables)"
             )
     opts.update(options)
-    return api.profile(url, **opts)
+    return profile_source(url, ProfileOptions.of(**opts))
 
 
 def _existing_tables(url: str, old: Profile) -> set[str]:
@@ -308,7 +171,6 @@ def compare(
 
 
 def _table_changes(old: Table, new: Table, th: Thresholds) -> list[Change]:
-    from synth.checks.drift.traits import trait_changes
 
     t = old.key
     out: list[Change] = []
@@ -358,7 +220,6 @@ def _keys(value: Any) -> str:
 
 
 def _column_changes(t: str, old: Column, new: Column, th: Thresholds) -> list[Change]:
-    from synth.checks.drift.traits import trait_changes
 
     c = old.name
     out: list[Change] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from synth.checks.drift import Change, Thresholds
+from synth.checks.drift.report import Change, Thresholds
 from synth.model import TraitStat
 
 __all__ = ["trait_changes"]

@@ -15,7 +15,7 @@ import html
 import os
 from pathlib import Path
 
-from synth.checks.fidelity import Check, ColumnReport, QuantilePoint, ValidationReport
+from synth.checks.fidelity.report import Check, ColumnReport, QuantilePoint, ValidationReport
 from synth.internal.files import write_text_atomic
 
 __all__ = ["render_html", "write_html"]

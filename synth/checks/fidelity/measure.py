@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from statistics import NormalDist
 from typing import Any
 
 import polars as pl
 
-from synth.checks.fidelity import (
+from synth.checks.fidelity.allowances import standard_error, tvd_allowance
+from synth.checks.fidelity.report import (
     Check,
     ColumnReport,
     QuantilePoint,
@@ -25,52 +25,22 @@ from synth.checks.fidelity import (
     TraitBar,
     ValueBar,
 )
+from synth.checks.fidelity.traits import column_trait_checks, table_trait_checks
 from synth.model import (
     QUANTILE_POINTS,
     Column,
     Distribution,
     LogicalType,
     Table,
-    TraitStat,
 )
 
-__all__ = ["axis_text", "measure_table", "trait_checks"]
+__all__ = ["axis_text", "measure_table"]
 
 L = LogicalType
 _VALUE_AXES = {L.INTEGER, L.FLOAT, L.DECIMAL, L.DATE, L.DATETIME, L.TIME}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _se(p: float, n: int) -> float:
-    """Standard error of a share ``p`` measured on ``n`` rows."""
-    return math.sqrt(max(p * (1.0 - p), 0.0) / n) if n > 0 else 1.0
-
-
-def chi2_bound(dof: int, noise: float) -> float:
-    """The value a chi-square statistic with ``dof`` degrees of freedom exceeds as rarely
-    as a normal value exceeds ``noise`` standard errors on either side (two-sided tail
-    ``erfc(noise / sqrt 2)``): ``noise**2`` for one degree, Wilson-Hilferty above (a few
-    per cent high, never low, in the tails used here)."""
-    if dof <= 0 or noise <= 0:
-        return 0.0
-    if dof == 1:
-        return noise * noise
-    tail = math.erfc(noise / math.sqrt(2.0))
-    z = -NormalDist().inv_cdf(tail) if tail > 0 else noise
-    h = 2.0 / (9.0 * dof)
-    return dof * max(0.0, 1.0 - h + z * math.sqrt(h)) ** 3
-
-
-def tvd_allowance(shares: Sequence[float], n: int, noise: float) -> float:
-    """The total variation distance that ``n`` draws from ``shares`` stay within as often
-    as a share stays within ``noise`` standard errors: Pearson's ``X2 = n sum (q-p)^2 / p``
-    is chi-square with ``k - 1`` degrees of freedom (``k`` buckets with ``p > 0``), and by
-    Cauchy-Schwarz ``TVD <= sqrt(X2 / n) / 2`` (with two buckets: ``noise`` standard
-    errors of the balanced case, ``2 / sqrt n`` at ``noise=4``)."""
-    k = sum(1 for p in shares if p > 0)
-    if n <= 0:
-        return 1.0
-    return min(1.0, 0.5 * math.sqrt(chi2_bound(k - 1, noise) / n))
+RESOLVE = 5
+"""A percentile ``pNN`` is judged when ``min(NN, 100 - NN)% * values`` is at least this."""
 
 
 def measure_table(
@@ -80,8 +50,6 @@ def measure_table(
     floor: int,
 ) -> TableReport:
     """The report of ``table`` against its fixture frame ``frames[table.key]``."""
-    from synth.checks.fidelity.traits import table_trait_checks
-
     frame = frames[table.key]
     keys = _key_columns(table)
     columns: list[ColumnReport] = []
@@ -205,7 +173,7 @@ def _column(
     report = dataclasses.replace(
         base, null=null, values=values, quantiles=quantiles, quantile_kind=kind, axis=axis
     )
-    trait_rows = [_column_trait(table, col, stat, frame, tol, floor) for stat in stats.traits]
+    trait_rows = [column_trait_checks(table, col, stat, frame, tol, floor) for stat in stats.traits]
     return _add(
         dataclasses.replace(report, checks=tuple(checks)),
         [c for pair, _ in trait_rows for c in pair],
@@ -233,7 +201,7 @@ least this share of non-NULL rows."""
 
 def _null_check(table: str, column: str, p: float, nulls: int, n: int, tol: Tolerances) -> Check:
     r = nulls / n if n else 0.0
-    allowed = max(tol.null_fraction, tol.noise * _se(p, n)) if n else 1.0
+    allowed = max(tol.null_fraction, tol.noise * standard_error(p, n)) if n else 1.0
     distance = abs(r - p)
     return Check(
         table, column, "null_fraction", "", round(p, 6), round(r, 6), round(distance, 6),
@@ -245,7 +213,7 @@ def _frequencies(
     table: str, col: Column, series: pl.Series, n: int, tol: Tolerances
 ) -> tuple[Check, tuple[ValueBar, ...]]:
     """TVD of frequent values + other over non-NULL rows, and the bars to plot."""
-    from synth.profiler.stats import to_scalar
+    from synth.model.values import to_scalar
 
     counted = series.drop_nulls().value_counts(name="n")
     found: dict[Any, int] = {}
@@ -392,7 +360,7 @@ def _cdf_check(
             continue  # k-th extremes, or tails too thin for this many values
         lt, le = row[f"lt{i}"] / n, row[f"le{i}"] / n
         distance = max(0.0, lt - q, q - le)
-        allowed = max(floor, tol.noise * _se(q, units))
+        allowed = max(floor, tol.noise * standard_error(q, units))
         ratio = distance / allowed if allowed else math.inf
         if worst is None or ratio > worst[0]:
             worst = (ratio, distance, allowed, i)
@@ -419,61 +387,3 @@ def _cdf_check(
         ),
         shown,
     )
-
-
-RESOLVE = 5
-"""A percentile ``pNN`` is judged when ``min(NN, 100 - NN)% * values`` is at least this."""
-
-
-def trait_checks(
-    table: str,
-    column: str | None,
-    label: str,
-    p: float,
-    carriers: int,
-    n: int,
-    tol: Tolerances,
-    floor: int,
-    *,
-    noise_n: int | None = None,
-    note: str = "",
-) -> tuple[list[Check], TraitBar]:
-    """Presence and rate of one trait: ``carriers`` of ``n`` rows against share ``p``.
-    The generator forces ``min(floor, n)`` carriers, so shares up to that are expected;
-    ``noise_n`` is the number of independent units behind the share (default ``n``)."""
-    r = carriers / n if n else 0.0
-    required = n > 0 and p > 0 and (floor >= 1 or p * n >= 10)
-    present = carriers > 0 or not required
-    presence = Check(
-        table, column, "trait_presence", label, "present", f"{carriers} rows", None, None,
-        present, "" if present else "the profile has this trait; the fixture has no row with it",
-    )  # fmt: skip
-    upper = max(p, min(floor, n) / n) if n else p
-    distance = max(0.0, p - r, r - upper)
-    units = noise_n if noise_n is not None else n
-    allowed = max(tol.trait_rate_abs, tol.trait_rate * min(p, 1.0 - p), tol.noise * _se(p, units))
-    rate = Check(
-        table, column, "trait_rate", label, round(p, 6), round(r, 6), round(distance, 6),
-        round(allowed, 6), distance <= allowed + 1e-12, note,
-    )  # fmt: skip
-    return [presence, rate], TraitBar(label, p, r, presence.ok and rate.ok)
-
-
-def _column_trait(
-    table: Table, col: Column, stat: TraitStat, frame: pl.DataFrame, tol: Tolerances, floor: int
-) -> tuple[list[Check], TraitBar]:
-    from synth.generator.inject import trait_label
-    from synth.traits import get
-    from synth.traits.base import ColumnTrait
-
-    label = trait_label(stat, col.name)
-    trait = get(stat.trait, where=f"{table.key}.{col.name}")
-    if not isinstance(trait, ColumnTrait):
-        note = f"{stat.trait} is a table trait listed under a column; not compared"
-        check = Check(table.key, col.name, "trait_rate", label, stat.fraction, None, None, None,
-                      True, note)  # fmt: skip
-        return [check], TraitBar(label, stat.fraction, 0.0, True)
-    expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
-    carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
-    return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
-                        floor)  # fmt: skip

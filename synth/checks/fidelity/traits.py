@@ -16,14 +16,71 @@ from typing import Any
 
 import polars as pl
 
-from synth.checks.fidelity import Check, Tolerances, TraitBar
-from synth.model import Table, TraitStat
+from synth.checks.fidelity.allowances import standard_error
+from synth.checks.fidelity.report import Check, Tolerances, TraitBar
+from synth.model import Column, Table, TraitStat
 
-__all__ = ["table_trait_checks"]
+__all__ = ["column_trait_checks", "table_trait_checks", "trait_checks"]
 
 _RELATIONS = {"children_per_parent", "orphan", "soft_deleted_parent", "childless_parent"}
 
 Attached = tuple[str | None, list[Check], TraitBar]
+
+
+def trait_checks(
+    table: str,
+    column: str | None,
+    label: str,
+    p: float,
+    carriers: int,
+    n: int,
+    tol: Tolerances,
+    floor: int,
+    *,
+    noise_n: int | None = None,
+    note: str = "",
+) -> tuple[list[Check], TraitBar]:
+    """Presence and rate of one trait: ``carriers`` of ``n`` rows against share ``p``.
+    The generator forces ``min(floor, n)`` carriers, so shares up to that are expected;
+    ``noise_n`` is the number of independent units behind the share (default ``n``)."""
+    r = carriers / n if n else 0.0
+    required = n > 0 and p > 0 and (floor >= 1 or p * n >= 10)
+    present = carriers > 0 or not required
+    presence = Check(
+        table, column, "trait_presence", label, "present", f"{carriers} rows", None, None,
+        present, "" if present else "the profile has this trait; the fixture has no row with it",
+    )  # fmt: skip
+    upper = max(p, min(floor, n) / n) if n else p
+    distance = max(0.0, p - r, r - upper)
+    units = noise_n if noise_n is not None else n
+    allowed = max(
+        tol.trait_rate_abs, tol.trait_rate * min(p, 1.0 - p), tol.noise * standard_error(p, units)
+    )
+    rate = Check(
+        table, column, "trait_rate", label, round(p, 6), round(r, 6), round(distance, 6),
+        round(allowed, 6), distance <= allowed + 1e-12, note,
+    )  # fmt: skip
+    return [presence, rate], TraitBar(label, p, r, presence.ok and rate.ok)
+
+
+def column_trait_checks(
+    table: Table, col: Column, stat: TraitStat, frame: pl.DataFrame, tol: Tolerances, floor: int
+) -> tuple[list[Check], TraitBar]:
+    from synth.generator.inject import trait_label
+    from synth.traits import get
+    from synth.traits.base import ColumnTrait
+
+    label = trait_label(stat, col.name)
+    trait = get(stat.trait, where=f"{table.key}.{col.name}")
+    if not isinstance(trait, ColumnTrait):
+        note = f"{stat.trait} is a table trait listed under a column; not compared"
+        check = Check(table.key, col.name, "trait_rate", label, stat.fraction, None, None, None,
+                      True, note)  # fmt: skip
+        return [check], TraitBar(label, stat.fraction, 0.0, True)
+    expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
+    carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
+    return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
+                        floor)  # fmt: skip
 
 
 def table_trait_checks(
@@ -34,7 +91,6 @@ def table_trait_checks(
 ) -> tuple[list[Attached], list[Check]]:
     """Presence and rate checks of every table trait of ``table``, each with the column it
     belongs to (its first column), and checks that could not be placed on a column."""
-    from synth.checks.fidelity.measure import trait_checks
     from synth.generator.inject import trait_label
     from synth.traits import get
     from synth.traits.base import TableTrait

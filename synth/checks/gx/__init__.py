@@ -23,11 +23,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synth.checks.gx.columns import column_expectations, expectation
+from synth.checks.gx.report import (
+    SUITES_KIND,
+    SUITES_VERSION,
+    ExpectationOutcome,
+    ExpectationsRun,
+    SuiteResult,
+)
 from synth.internal.files import write_text_atomic
 from synth.model import Profile, Table
 
@@ -50,83 +56,6 @@ __all__ = [
     "validate_fixtures",
     "write_suite",
 ]
-
-SUITES_KIND = "synth-expectations"
-SUITES_VERSION = 1
-
-
-@dataclass(frozen=True)
-class ExpectationOutcome:
-    """One expectation validated against one fixture table."""
-
-    table: str
-    column: str | None
-    """The column it checks, or None for a table-level expectation."""
-    expectation: str
-    """The GX expectation type (``expect_column_values_to_be_in_set``)."""
-    success: bool
-    observed: str
-    """What GX observed, in a few words (``3 of 2000 rows unexpected: 'x', 'y'``)."""
-    note: str
-    """The production shape or trait the expectation encodes."""
-
-
-@dataclass(frozen=True)
-class SuiteResult:
-    """The outcome of validating a fixture set with a profile's suites."""
-
-    success: bool
-    outcomes: tuple[ExpectationOutcome, ...]
-
-    @property
-    def failures(self) -> tuple[ExpectationOutcome, ...]:
-        return tuple(o for o in self.outcomes if not o.success)
-
-    def render(self, fixtures: str) -> str:
-        """One line per failed expectation, then how many pass on ``fixtures`` (a label)."""
-        lines = []
-        for o in self.failures:
-            where = f"{o.table}.{o.column}" if o.column else o.table
-            lines.append(f"  FAILED {where}: {o.expectation}: {o.observed} ({o.note})")
-        passed = len(self.outcomes) - len(self.failures)
-        lines.append(f"{passed} of {len(self.outcomes)} expectations pass on {fixtures}")
-        return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class ExpectationsRun:
-    """What :func:`make_expectations` did: the suites built, where they were written, and
-    the outcome of validating a fixture directory with them."""
-
-    suite: dict[str, Any]
-    """The suites JSON (:func:`build_suite`)."""
-    out: Path | None = None
-    """Where the suites were written, or None (not written: the caller prints them)."""
-    fixtures: Path | None = None
-    result: SuiteResult | None = None
-    """The validation of ``fixtures``, or None when no fixtures were given."""
-
-    @property
-    def expectation_count(self) -> int:
-        return sum(len(s["expectations"]) for s in self.suite["suites"])
-
-    @property
-    def exit_code(self) -> int:
-        """``synth expectations``' exit status: 1 when an expectation fails on the fixtures."""
-        return 1 if self.result is not None and not self.result.success else 0
-
-    def summary(self) -> str:
-        """What was written and, with fixtures, each failure and the count that pass."""
-        text = ""
-        if self.out is not None:
-            text += (
-                f"wrote {len(self.suite['suites'])} suites, {self.expectation_count} "
-                f"expectations -> {self.out}\n"
-            )
-        if self.result is not None:
-            text += self.result.render(str(self.fixtures))
-        return text
-
 
 # --- building ---------------------------------------------------------------------------
 
@@ -240,9 +169,10 @@ def table_suite(table: Table, size: int, *, name: str, exact: bool = False) -> d
 
 def _planned_sizes(profile: Profile, rows: int | None) -> dict[str, int]:
     """The rows ``synth generate --rows`` makes per table (trait floors included)."""
+    from synth.generator.options import GenerateOptions
     from synth.generator.plan import make_plan
 
-    plan = make_plan(profile, rows=rows, scale=None, seed=0, tables=None)
+    plan = make_plan(profile, GenerateOptions(rows=rows))
     return {tp.key: tp.rows for tp in plan.tables}
 
 
@@ -363,6 +293,6 @@ def _read(profile: Profile | PathLike) -> Profile:
 
 
 def _load(fixtures: PathLike) -> dict[str, pl.DataFrame]:
-    from synth import api
+    from synth.loader.files import load_fixtures
 
-    return api.load(fixtures)
+    return load_fixtures(Path(fixtures))

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from synth.checks.gx import ExpectationOutcome
+from synth.checks.gx.report import ExpectationOutcome
 from synth.errors import UsageError
 from synth.model import Profile
 

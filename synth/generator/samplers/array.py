@@ -10,8 +10,13 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from synth.generator.samplers import ColumnContext, Sampler, register, sampler_for
-from synth.internal.vectors import draw_lengths
+from synth.generator.samplers.base import (
+    ColumnContext,
+    Sampler,
+    draw_lengths,
+    register,
+    sampler_for,
+)
 from synth.model import LogicalType, Scalar
 from synth.model.arrow import arrow_type
 

@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 
 from synth.errors import UsageError
-from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.internal.vectors import binary_series, draw_lengths
+from synth.generator.samplers.base import ColumnContext, Sampler, draw_lengths, register
+from synth.internal.vectors import binary_series
 from synth.model import LogicalType, Scalar
 
 DEFAULT_LENGTHS = (8, 64)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.internal.vectors import inverse_cdf, numeric_points
+from synth.generator.samplers.base import ColumnContext, Sampler, numeric_points, register
+from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType
 
 

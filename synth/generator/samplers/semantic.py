@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from synth.generator.samplers import ColumnContext, Sampler
+from synth.generator.samplers.base import ColumnContext, Sampler, draw_lengths, register
 from synth.generator.samplers.string import unique_strings
 from synth.generator.samplers.uuid import coded_uuids, random_uuids
-from synth.internal.vectors import draw_lengths, string_series, word_corpus
-from synth.model import Distribution, SemanticType
+from synth.internal.vectors import string_series, word_corpus
+from synth.model import Distribution, LogicalType, SemanticType
 
 __all__ = ["POOL_SIZE", "SemanticSampler", "pool"]
 
@@ -183,6 +183,7 @@ def _ascii_domains(seed: int) -> pl.Series:
     return pool("domain", seed).str.to_lowercase()
 
 
+@register(LogicalType.STRING, semantic=True)
 class SemanticSampler(Sampler):
     """Strings with a meaning; the semantic type picks the composition."""
 

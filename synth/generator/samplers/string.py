@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 
 from synth.errors import UsageError
-from synth.generator.samplers import ColumnContext, Sampler, register
-from synth.internal.vectors import base36, base36_width, draw_lengths, string_series, text
+from synth.generator.samplers.base import ColumnContext, Sampler, draw_lengths, register
+from synth.internal.vectors import base36, base36_width, string_series, text
 from synth.model import LogicalType, OtherValues
 
 _MULTIPLIER = 1_000_003  # prime, so coprime to 36**width

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from synth.generator.samplers import ColumnContext, Sampler, register
+from synth.generator.samplers.base import ColumnContext, Sampler, register
 from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType, Scalar
 

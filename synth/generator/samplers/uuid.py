@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth.generator.samplers import ColumnContext, Sampler, register
+from synth.generator.samplers.base import ColumnContext, Sampler, register
 from synth.internal.vectors import string_series
 from synth.model import LogicalType
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 
 from synth.errors import UsageError
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
-from synth.traits.base import MeasureContext, TableMeasure, TraitSettings, round_fraction
+from synth.model.values import round_fraction
+from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 from synth.traits.cohorts.sql import Dimension, Item, aggregate_query, burst_query
 
 __all__ = [
@@ -233,7 +234,7 @@ def measure_dimension(
     source: TableMeasure, dim: Dimension, ctx: MeasureContext, name: str
 ) -> list[TraitStat]:
     """The cohort entries of ``source.table`` for ``dim`` (none when no share differs)."""
-    from synth.profiler.stats import to_scalar
+    from synth.model.values import to_scalar
 
     table = source.table
     if table.rows == 0:

@@ -10,13 +10,13 @@ import numpy as np
 import polars as pl
 
 from synth.model import Column, Scalar, Table, TraitStat
+from synth.model.values import round_fraction
 from synth.traits import register
 from synth.traits.base import (
     InjectContext,
     MeasureContext,
     RunMemo,
     TableMeasure,
-    round_fraction,
 )
 from synth.traits.instants import expected
 from synth.traits.relations.inject import (

@@ -8,13 +8,13 @@ import numpy as np
 import polars as pl
 
 from synth.model import Column, Scalar, Table, TraitStat
+from synth.model.values import round_fraction
 from synth.traits import get, register
 from synth.traits.base import (
     ColumnTrait,
     InjectContext,
     MeasureContext,
     TableMeasure,
-    round_fraction,
 )
 from synth.traits.cohorts.inject import cohort_anchors
 from synth.traits.nulls import fill_values

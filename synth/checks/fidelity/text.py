@@ -1,66 +1,11 @@
-"""``synth validate``: the profile's statistics next to the fixture's; exit 1 when out of
-tolerance (see ``docs/validate.md``)."""
+"""``synth validate``'s report for a terminal: failures first (with what to look at), then
+one line per table, then the verdict."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from synth.checks.fidelity.report import Check, ValidationReport
 
-import typer
-
-from synth.cli import app
-
-if TYPE_CHECKING:
-    from synth.checks.fidelity import Check, ValidationReport
-
-EXIT_OUT_OF_TOLERANCE = 1
-
-
-@app.command()
-def validate(
-    profile: Annotated[Path, typer.Argument(help="The profile YAML file.")],
-    fixtures: Annotated[Path, typer.Argument(help="A fixture directory (with manifest.json).")],
-    tolerance: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tolerance",
-            metavar="NAME=VALUE",
-            help="Override a tolerance (repeatable), e.g. null_fraction=0.05 (docs/validate.md).",
-        ),
-    ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            metavar="synth|gx", help="synth's own checks, or the Great Expectations suite."
-        ),
-    ] = "synth",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON (every check) instead.")
-    ] = False,
-    html: Annotated[
-        Path | None,
-        typer.Option("--html", metavar="PATH", help="Also write a self-contained HTML report."),
-    ] = None,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="List every check, not only the failing ones.")
-    ] = False,
-) -> None:
-    """Compare fixtures with their profile, column by column; exit 1 when out of tolerance."""
-    from synth.checks.fidelity import validate as run_validate
-
-    report = run_validate(profile, fixtures, tolerances=tolerance or None, engine=engine)  # type: ignore[arg-type]
-    if html is not None:
-        from synth.checks.fidelity.html import write_html
-
-        write_html(report, html)
-    if as_json:
-        typer.echo(report.to_json(), nl=False)
-    else:
-        typer.echo(render_text(report, show_all=show_all), nl=False)
-    if html is not None:
-        typer.echo(f"wrote {html}", err=True)
-    if not report.ok:
-        raise typer.Exit(EXIT_OUT_OF_TOLERANCE)
+__all__ = ["render_text"]
 
 
 def _cell(value: object) -> str:

@@ -1,0 +1,108 @@
+"""What the command modules share: option types, name lists, warnings shown as lines,
+and :func:`run`, the one place a :class:`~synth.errors.SynthError` (or a bad flag) becomes
+one line on stderr and an exit status."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from synth.errors import SynthError
+
+__all__ = [
+    "EXIT_ERROR",
+    "DeferOpt",
+    "TablesOpt",
+    "ToOpt",
+    "TruncateOpt",
+    "err",
+    "names",
+    "run",
+    "shown_warnings",
+]
+
+EXIT_ERROR = 2
+"""Exit status of every error a user can cause (a bad flag, file, URL or profile)."""
+EXIT_INTERRUPTED = 130
+
+
+def names(values: list[str] | None) -> list[str] | None:
+    """Options that take names accept repeats and comma-separated lists."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def shown_warnings(*, only_synth: bool = False) -> Iterator[None]:
+    """Show the warnings raised inside as ``warning: ...`` lines on stderr, each once.
+    ``only_synth``: leave out other packages' warnings (a dependency's DeprecationWarning
+    is not synth's to show)."""
+    from synth.errors import SynthWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        if only_synth:
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("always", SynthWarning)
+        else:
+            warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        err(f"warning: {warning.message}")
+
+
+TablesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tables", "-t", help="Only these tables (comma-separated or repeated)."),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to", metavar="URL", help="Load the rows into this database (tables must exist)."
+    ),
+]
+TruncateOpt = Annotated[
+    bool,
+    typer.Option("--truncate", help="Empty the target tables first (in the same transaction)."),
+]
+DeferOpt = Annotated[
+    bool,
+    typer.Option(
+        "--defer-constraints",
+        help="Load rows without a parent row as they are (foreign key checks off; not PostgreSQL).",
+    ),
+]
+
+_ParseError: type[Exception] = typer.BadParameter.__mro__[1]
+"""Click's ``UsageError`` (typer exports only its subclass): every unknown flag, missing
+argument or value of the wrong type."""
+
+
+def run(app: Callable[..., object]) -> None:
+    """Run the Typer ``app``; every error a user can cause is one line, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except _ParseError as exc:  # a bad flag or value: one line, like our own errors
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        err(f"synth: error: {exc.format_message()}{where}")  # type: ignore[attr-defined]
+        sys.exit(EXIT_ERROR)
+    except (typer.Abort, KeyboardInterrupt):
+        err("synth: interrupted; nothing was written")
+        sys.exit(EXIT_INTERRUPTED)
+    except SynthError as exc:
+        err(f"synth: error: {exc}")
+        sys.exit(EXIT_ERROR)
+    if code == EXIT_INTERRUPTED:  # Ctrl-C, turned into an exit code by typer
+        err("synth: interrupted; nothing was written")
+    if isinstance(code, int) and code:
+        sys.exit(code)
