@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from synth._version import __version__
 from synth.errors import (
     OutputError,
     ProfileError,
@@ -33,16 +34,18 @@ from synth.errors import (
 
 if TYPE_CHECKING:
     from synth.api import (
+        diff,
         expectation_suites,
         generate,
         generate_into,
         load,
         load_into,
         profile,
+        validate,
         write,
     )
-    from synth.checks.drift import DriftReport, diff
-    from synth.checks.fidelity import ValidationReport, validate
+    from synth.checks.drift.report import DriftReport
+    from synth.checks.fidelity.report import ValidationReport
     from synth.model import (
         Column,
         ColumnStats,
@@ -62,24 +65,26 @@ if TYPE_CHECKING:
     from synth.pytest_plugin.cases import Case, cases
 
 _LAZY = {
-    **dict.fromkeys(["Case", "cases"], "synth.pytest_plugin.cases"),
-    **dict.fromkeys(
-        ["dump_profile", "load_profile", "read_profile", "write_profile"], "synth.model.io"
-    ),
     **dict.fromkeys(
         [
+            "diff",
             "expectation_suites",
             "generate",
             "generate_into",
             "load",
             "load_into",
             "profile",
+            "validate",
             "write",
         ],
         "synth.api",
     ),
-    **dict.fromkeys(["DriftReport", "diff"], "synth.checks.drift"),
-    **dict.fromkeys(["ValidationReport", "validate"], "synth.checks.fidelity"),
+    **dict.fromkeys(["Case", "cases"], "synth.pytest_plugin.cases"),
+    **dict.fromkeys(
+        ["dump_profile", "load_profile", "read_profile", "write_profile"], "synth.model.io"
+    ),
+    "DriftReport": "synth.checks.drift.report",
+    "ValidationReport": "synth.checks.fidelity.report",
     **dict.fromkeys(["Manifest", "read_manifest"], "synth.model.manifest"),
     **dict.fromkeys(
         [
@@ -116,8 +121,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
-
-from synth._version import __version__  # noqa: E402
 
 __all__ = [
     "Case",

@@ -65,8 +65,8 @@ class Graph:
         return parts[1] if len(parts) > 1 else "__init__"
 
 
-def module_name(path: Path) -> str:
-    rel = path.relative_to(ROOT).with_suffix("")
+def module_name(path: Path, root: Path = ROOT) -> str:
+    rel = path.relative_to(root).with_suffix("")
     parts = list(rel.parts)
     if parts[-1] == "__init__" and len(parts) > 1:
         parts = parts[:-1]
@@ -122,7 +122,7 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> Iterable[str]:
 def build(root: Path = ROOT) -> Graph:
     graph = Graph()
     for path in sorted((root / PACKAGE).rglob("*.py")):
-        graph.files[module_name(path)] = path
+        graph.files[module_name(path, root)] = path
     for module, path in graph.files.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         targets = set()

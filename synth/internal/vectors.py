@@ -11,8 +11,13 @@ import pyarrow as pa
 
 __all__ = [
     "ALNUM",
+    "HEX_CHARS",
     "base36",
+    "base_digits",
     "binary_series",
+    "chars",
+    "concat",
+    "fixed_digits",
     "inverse_cdf",
     "string_series",
     "text",
@@ -115,3 +120,35 @@ def base36_width(count: int) -> int:
     while 36**width < count:
         width += 1
     return width
+
+
+HEX_CHARS = b"0123456789abcdef"
+
+
+def fixed_digits(values: np.ndarray, width: int) -> pl.Series:
+    return pl.Series(values).cast(pl.String).str.zfill(width)
+
+
+def concat(*parts: pl.Series | str, separator: str = "") -> pl.Series:
+    """Row-wise concatenation of Series and literal strings."""
+    exprs = [pl.lit(p, pl.String) if isinstance(p, str) else p for p in parts]
+    return pl.select(pl.concat_str(exprs, separator=separator)).to_series()
+
+
+def base_digits(values: np.ndarray, base: int, width: int) -> np.ndarray:
+    """(n, width) digits of non-negative ``values`` in ``base``, most significant first."""
+    out = np.empty((len(values), width), dtype=np.int64)
+    rest = values.astype(np.int64, copy=True)
+    for pos in range(width - 1, -1, -1):
+        out[:, pos] = rest % base
+        rest //= base
+    return out
+
+
+def chars(alphabet: bytes, digits: np.ndarray, widths: np.ndarray) -> pl.Series:
+    """Strings of the right-aligned (n, w) digit matrix, each its last ``widths`` digits,
+    written with ``alphabet``."""
+    w = digits.shape[1]
+    keep = np.arange(w)[None, :] >= (w - widths)[:, None]
+    table = np.frombuffer(alphabet, dtype=np.uint8)
+    return string_series(table[digits[keep]], widths.astype(np.int64))

@@ -1,36 +1,39 @@
-"""Rows of a polars frame in the form each driver loads fastest, vectorized.
+"""Rows of a polars frame in the forms drivers load fastest, vectorized.
 
-PostgreSQL: the text format of ``COPY ... FROM STDIN`` (tab-separated, ``\\N`` for NULL,
-backslash escapes), rendered by polars expressions chosen from each column's dtype and
-written to psycopg's ``Copy`` as bytes. Others: Python tuples for ``executemany``, after
-polars has turned what the driver cannot bind (SQLite: dates, times, decimals; MySQL:
-zoned datetimes) into values it can. Values a target cannot store (NUL in PostgreSQL
-text, NaN in MySQL and SQLite) are changed as in the SQL writer and counted, so the
-loader can report them.
+PostgreSQL's ``COPY ... FROM STDIN`` text format (:func:`copy_text`: tab-separated,
+``\\N`` for NULL, backslash escapes), rendered by polars expressions chosen from each
+column's dtype; and batches of Python tuples for ``executemany`` (:func:`driver_rows`),
+after each column went through the target dialect's conversion
+(:meth:`synth.loader.dialects.Dialect.driver_column`). Values a target cannot store (NUL
+in PostgreSQL text, NaN in MySQL and SQLite) are changed as in the SQL writer and
+counted, so the loader can report them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import polars as pl
 
-__all__ = ["Adjusted", "copy_text", "driver_rows"]
+from synth.loader.target import Adjusted
+from synth.writers.sql.literals import (
+    COPY_NULL,
+    DATE_FORMAT,
+    TIME_FORMAT,
+    TIMESTAMP_FORMAT,
+    pg_array_text,
+)
 
-COPY_NULL = "\\N"
+__all__ = ["Conversion", "copy_text", "driver_rows", "zoned_utc_text"]
 
-_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S%.6f"
-_TIME_FORMAT = "%H:%M:%S%.6f"
-_DATE_FORMAT = "%Y-%m-%d"
-_FLOAT_MAX = 1.7976931348623157e308
-
-Adjusted = dict[str, dict[str, int]]
-"""Column -> reason (``nul_stripped``, ``nan_replaced``, ``infinity_clamped``) -> rows."""
+Conversion = Callable[[str, pl.DataType, bool], tuple[pl.Expr, list[tuple[str, pl.Expr]]]]
+"""(column, dtype, nullable) -> (the expression a driver binds, counts of changed values)."""
 
 
-def _zoned_utc_text(e: pl.Expr) -> pl.Expr:
+def zoned_utc_text(e: pl.Expr) -> pl.Expr:
+    """A zoned timestamp as UTC text with ``+00:00``."""
     naive = e.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-    return pl.concat_str(naive.dt.strftime(_TIMESTAMP_FORMAT), pl.lit("+00:00"))
+    return pl.concat_str(naive.dt.strftime(TIMESTAMP_FORMAT), pl.lit("+00:00"))
 
 
 def _copy_field(name: str, dtype: pl.DataType) -> tuple[pl.Expr, list[tuple[str, pl.Expr]]]:
@@ -40,8 +43,6 @@ def _copy_field(name: str, dtype: pl.DataType) -> tuple[pl.Expr, list[tuple[str,
     if dtype == pl.Null:
         return pl.lit(COPY_NULL, dtype=pl.String).alias(name), counts
     if isinstance(dtype, pl.List):  # the array text form, escaped as any COPY text
-        from synth.writers.sql.literals import pg_array_text
-
         if isinstance(dtype.inner, (pl.String, pl.Categorical, pl.Enum)):
             raw = pl.element().cast(pl.String).str.replace_all("\x00", "", literal=True)
             counts.append(
@@ -73,11 +74,11 @@ def _copy_field(name: str, dtype: pl.DataType) -> tuple[pl.Expr, list[tuple[str,
     elif dtype == pl.Boolean:
         out = pl.when(e).then(pl.lit("t")).otherwise(pl.lit("f"))
     elif dtype == pl.Date:
-        out = e.dt.strftime(_DATE_FORMAT)
+        out = e.dt.strftime(DATE_FORMAT)
     elif isinstance(dtype, pl.Datetime):
-        out = _zoned_utc_text(e) if dtype.time_zone else e.dt.strftime(_TIMESTAMP_FORMAT)
+        out = zoned_utc_text(e) if dtype.time_zone else e.dt.strftime(TIMESTAMP_FORMAT)
     elif dtype == pl.Time:
-        out = e.dt.strftime(_TIME_FORMAT)
+        out = e.dt.strftime(TIME_FORMAT)
     elif dtype == pl.Binary:
         out = pl.concat_str(pl.lit("\\\\x"), e.bin.encode("hex"))
     else:  # integers, decimals (exact text), anything else polars can spell
@@ -112,54 +113,19 @@ def copy_text(frame: pl.DataFrame, into: Adjusted) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _driver_column(
-    name: str, dtype: pl.DataType, family: str, nullable: bool
-) -> tuple[pl.Expr, list[tuple[str, pl.Expr]]]:
-    e = pl.col(name)
-    counts: list[tuple[str, pl.Expr]] = []
-    if dtype.is_float():
-        counts.append(("nan_replaced", e.is_nan().sum()))
-        nan = None if nullable else 0.0
-        out = pl.when(e.is_nan()).then(pl.lit(nan, dtype=dtype)).otherwise(e)
-        if family == "mysql":
-            counts.append(("infinity_clamped", e.is_infinite().sum()))
-            out = out.clip(-_FLOAT_MAX, _FLOAT_MAX)
-        return out.alias(name), counts
-    if family == "sqlite":
-        if dtype == pl.Date:
-            return e.dt.strftime(_DATE_FORMAT).alias(name), counts
-        if isinstance(dtype, pl.Datetime):
-            text = _zoned_utc_text(e) if dtype.time_zone else e.dt.strftime(_TIMESTAMP_FORMAT)
-            return text.alias(name), counts
-        if dtype == pl.Time:
-            return e.dt.strftime(_TIME_FORMAT).alias(name), counts
-        if isinstance(dtype, pl.Decimal):
-            return e.cast(pl.String).alias(name), counts
-    if family == "mysql" and isinstance(dtype, pl.Datetime) and dtype.time_zone:
-        return e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).alias(name), counts
-    if isinstance(dtype, (pl.Categorical, pl.Enum)):
-        return e.cast(pl.String).alias(name), counts
-    if isinstance(dtype, pl.List):  # no arrays here: a JSON array in a JSON or text column
-        from synth.writers.sql.literals import json_array_text
-
-        return json_array_text(e).alias(name), counts
-    return e, counts
-
-
 def driver_rows(
     frame: pl.DataFrame,
-    family: str,
+    convert: Conversion,
     not_null: set[str],
     into: Adjusted,
     batch_rows: int,
 ) -> Iterator[list[tuple[object, ...]]]:
-    """``frame`` as batches of tuples the DB-API driver of ``family`` (``mysql``,
-    ``sqlite``) binds; NaN becomes NULL (0 in a NOT NULL column, ``not_null``), MySQL
-    infinities the largest finite float; every change is counted in ``into``."""
+    """``frame`` as batches of tuples for ``executemany``, each column through ``convert``
+    (the target dialect's); every value it changes is counted in ``into``."""
     exprs: list[pl.Expr] = []
     counts: list[tuple[str, str, pl.Expr]] = []
     for name, dtype in frame.schema.items():
-        expr, column_counts = _driver_column(name, dtype, family, name not in not_null)
+        expr, column_counts = convert(name, dtype, name not in not_null)
         exprs.append(expr)
         counts += [(name, reason, c) for reason, c in column_counts]
     _count(frame, counts, into)

@@ -18,7 +18,6 @@ a Session into an External Transaction" recipe).
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import warnings
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from synth.errors import SourceError, SynthWarning, UsageError
+from synth.loader.dialects import dialect_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SynthDatabase", "TestConnection"]
 
-_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql", "mariadb": "mariadb"}
 _TRUNCATE_HINT = (
     "set the ini option synth_db_truncate = true (or pass --synth-db-truncate) to empty "
     "them before loading, or point synth_database_url at an empty test database"
@@ -84,19 +83,6 @@ class TestConnection(sa.Connection):
         return self.begin_nested()
 
 
-def _sqlite_transactions(engine: sa.Engine) -> None:
-    """pysqlite begins transactions lazily and breaks SAVEPOINT; let SQLAlchemy emit BEGIN
-    (the recipe of SQLAlchemy's SQLite documentation)."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        dbapi_connection.isolation_level = None
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
-
-
 def _temporary_sqlite() -> tuple[sa.Engine, str, Path]:
     """A SQLite file in a new private temporary directory, in WAL mode (readers do not wait
     for the test's uncommitted writes)."""
@@ -109,7 +95,6 @@ def _temporary_sqlite() -> tuple[sa.Engine, str, Path]:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
-    _sqlite_transactions(engine)
     return engine, url, directory
 
 
@@ -157,29 +142,6 @@ def _schema_text(data: SynthData, dialect: str) -> str:
     return schema.text
 
 
-def _run_script(engine: sa.Engine, script: str) -> None:
-    with engine.connect() as conn:
-        dbapi = conn.connection.driver_connection
-        family = engine.dialect.name
-        if family == "sqlite":
-            dbapi.executescript(script)  # type: ignore[union-attr]
-            return
-        cursor = dbapi.cursor()  # type: ignore[union-attr]
-        try:
-            if family == "postgresql":
-                cursor.execute(script)
-            else:
-                for statement in re.split(r";\s*\n", script):
-                    body = "\n".join(
-                        line for line in statement.splitlines() if not line.startswith("--")
-                    )
-                    if body.strip():
-                        cursor.execute(body)
-        finally:
-            cursor.close()
-        dbapi.commit()  # type: ignore[union-attr]
-
-
 def _schema_of(key: str) -> str | None:
     return key.split(".", 1)[0] if "." in key else None
 
@@ -201,11 +163,18 @@ class SynthDatabase:
             self.engine, self.url, self._directory = _temporary_sqlite()
         else:
             self.engine = create_engine(parse_url(url), masked_url(parse_url(url)))
-            if self.engine.dialect.name == "sqlite":
-                _sqlite_transactions(self.engine)
             self.url = url
         self._parsed: URL = parse_url(self.url)
         self.masked = masked_url(self._parsed)
+        dialect = dialect_for(self._parsed.get_backend_name())
+        if dialect is None:
+            self.engine.dispose()
+            raise UsageError(
+                f"synth_db: cannot load into {self.masked}: synth loads into postgresql, "
+                "mysql/mariadb and sqlite; point synth_database_url at one of them"
+            )
+        self.dialect = dialect
+        dialect.prepare_engine(self.engine)
         self._driver_errors: tuple[type[BaseException], ...] = (
             sa.exc.DBAPIError,
             self.engine.dialect.loaded_dbapi.Error,
@@ -240,11 +209,7 @@ class SynthDatabase:
                     for schema in {_schema_of(key) for key in self.data.names}
                     for name in inspector.get_table_names(schema=schema)
                 }
-                if self.engine.dialect.name == "postgresql":
-                    found |= {("schema", None, s) for s in inspector.get_schema_names()}
-                    enums = inspector.get_enums(schema="*")  # type: ignore[attr-defined]
-                    found |= {("type", e["schema"], e["name"]) for e in enums}
-                return found
+                return found | self.dialect.objects(inspector)
             except self._driver_errors as exc:
                 raise self._driver_error(
                     exc, "read the tables of", "check that the user may read them"
@@ -257,8 +222,8 @@ class SynthDatabase:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SynthWarning)
             if not existing:
-                dialect = _DIALECTS.get(self.engine.dialect.name, "portable")
-                self._create(schema or _schema_text(self.data, dialect), before, schema)
+                script = schema or _schema_text(self.data, self.dialect.sql)
+                self._create(script, before, schema)
             elif not truncate:
                 self._refuse_non_empty([(s, n) for _, s, n in existing])
             self.loaded = self.data.load_into(self.url, truncate=truncate)
@@ -271,7 +236,8 @@ class SynthDatabase:
     ) -> None:
         what = "the synth_schema fixture's DDL" if own else "the profile's DDL"
         try:
-            _run_script(self.engine, script)
+            with self.engine.connect() as conn:
+                self.dialect.run_script(conn.connection.driver_connection, script)
         except self._driver_errors as exc:
             raise self._driver_error(
                 exc, "create the tables in", f"check {what} and that the user may create tables"
@@ -315,29 +281,13 @@ class SynthDatabase:
                 conn.close()
 
     def _drop_created(self) -> None:
-        prep = self.engine.dialect.identifier_preparer
-        family = self.engine.dialect.name
-
-        def quoted(schema: str | None, name: str) -> str:
-            return (f"{prep.quote_schema(schema)}." if schema else "") + prep.quote(name)
-
         order = {(_schema_of(k), k.rsplit(".", 1)[-1]): i for i, k in enumerate(self.data.names)}
         tables = sorted(
             ((s, n) for kind, s, n in self.created if kind == "table"),
             key=lambda t: -order.get(t, -1),
         )  # children first
         with self.engine.connect() as conn:
-            if family == "postgresql":  # CASCADE: views, keys of other tables
-                kinds = (("TABLE", "table"), ("TYPE", "type"), ("SCHEMA", "schema"))
-                for word, kind in kinds:
-                    names = [quoted(s, n) for k, s, n in self.created if k == kind]
-                    if names:
-                        conn.exec_driver_sql(f"DROP {word} IF EXISTS {', '.join(names)} CASCADE")
-            else:
-                if family in ("mysql", "mariadb"):
-                    conn.exec_driver_sql("SET foreign_key_checks = 0")
-                for schema, name in tables:
-                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted(schema, name)}")
+            self.dialect.drop(conn, self.created, tables)
             conn.commit()
 
     def close(self) -> None:

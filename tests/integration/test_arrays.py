@@ -18,8 +18,7 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth.model import LogicalType, Profile
-from synth.writers.sql.dialects import SqlDialect
-from synth.writers.sql.literals import column_literals
+from synth.writers.sql.dialects import dialect_named
 from tests.integration.test_sql_output import (
     SEED,
     canon,
@@ -187,9 +186,9 @@ def test_tricky_elements_survive_every_path(
         engine.dispose()
     else:
         load(db.dialect, other, schema)
-    d = SqlDialect(dialect, dialect)  # type: ignore[arg-type]
+    d = dialect_named(dialect)
     cols = prof.table("people").columns
-    rendered = frame.select([column_literals(c, d).expr for c in cols])
+    rendered = frame.select([d.column_literals(c).expr for c in cols])
     values = ",\n".join("(" + ", ".join(r) + ")" for r in rendered.rows())
     quote = '"' if dialect != "mysql" else "`"
     names = ", ".join(f"{quote}{c.name}{quote}" for c in cols)
@@ -208,8 +207,8 @@ def test_copy_fields_load_with_psql(pg: Db, tmp_path: Path) -> None:
     load("postgresql", pg.url, tmp_path / "sql" / "schema.sql")
     frame = tricky_frame(prof)
     cols = prof.table("people").columns
-    d = SqlDialect("postgresql", "postgresql")
-    fields = frame.select([column_literals(c, d, copy=True).expr for c in cols])
+    d = dialect_named("postgresql")
+    fields = frame.select([d.column_literals(c, copy=True).expr for c in cols])
     lines = "\n".join("\t".join(r) for r in fields.rows())
     names = ", ".join(f'"{c.name}"' for c in cols)
     block = tmp_path / "copy.sql"
@@ -238,17 +237,17 @@ def test_zoned_timestamp_arrays_keep_their_zone(pg: Db, tmp_path: Path) -> None:
     assert prof.table("t").column("days").timezone is False
     frame = synth.generate(prof, rows=5, seed=1)["t"]
     assert frame.schema["stamps"] == pl.List(pl.Datetime("us", "UTC"))
-    d = SqlDialect("postgresql", "postgresql")
-    literal = frame.select(column_literals(stamps, d).expr).to_series().drop_nulls()[0]
+    d = dialect_named("postgresql")
+    literal = frame.select(d.column_literals(stamps).expr).to_series().drop_nulls()[0]
     assert "+00:00" in literal
 
 
 def test_json_arrays_are_valid_json(tmp_path: Path) -> None:
     prof = profile()
-    d = SqlDialect("sqlite", "sqlite")
+    d = dialect_named("sqlite")
     frame = tricky_frame(prof)
     tags = prof.table("people").column("tags")
-    out = frame.select(column_literals(tags, d).expr).to_series().to_list()
+    out = frame.select(d.column_literals(tags).expr).to_series().to_list()
     first = json.loads(out[0][1:-1].replace("''", "'"))
     assert first == TRICKY[0]
     assert out[3] == "NULL"

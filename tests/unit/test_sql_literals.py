@@ -32,9 +32,9 @@ from synth.model import (
     ValueFrequency,
 )
 from synth.writers import write_fixtures
+from synth.writers.sql.base import SqlDialect
 from synth.writers.sql.ddl import schema_sql
-from synth.writers.sql.dialects import SqlDialect, resolve_dialect
-from synth.writers.sql.literals import column_literals
+from synth.writers.sql.dialects import resolve_dialect
 
 AS_OF = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 TEXTS = [
@@ -176,7 +176,7 @@ def literals(values: list, column: Column, name: str, *, copy: bool = False) -> 
     """The literal text of each value of a one-column frame."""
     d = dialect(name)
     frame = pl.DataFrame({column.name: values}, schema={column.name: _dtype(column)})
-    return frame.select(column_literals(column, d, copy=copy).expr).to_series().to_list()
+    return frame.select(d.column_literals(column, copy=copy).expr).to_series().to_list()
 
 
 def _dtype(column: Column) -> pl.DataType:
@@ -251,7 +251,7 @@ def test_mysql_clamps_dates_and_counts_them() -> None:
     born = col("d", "date")
     d = dialect("mysql")
     frame = pl.DataFrame({"d": [dt.date(1, 1, 1), dt.date(2020, 1, 1), None]})
-    lit = column_literals(born, d)
+    lit = d.column_literals(born)
     out = frame.select(lit.expr, lit.counts[0][1].alias("n"))
     assert out["d"].to_list() == ["'1000-01-01'", "'2020-01-01'", "NULL"]
     assert out["n"][0] == 1

@@ -33,13 +33,10 @@ from synth.generator.plan import Plan
 from synth.model import Column, LogicalType
 from synth.model.manifest import TableOutput
 from synth.writers.base import TableTarget
-from synth.writers.sql.ddl import file_epilogue, file_prelude, schema_sql
-from synth.writers.sql.dialects import (
-    SqlDialect,
-    pg_advance_sequence_block,
-    resolve_dialect,
-)
-from synth.writers.sql.literals import ADJUSTMENTS, ColumnLiterals, column_literals
+from synth.writers.sql.base import SqlDialect
+from synth.writers.sql.ddl import schema_sql
+from synth.writers.sql.dialects import resolve_dialect
+from synth.writers.sql.literals import ADJUSTMENTS, ColumnLiterals
 
 __all__ = ["DATA_FILE", "DEFAULT_BATCH_ROWS", "SCHEMA_FILE", "STYLES", "SqlFixtureWriter"]
 
@@ -97,7 +94,7 @@ class SqlFixtureWriter:
                 f"sql_style={style!r} (--sql-style) is not a SQL style; choose one of: "
                 f"{', '.join(STYLES)}"
             )
-        if style == "copy" and self.dialect.family != "postgresql":
+        if style == "copy" and not self.dialect.copy:
             raise UsageError(
                 f"sql_style='copy' (--sql-style) needs PostgreSQL, not dialect="
                 f"{self.dialect.name!r}; use sql_style='insert' or dialect='postgresql'"
@@ -133,18 +130,16 @@ class SqlFixtureWriter:
     def _begin_lines(self) -> list[str]:
         d = self.dialect
         first = "Load schema.sql first." if self.ddl else "Load it into existing tables."
-        settings = file_prelude(d)
-        if d.family == "mysql":
-            settings.append("START TRANSACTION;")
-        elif d.family != "portable":  # the portable subset leaves transactions to the loader
-            settings.append("BEGIN;")
+        settings = d.prelude()
+        if d.begin is not None:  # the portable subset leaves transactions to the loader
+            settings.append(d.begin)
         lines = [_comment(f"Data for {d.name}, written by synth. {first}"), ""]
         return [*lines, *settings, ""] if settings else lines
 
     def _end_lines(self) -> list[str]:
         d = self.dialect
-        lines = [] if d.family == "portable" else ["COMMIT;"]
-        return lines + file_epilogue(d)
+        lines = [] if d.begin is None else ["COMMIT;"]
+        return lines + d.epilogue()
 
     def _append(self, name: str, lines: list[str]) -> None:
         with open(self.directory / name, "ab") as fh:
@@ -177,7 +172,7 @@ class SqlFixtureWriter:
         d = self.dialect
         columns = target.columns
         self.written[target.key] = tuple(c.name for c in columns)
-        rendered = [column_literals(c, d, copy=self.copy) for c in columns]
+        rendered = [d.column_literals(c, copy=self.copy) for c in columns]
         counts: list[_Count] = [
             (c.name, reason, e)
             for c, r in zip(columns, rendered, strict=True)
@@ -216,18 +211,10 @@ class SqlFixtureWriter:
         return TableOutput(rows=total, files=(name,))
 
     def _sequence_lines(self, target: TableTarget) -> str:
-        """PostgreSQL: after a table's rows, move the sequence of every integer column
-        (serial or identity in the target) past the loaded values, without printing a row;
-        a column without a sequence makes it a no-op, as in ``load_into``."""
-        if self.dialect.family != "postgresql":
-            return ""
-        d, table = self.dialect, target.plan.table
-        lines = []
-        for col in target.columns:
-            if col.type is LogicalType.INTEGER:
-                lines.append(
-                    pg_advance_sequence_block(d.table_name(table), col.name, d.quote(col.name))
-                )
+        """After a table's rows, what moves its key sequences past the loaded values
+        (PostgreSQL: serial and identity columns), as ``load_into`` does."""
+        d = self.dialect
+        lines = d.sequence_statements(d.table_name(target.plan.table), target.columns)
         return "\n".join(lines) + "\n\n" if lines else ""
 
     def _head(self, target: TableTarget) -> str:
@@ -237,8 +224,7 @@ class SqlFixtureWriter:
         names = ", ".join(d.quote(c.name) for c in target.columns)
         if self.copy:
             return f"COPY {table} ({names}) FROM stdin;\n"
-        override = " OVERRIDING SYSTEM VALUE" if d.family == "postgresql" else ""
-        return f"INSERT INTO {table} ({names}){override} VALUES\n"
+        return f"INSERT INTO {table} ({names}){d.insert_override} VALUES\n"
 
     def _row_expr(
         self, rendered: list[ColumnLiterals], head: str, offset: int, height: int, last: bool

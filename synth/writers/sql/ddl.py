@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 
 from synth.generator.plan import Plan, TablePlan
 from synth.model import Column, ForeignKey, LogicalType, Table
-from synth.writers.sql.dialects import MYSQL_KEY_COLLATION, SqlDialect
-from synth.writers.sql.literals import domain_literal
+from synth.writers.sql.base import SqlDialect
 
-__all__ = ["DdlNote", "Schema", "file_epilogue", "file_prelude", "schema_sql"]
+__all__ = ["DdlNote", "Schema", "schema_sql"]
 
 INDENT = "    "
 
@@ -46,29 +45,6 @@ class Schema:
 
     text: str
     notes: list[DdlNote] = field(default_factory=list)
-
-
-def file_prelude(d: SqlDialect) -> list[str]:
-    """Session settings every file of dialect ``d`` starts with, so that it loads the same
-    whatever the client's defaults: UTF-8, backslash escapes on and UTC in MySQL."""
-    if d.family == "postgresql":
-        return ["SET client_encoding = 'UTF8';", "SET standard_conforming_strings = on;"]
-    if d.family == "mysql":
-        return [
-            "SET NAMES utf8mb4;",
-            "SET @synth_sql_mode = @@SESSION.sql_mode, @synth_time_zone = @@SESSION.time_zone;",
-            "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', "
-            "@@SESSION.sql_mode, ',NO_AUTO_VALUE_ON_ZERO,'), ',NO_BACKSLASH_ESCAPES,', ','));",
-            "SET SESSION time_zone = '+00:00';",
-        ]
-    return []
-
-
-def file_epilogue(d: SqlDialect) -> list[str]:
-    """What undoes :func:`file_prelude` (MySQL restores the session's mode and zone)."""
-    if d.family == "mysql":
-        return ["SET SESSION sql_mode = @synth_sql_mode, time_zone = @synth_time_zone;"]
-    return []
 
 
 def _cols(d: SqlDialect, names: Sequence[str]) -> str:
@@ -125,14 +101,15 @@ class _Builder:
 
     def _enum_type(self, table: Table, col: Column) -> str | None:
         d = self.d
-        enum_array = col.items is LogicalType.STRING and d.family == "postgresql"
+        # an enum type can type an array's elements; an inline ENUM cannot
+        enum_array = col.items is LogicalType.STRING and d.enums == "type"
         if not (col.type is LogicalType.STRING or enum_array) or not d.is_enum(col):
             return None
-        labels = self._labels(table, col)
-        if d.family == "mysql":
-            return ", ".join(domain_literal(v, col, d) for v in labels)
-        if d.family != "postgresql":
+        if d.enums == "check":
             return None
+        labels = self._labels(table, col)
+        if d.enums == "inline":
+            return ", ".join(d.domain_literal(v, col) for v in labels)
         if col.enum_name is not None and "." in col.enum_name and d.qualifies:
             schema, name = col.enum_name.split(".", 1)
             quoted = f"{d.quote(schema)}.{d.quote(name)}"
@@ -154,7 +131,7 @@ class _Builder:
             LogicalType.BINARY,
         ):
             return None
-        values = ", ".join(domain_literal(v, col, self.d) for v in self._labels(table, col))
+        values = ", ".join(self.d.domain_literal(v, col) for v in self._labels(table, col))
         return f"CHECK ({self.d.quote(col.name)} IN ({values}))"
 
     def _column(self, tp: TablePlan, col: Column) -> tuple[str, str | None, str | None]:
@@ -163,13 +140,8 @@ class _Builder:
         key = (table.key, col.name) in self.keys
         enum_type = self._enum_type(table, col)
         text = f"{d.quote(col.name)} {d.column_type(col, key=key, enum_type=enum_type)}"
-        if (
-            d.family == "mysql"
-            and key
-            and enum_type is None
-            and col.type in (LogicalType.STRING, LogicalType.UUID)
-        ):
-            text += f" COLLATE {MYSQL_KEY_COLLATION}"
+        if key:
+            text += d.key_collation(col, enum_type)
         comment = None
         if col.type is LogicalType.OPAQUE:
             comment = f"source type {col.sql_type}: synth writes NULL here"
@@ -186,8 +158,8 @@ class _Builder:
                         warn=False,
                     )
                 )
-        elif d.mysql_timestamp(col):
-            text += " NULL"
+        else:
+            text += d.null_clause(col)
         return text, self._check(table, col, enum_type), comment
 
     def _foreign_key(self, tp: TablePlan, index: int, fk: ForeignKey) -> str | None:
@@ -220,19 +192,20 @@ class _Builder:
         if why is not None:
             self.notes.append(DdlNote(where, f"FOREIGN KEY to {fk.ref_table!r} left out: {why}"))
             return None
-        if index not in tp.broken or d.family == "sqlite":
+        if index not in tp.broken or d.inline_cycle_keys:
             deferred = index in tp.broken and not nullable
             return clause + (" DEFERRABLE INITIALLY DEFERRED" if deferred else "")
         name = d.constraint_name(table.name, *fk.columns, "fkey")
         statement = f"ALTER TABLE {d.table_name(table)} ADD CONSTRAINT {d.quote(name)} {clause}"
         if nullable:
             self.after.append(statement + ";")
-        elif d.family == "mysql":
+        elif not d.deferrable:
             self.notes.append(
                 DdlNote(
                     where,
                     f"FOREIGN KEY to {fk.ref_table!r} closes a cycle of NOT NULL keys, which "
-                    "MySQL cannot defer; left out (run the commented ALTER TABLE after the data)",
+                    f"{d.title} cannot defer; left out (run the commented ALTER TABLE after "
+                    "the data)",
                 )
             )
             self.after.append(f"-- {statement};")
@@ -261,9 +234,8 @@ class _Builder:
         for n, (text, comment) in enumerate(items):
             comma = "," if n < len(items) - 1 else ""
             lines.append(f"{INDENT}{text}{comma}" + (f" -- {comment}" if comment else ""))
-        suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" if d.family == "mysql" else ""
         body = "\n".join(lines)
-        return f"CREATE TABLE {d.table_name(table)} (\n{body}\n){suffix};"
+        return f"CREATE TABLE {d.table_name(table)} (\n{body}\n){d.table_options};"
 
 
 def schema_sql(
@@ -280,20 +252,20 @@ def schema_sql(
     if b.notes:
         parts += ["-- Departures from the profiled schema:", *(f"--   {n}" for n in b.notes)]
     parts.append("")
-    prelude = file_prelude(d)
+    prelude = d.prelude()
     if prelude:
         parts += [*prelude, ""]
     schemas = sorted({tp.table.schema_ for tp in plan.tables if tp.table.schema_})
     if schemas and d.qualifies:
         parts += [f"CREATE SCHEMA IF NOT EXISTS {d.quote(s)};" for s in schemas] + [""]
     for name, labels in b.enums.items():
-        values = ", ".join(domain_literal(v, _LABEL, d) for v in labels)
+        values = ", ".join(d.domain_literal(v, _LABEL) for v in labels)
         parts += [f"CREATE TYPE {name} AS ENUM ({values});", ""]
     for text in tables:
         parts += [text, ""]
     if b.after:
         parts += ["-- Foreign keys that close a cycle, once every table exists.", *b.after, ""]
-    epilogue = file_epilogue(d)
+    epilogue = d.epilogue()
     if epilogue:
         parts += [*epilogue, ""]
     return Schema("\n".join(parts).rstrip("\n") + "\n", b.notes)

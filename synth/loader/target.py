@@ -1,0 +1,35 @@
+"""The tables a load writes into, as the target database reports them: a leaf that the
+loader's orchestration and its dialects share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Adjusted", "TargetKey", "TargetTable"]
+
+Adjusted = dict[str, dict[str, int]]
+"""Column -> reason (``nul_stripped``, ``nan_replaced``, ``infinity_clamped``) -> rows
+whose value the target could not store and was changed."""
+
+
+@dataclass
+class TargetKey:
+    """A foreign key the target enforces between two loaded tables."""
+
+    columns: tuple[str, ...]
+    parent: str
+    """Key of the loaded table it references."""
+    parent_columns: tuple[str, ...]
+
+
+@dataclass
+class TargetTable:
+    """One loaded table in the target: its names and what the target enforces on it."""
+
+    key: str
+    schema: str | None
+    name: str
+    sql_name: str
+    """Quoted, possibly schema-qualified."""
+    not_null: set[str] = field(default_factory=set)
+    foreign_keys: list[TargetKey] = field(default_factory=list)
