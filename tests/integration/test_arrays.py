@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 import synth
 from synth.model import LogicalType, Profile
 from synth.writers.sql.dialects import dialect_named
-from tests.integration.test_sql_output import (
+from tests.integration.traits_support import Db
+from tests.integration.writers.test_sql_output import (
     SEED,
     canon,
     database_rows,
@@ -28,7 +29,6 @@ from tests.integration.test_sql_output import (
     parquet_rows,
     write_sql,
 )
-from tests.integration.traits_support import Db
 
 PROFILE = """
 kind: synth-profile

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 import synth
 from synth.errors import SynthWarning
 from tests.conftest import MYSQL_URL, POSTGRES_URL
-from tests.integration.test_profile_databases import (
+from tests.integration.profiler.test_databases import (
     MARIADB_DDL,
     PG_DDL,
     SQLITE_DDL,

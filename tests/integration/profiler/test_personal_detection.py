@@ -20,7 +20,7 @@ from synth.model import Profile, SemanticType
 from synth.profiler.semantic import SHAPE_RULES
 from synth.profiler.semantic_rules import luhn_valid
 from tests.integration.traits_support import Db
-from tests.unit.test_semantic import SAMPLES
+from tests.unit.profiler.test_semantic import SAMPLES
 
 S = SemanticType
 ROWS = 240

@@ -12,7 +12,7 @@ import pytest
 
 import synth
 
-SHOP = Path(__file__).resolve().parents[2] / "profiles" / "shop.yaml"
+SHOP = Path(__file__).resolve().parents[3] / "profiles" / "shop.yaml"
 
 
 @pytest.mark.parametrize("seed", [0, 2, 5, 11], ids=lambda s: f"seed={s}")

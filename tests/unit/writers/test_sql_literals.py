@@ -2,7 +2,7 @@
 in-memory SQLite for every type; the SQL writer's options, files and DDL.
 
 PostgreSQL and MariaDB literals are loaded by their real clients in
-``tests/integration/test_sql_output.py``.
+``tests/integration/writers/test_sql_output.py``.
 """
 
 from __future__ import annotations

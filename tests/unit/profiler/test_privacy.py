@@ -1,7 +1,7 @@
 """The privacy transform, the other bucket's generation, epsilon noise and the audit.
 
 The transform is exercised on hand-made tables and measurements (what a profiler hands
-it), so every rule is checked on its own; ``tests/integration/test_privacy.py`` checks
+it), so every rule is checked on its own; ``tests/integration/profiler/test_privacy.py`` checks
 the whole path against real databases.
 """
 

@@ -23,11 +23,11 @@ from sqlalchemy.engine import make_url
 
 import synth
 from synth.model.manifest import Manifest, read_manifest
-from tests.integration.test_sql_output import load
 from tests.integration.traits_support import Db
+from tests.integration.writers.test_sql_output import load
 from tests.unit.test_examples import _script
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROFILE = ROOT / "profiles" / "shop.yaml"
 ROWS = 300
 SQL_DIALECT = {"sqlite": "sqlite", "postgresql": "postgresql", "mariadb": "mariadb"}

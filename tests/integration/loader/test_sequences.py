@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 import synth
-from tests.integration.test_sql_output import (
+from tests.integration.traits_support import Db
+from tests.integration.writers.test_sql_output import (
     fresh,  # noqa: F401  (fixture: more empty databases)
     load,
     write_sql,
 )
-from tests.integration.traits_support import Db
 
 DDL = {
     "sqlite": [

@@ -31,7 +31,7 @@ from synth.model import (
 from synth.review.catalog import render_catalog
 from synth.review.traits_view import render_traits
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PADDED = 0.04
 EMPTY = 0.05
 

@@ -502,7 +502,7 @@ def test_unstorable_values_are_changed_and_reported(
 ) -> None:
     """NUL in PostgreSQL text is stripped, MySQL dates out of range are clamped: each is
     counted in the manifest, warned about, and the files load."""
-    from tests.unit.test_sql_literals import edge_profile
+    from tests.unit.writers.test_sql_literals import edge_profile
 
     profile = edge_profile()
     with pytest.warns(synth.SynthWarning, match=r"edge\.note: \d+ values held NUL"):
@@ -531,7 +531,7 @@ def test_unstorable_values_are_changed_and_reported(
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:
-    from tests.unit.test_sql_literals import edge_profile
+    from tests.unit.writers.test_sql_literals import edge_profile
 
     profile = edge_profile()
     warnings.simplefilter("ignore", synth.SynthWarning)  # the NUL report, tested above
@@ -546,7 +546,7 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_golden_postgresql(tmp_path: Path, golden) -> None:
-    from tests.unit.test_sql_literals import golden_profile
+    from tests.unit.writers.test_sql_literals import golden_profile
 
     write_sql(golden_profile(), tmp_path / "out", dialect="postgresql", batch_rows=4)
     golden("sql/shop.postgresql.schema.sql", (tmp_path / "out" / "schema.sql").read_text())
@@ -555,7 +555,7 @@ def test_golden_postgresql(tmp_path: Path, golden) -> None:
 
 def test_frames_match_parquet(tmp_path: Path) -> None:
     """The SQL writer sees the same chunks as Parquet: row counts per table agree."""
-    from tests.unit.test_sql_literals import golden_profile
+    from tests.unit.writers.test_sql_literals import golden_profile
 
     sql = write_sql(golden_profile(), tmp_path / "sql", dialect="sqlite")
     pq = synth.write(golden_profile(), tmp_path / "pq", seed=SEED)
