@@ -19,6 +19,7 @@ __all__ = [
     "concat",
     "fixed_digits",
     "inverse_cdf",
+    "null_at",
     "string_series",
     "text",
     "word_corpus",
@@ -152,3 +153,9 @@ def chars(alphabet: bytes, digits: np.ndarray, widths: np.ndarray) -> pl.Series:
     keep = np.arange(w)[None, :] >= (w - widths)[:, None]
     table = np.frombuffer(alphabet, dtype=np.uint8)
     return string_series(table[digits[keep]], widths.astype(np.int64))
+
+
+def null_at(series: pl.Series, rows: np.ndarray | list[int]) -> pl.Series:
+    """``series`` with NULL at ``rows``, whatever its dtype (polars cannot scatter an untyped
+    ``None`` into a decimal column)."""
+    return series.scatter(rows, pl.Series([None] * len(rows), dtype=series.dtype))

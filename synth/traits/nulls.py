@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
+from synth.internal.vectors import null_at
 from synth.model import Column, Table, TraitStat
 from synth.traits import register
 from synth.traits.base import (
@@ -278,7 +279,7 @@ class NullPattern(TableTrait):
         chosen = np.sort(free[order[:need]])
         added = {c: chosen[~nulls[chosen, i]] for i, c in enumerate(cols) if c not in fixed}
         frame = frame.with_columns(
-            [frame.get_column(c).scatter(idx, None) for c, idx in added.items() if len(idx)]
+            [null_at(frame.get_column(c), idx) for c, idx in added.items() if len(idx)]
         )
         return self._rebalance(frame, table, added, ctx, rng)
 

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
+from synth.internal.vectors import null_at
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
 from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
@@ -332,7 +333,7 @@ class BackfillGap(TableTrait):
         is_null = frame.get_column(name).is_null().to_numpy()
         to_null = dated & want & ~is_null
         to_fill = dated & ~want & is_null
-        series = frame.get_column(name).scatter(np.flatnonzero(to_null), None)
+        series = null_at(frame.get_column(name), np.flatnonzero(to_null))
         frame = frame.with_columns(series)
         if to_fill.any() and not is_unique(table, name):
             keep = ~is_null & ~to_null

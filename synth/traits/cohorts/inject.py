@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from synth.internal.streams import CHUNK_ROWS
+from synth.internal.vectors import null_at
 from synth.model import Column, ColumnStats, Distribution, Scalar, Table, TraitStat, ValueFrequency
 from synth.traits.base import InjectContext, RunMemo
 from synth.traits.cohorts.measure import value_key
@@ -338,7 +339,7 @@ def _renull(
     u = rng.random(len(idx))
     if null > base:
         to_null = idx[~is_null & (u < (null - base) / max(1e-9, 1.0 - base))]
-        return series.scatter(to_null, pl.Series([None] * len(to_null), dtype=series.dtype))
+        return null_at(series, to_null)
     fill = idx[is_null & (u >= (null / base if base > 0 else 0.0))]
     if len(fill) == 0:
         return series

@@ -273,3 +273,30 @@ def test_personal_number_columns_get_numbers_of_their_shape():
     assert t["ssn"].min() >= 900_000_000 and t["ssn"].max() <= 999_999_999  # never issued
     assert all(str(p)[3:8] == "55501" and len(str(p)) == 10 for p in t["phone"].to_list())
     assert t["small_card"].max() < 2**31  # 16 digits do not fit: plain values
+
+
+def test_null_patterns_and_stale_nulls_work_on_decimal_columns() -> None:
+    """A NULL pattern over DECIMAL columns (a discount NULL exactly when its reason is) used
+    to crash generation: polars cannot scatter an untyped NULL into a decimal column."""
+    from synth.model import Profile, Source, Table, TraitStat
+
+    money = ColumnStats(null_fraction=0.3, values=Distribution(min=1, p50=20, max=90))
+    columns = (
+        Column(name="id", type="integer", sql_type="INTEGER", nullable=False),
+        Column(name="discount", type="decimal", sql_type="NUMERIC(8,2)", precision=8, scale=2,
+               stats=money),
+        Column(name="refund", type="decimal", sql_type="NUMERIC(8,2)", precision=8, scale=2,
+               stats=money),
+    )  # fmt: skip
+    pattern = TraitStat(trait="null_pattern", fraction=0.3, columns=("discount", "refund"))
+    table = Table(name="t", rows=500, primary_key=("id",), columns=columns, traits=(pattern,))
+    source = Source(kind="database", url="x", as_of="2024-01-01T00:00:00Z")
+    profile = Profile(
+        kind="synth-profile", version=1, synth_version="0", source=source, tables=(table,)
+    )
+    frame = synth.generate(profile, rows=500, seed=3)["t"]
+    together = frame.select(
+        (pl.col("discount").is_null() == pl.col("refund").is_null()).mean()
+    ).item()
+    assert frame.get_column("discount").dtype == pl.Decimal(8, 2)
+    assert frame.get_column("discount").null_count() > 0 and together > 0.9
