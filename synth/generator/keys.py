@@ -16,6 +16,7 @@ import numpy as np
 
 from synth.errors import SynthWarning, UsageError
 from synth.generator.plan import Plan, TablePlan
+from synth.generator.ranks import alone_unique, capacity, within_member
 from synth.internal.streams import stream
 from synth.model import ForeignKey
 
@@ -58,6 +59,12 @@ class Layout:
     offsets: np.ndarray | None
     width: int = 1
 
+    def widths(self, group: np.ndarray) -> np.ndarray:
+        """The number of rows of each of ``group``."""
+        if self.offsets is None:
+            return np.full(len(group), self.width, dtype=np.int64)
+        return self.offsets[group + 1] - self.offsets[group]
+
     def split(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """(group number, number within the group) of rows ``start..stop``."""
         rows = np.arange(start, stop, dtype=np.int64)
@@ -85,6 +92,8 @@ def _group_offsets(
         counts = np.minimum(counts, cap)
         while (missing := rows - int(counts.sum())) > 0:
             room = np.flatnonzero(counts < cap)
+            if not len(room):  # the plan clamps rows to what the key can hold
+                break
             counts[room[:missing]] += 1
     offsets = np.zeros(parents + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
@@ -119,6 +128,10 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
         plain = [c for c in cols if c not in in_fk and c not in roles]
         if any(isinstance(roles.get(c), UniqueRole) and roles[c].code == "row" for c in cols):
             return
+        alone = [c for c in plain if alone_unique(table.column(c), table.rows)]
+        if len(cols) > 1 and alone:  # one member is unique by itself: the rest stay free
+            roles[alone[0]] = UniqueRole("row")
+            return
         if len(cols) == 1 or (members and set(cols) == set(members[0].columns)):
             fk = fk_with(cols[0])
             if fk is not None and set(fk.columns) == set(cols) and fk.ref_table != table.key:
@@ -131,11 +144,13 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
                 roles[plain[-1]] = UniqueRole("row")
             return
         if members and plain:
+            within = within_member([table.column(c) for c in plain])
+            cap = capacity(within)
             layout = Layout(
-                _group_offsets(plan, tp, members[0], rows_of(members[0].ref_table), None)
+                _group_offsets(plan, tp, members[0], rows_of(members[0].ref_table), cap)
             )
             set_fk(members[0], "group")
-            roles[plain[0]] = UniqueRole("within")
+            roles[within.name] = UniqueRole("within")
         elif len(members) >= 2:
             cap = rows_of(members[1].ref_table)
             layout = Layout(
@@ -148,6 +163,8 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
             distinct = table.column(plain[1]).stats.distinct
             if distinct:
                 width = max(1, min(distinct, tp.rows))
+            cap = capacity(table.column(plain[1]))
+            width = min(width, cap) if cap else width
             layout = Layout(None, width)
             roles[plain[0]] = UniqueRole("group")
             roles[plain[1]] = UniqueRole("within")

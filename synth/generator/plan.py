@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from synth.errors import SynthWarning, UsageError
 from synth.generator.options import GenerateOptions
+from synth.generator.ranks import alone_unique, capacity, within_member
 from synth.model import ForeignKey, Profile, Table
 
 __all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan", "trait_floor"]
@@ -167,6 +168,14 @@ def _clamp(table: Table, rows: int, sizes: dict[str, int], broken: set[int]) -> 
     for fk in live:
         if fk.columns in single and not any(table.column(c).nullable for c in fk.columns):
             rows = min(rows, sizes[fk.ref_table])
+    for key in (table.primary_key, *table.unique):
+        if len(key) < 2 or any(alone_unique(table.column(c), table.rows) for c in key):
+            continue
+        held = [fk for fk in live if set(fk.columns) <= set(key)]
+        plain = [table.column(c) for c in key if not any(c in fk.columns for fk in held)]
+        cap = capacity(within_member(plain)) if held and plain else None
+        if cap:  # each parent holds at most as many rows as the other member has values
+            rows = min(rows, sizes[held[0].ref_table] * cap)
     pk = set(table.primary_key)
     members = [fk for fk in live if set(fk.columns) <= pk]
     if len(table.primary_key) > 1 and members and pk <= {c for fk in members for c in fk.columns}:

@@ -14,6 +14,7 @@ from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
 from synth.generator.inject import TraitInjector
 from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
 from synth.generator.plan import Plan, TablePlan
+from synth.generator.ranks import ranked_values
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.internal.streams import chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
@@ -162,14 +163,21 @@ class TableGenerator:
             return cache[role.fk].get_column(name)
         if isinstance(role, UniqueRole):
             ctx = self.context(col)
+            sampler = sampler_for(col)
+            values = None
             if role.code == "row":
                 codes = np.arange(start, stop, dtype=np.int64)
             else:
                 assert self.layout is not None
                 group, within = self.layout.split(start, stop)
                 codes = group if role.code == "group" else within
-            rng = stream(ctx.seed, ctx.table, col.name, chunk=chunk)
-            values = sampler_for(col).unique(ctx, codes, rng).rename(name).cast(ctx.dtype)
+                if role.code == "within":  # distinct in its group, in its own distribution
+                    widths = self.layout.widths(group)
+                    values = ranked_values(ctx, sampler, group, within, widths)
+            if values is None:
+                rng = stream(ctx.seed, ctx.table, col.name, chunk=chunk)
+                values = sampler.unique(ctx, codes, rng)
+            values = values.rename(name).cast(ctx.dtype)
             is_pk = name in self.tp.table.primary_key
             return values if is_pk else with_nulls(values, null_mask(ctx, chunk, stop - start))
         return self._generator(name).sample(start, stop, chunk)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["CHUNK_ROWS", "chunk_ranges", "stream"]
+__all__ = ["CHUNK_ROWS", "chunk_ranges", "hashed_uniform", "stream"]
 
 CHUNK_ROWS = 1 << 18
 """Rows per generated chunk (and per Parquet row group). Part of the determinism contract:
@@ -38,3 +38,23 @@ def chunk_ranges(rows: int, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[int,
     """(chunk index, first row, end row) of each chunk of a table of ``rows`` rows."""
     for index, start in enumerate(range(0, rows, chunk_rows)):
         yield index, start, min(rows, start + chunk_rows)
+
+
+_MASK = (1 << 64) - 1
+
+
+def hashed_uniform(
+    seed: int, table: str, column: str, purpose: str, keys: np.ndarray
+) -> np.ndarray:
+    """A uniform number in [0, 1) for each integer in ``keys``, a function of the key alone
+    (splitmix64 of the key and a digest of the names): where a stream would depend on the
+    chunk a row falls in, this gives every chunk the same value for the same key (a group,
+    a parent row)."""
+    words = _words(f"{seed}\x00{table}\x00{column}\x00{purpose}")
+    salt = np.uint64((words[0] << 32 | words[1]) & _MASK)
+    with np.errstate(over="ignore"):
+        z = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + salt
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(1 << 53)

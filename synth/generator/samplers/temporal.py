@@ -45,7 +45,8 @@ def to_micros(kind: LogicalType, value: Scalar) -> int | None:
     return micros
 
 
-def _bounds(ctx: ColumnContext) -> tuple[np.ndarray, np.ndarray]:
+def micros_points(ctx: ColumnContext) -> tuple[np.ndarray, np.ndarray]:
+    """The column's distribution as (cumulative probabilities, epoch microseconds)."""
     kind = ctx.column.type
     dist = ctx.column.stats.values
     if dist is not None:
@@ -75,7 +76,7 @@ def from_micros(ctx: ColumnContext, micros: np.ndarray) -> pl.Series:
 @register(LogicalType.DATE, LogicalType.DATETIME, LogicalType.TIME)
 class TemporalSampler(Sampler):
     def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
-        qs, vs = _bounds(ctx)
+        qs, vs = micros_points(ctx)
         micros = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
         return from_micros(ctx, micros)
 
@@ -86,7 +87,7 @@ class TemporalSampler(Sampler):
     def unique(self, ctx: ColumnContext, codes: np.ndarray, rng: np.random.Generator) -> pl.Series:
         """Distinct instants: one day (dates), one second (timestamps) or one microsecond
         (times) apart from the profiled minimum."""
-        _, vs = _bounds(ctx)
+        _, vs = micros_points(ctx)
         step = {LogicalType.DATE: US_PER_DAY, LogicalType.DATETIME: 1_000_000}.get(
             ctx.column.type, 1
         )

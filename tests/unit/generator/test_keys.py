@@ -10,7 +10,16 @@ import pytest
 
 import synth
 from synth.errors import SynthWarning, UsageError
-from synth.model import Column, ColumnStats, Distribution, ForeignKey, Profile, Source, Table
+from synth.model import (
+    Column,
+    ColumnStats,
+    Distribution,
+    ForeignKey,
+    Profile,
+    Source,
+    Table,
+    ValueFrequency,
+)
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -248,3 +257,91 @@ def test_impossible_unique_column_is_a_usage_error_naming_it():
     )
     with pytest.raises(UsageError, match=r"codes\.c: cannot make 100 unique values"):
         synth.generate(make_profile(tiny), scale=1.0)
+
+
+def _readings(rows: int, measured: ColumnStats) -> Table:
+    return Table(
+        name="readings",
+        rows=rows,
+        unique=(("user_id", "measured_at"),),
+        foreign_keys=(fk(("user_id",), "users", ("id",)),),
+        columns=(
+            col("user_id", nullable=False),
+            col("measured_at", "datetime", nullable=False, timezone=True, stats=measured),
+        ),
+    )
+
+
+def test_a_datetime_in_a_composite_unique_key_keeps_its_distribution():
+    """UNIQUE (user_id, measured_at) with readings spread over two years: the generated
+    instants are distinct per user and spread like the profile's, not its minimum plus a
+    few seconds."""
+    spread = ColumnStats(
+        values=Distribution(
+            min="2024-01-01T00:00:00+00:00",
+            p25="2024-06-01T00:00:00+00:00",
+            p50="2024-12-01T00:00:00+00:00",
+            p75="2025-06-01T00:00:00+00:00",
+            max="2025-12-31T00:00:00+00:00",
+        ),
+        distinct=4000,
+    )
+    out = synth.generate(make_profile(USERS, _readings(4000, spread)), rows=4000)["readings"]
+    assert_unique(out, "user_id", "measured_at")
+    days = out.select(pl.col("measured_at").dt.date().cast(pl.Int32)).to_series()
+    q = {p: dt.date.fromordinal(719163 + int(days.quantile(p))) for p in (0.25, 0.5, 0.75)}
+    assert dt.date(2024, 4, 15) < q[0.25] < dt.date(2024, 7, 15), q
+    assert dt.date(2024, 10, 15) < q[0.5] < dt.date(2025, 1, 15), q
+    assert dt.date(2025, 4, 15) < q[0.75] < dt.date(2025, 7, 15), q
+
+
+def test_a_member_with_few_values_draws_them_once_per_group_at_their_shares():
+    """UNIQUE (user_id, period_start) over twelve billing months: every row holds one of
+    the real months, none twice per user, at about the months' shares where users hold a
+    few of them (drawn without replacement, a month can hold no more than 1/rows-per-user);
+    a user has at most twelve rows, so the table is clamped to what the key can hold."""
+    months = [dt.date(2024, m, 1).isoformat() for m in range(1, 13)]
+    shares = [0.16] + [0.84 / 11] * 11
+    period = ColumnStats(
+        distinct=12,
+        frequent=tuple(
+            ValueFrequency(value=m, fraction=s) for m, s in zip(months, shares, strict=True)
+        ),
+    )
+    invoices = Table(
+        name="invoices",
+        rows=600,
+        unique=(("user_id", "period_start"),),
+        foreign_keys=(fk(("user_id",), "users", ("id",)),),
+        columns=(col("user_id", nullable=False), col("period_start", "date", nullable=False,
+                 stats=period)),
+    )  # fmt: skip
+    out = synth.generate(make_profile(USERS, invoices), scale=1.0)["invoices"]
+    assert out.height == 600
+    assert_unique(out, "user_id", "period_start")
+    held = out.get_column("period_start").cast(pl.String)
+    assert held.is_in(months).all()
+    january = float((held == months[0]).mean())
+    assert 0.12 < january < 0.2, january  # its share (0.16), not 1/12 = 0.083
+    crowded = invoices.model_copy(update={"rows": 3000})  # 15 per user, 12 months
+    capped = synth.generate(make_profile(USERS, crowded), scale=1.0)["invoices"]
+    assert capped.height == 200 * 12
+    assert_unique(capped, "user_id", "period_start")
+
+
+def test_a_member_unique_by_itself_carries_a_composite_primary_key():
+    """PRIMARY KEY (invoice_id, period_start), as a partitioned table must declare it:
+    invoice_id is distinct in production, so it stays a plain sequence and period_start
+    keeps its distribution (no invoice_id repeated across periods)."""
+    ids = ColumnStats(distinct=3000, values=Distribution(min=1, max=3000))
+    when = ColumnStats(values=Distribution(min="2023-10-01", max="2024-06-01"))
+    invoices = Table(
+        name="invoices",
+        rows=3000,
+        primary_key=("invoice_id", "period_start"),
+        columns=(col("invoice_id", nullable=False, stats=ids),
+                 col("period_start", "date", nullable=False, stats=when)),
+    )  # fmt: skip
+    out = synth.generate(make_profile(invoices), scale=1.0)["invoices"]
+    assert out.get_column("invoice_id").n_unique() == 3000
+    assert out.get_column("period_start").n_unique() > 200  # spread over eight months
