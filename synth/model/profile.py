@@ -326,12 +326,21 @@ class Column(_Frozen):
 
 
 class ForeignKey(_Frozen):
-    """A foreign key: ``columns`` of this table reference ``ref_columns`` of ``ref_table``."""
+    """A relation: ``columns`` of this table reference ``ref_columns`` of ``ref_table``.
+    Declared in the schema (the default), or ``inferred`` from names and values where the
+    schema never declared it (see ``docs/relations.md``); the generator treats both alike,
+    the SQL writer declares only the declared ones."""
 
     columns: tuple[str, ...]
     ref_table: str
     """The referenced table's key (``name``, or ``schema.name`` outside the default schema)."""
     ref_columns: tuple[str, ...]
+    inferred: bool = False
+    """Not declared in the source's schema: found by name and confirmed by value containment.
+    Delete the entry to reject it (and pass ``--no-relation`` when re-profiling)."""
+    containment: Fraction | None = None
+    """For an inferred relation: the share of the child column's distinct values found among
+    the parent's keys, as measured (1.0: no orphan value)."""
 
     @model_validator(mode="after")
     def _same_arity(self) -> ForeignKey:

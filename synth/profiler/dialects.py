@@ -122,6 +122,13 @@ class Dialect:
         """The tables of ``schema`` (None: the connection's default) that synth profiles."""
         return inspector.get_table_names(schema=schema)
 
+    def partitions(
+        self, conn: sa.Connection, inspector: sa.Inspector
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """(schema, partition) -> (schema, its top-level partitioned table), for every
+        partition the database has (none where it has no declarative partitioning)."""
+        return {}
+
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         """A reflected column type's declared shape."""
         return describe_sql(t, sql_type)
@@ -189,16 +196,32 @@ class PostgreSQL(Dialect):
     ) -> list[str]:
         # A partitioned table is one table: its partitions (listed as tables too) hold its
         # rows, which queries of the parent read and inserts into the parent route.
-        partitions = conn.execute(
-            sa.text(
-                "SELECT c.relname FROM pg_catalog.pg_class c"
-                " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE c.relispartition AND n.nspname = :schema"
-            ),
-            {"schema": schema or inspector.default_schema_name},
-        ).scalars()
-        skip = set(partitions)
+        base = schema or inspector.default_schema_name or ""
+        skip = {name for (s, name) in self.partitions(conn, inspector) if s == base}
         return [name for name in inspector.get_table_names(schema=schema) if name not in skip]
+
+    def partitions(
+        self, conn: sa.Connection, inspector: sa.Inspector
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        rows = conn.execute(
+            sa.text(
+                "SELECT cn.nspname, c.relname, pn.nspname, p.relname"
+                " FROM pg_catalog.pg_inherits i"
+                " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+                " JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
+                " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+                " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+                " WHERE c.relispartition"
+            )
+        ).all()
+        parent = {(cs, c): (ps, p) for cs, c, ps, p in rows}
+        out = {}
+        for child in parent:
+            top = parent[child]
+            while top in parent:  # a partition of a partition: up to the partitioned root
+                top = parent[top]
+            out[child] = top
+        return out
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects.postgresql import DOMAIN

@@ -62,6 +62,9 @@ class Reflector:
         self.default_schema: str = self.inspector.default_schema_name or ""
         self.query_schema = schema
         self.base = schema or self.default_schema
+        self.partitions = dialect.partitions(conn, self.inspector)
+        """(schema, partition) -> (schema, partitioned table): keys declared on partitions
+        are their table's, and a key referencing a partition references its table."""
         if schema is not None and schema not in self.inspector.get_schema_names():
             known = ", ".join(sorted(self.inspector.get_schema_names()))
             raise UsageError(f"schema={schema!r} does not exist in the source; available: {known}")
@@ -118,6 +121,11 @@ class Reflector:
             schema=arg, filter_names=names, **self.dialect.index_options
         )
         fks = insp.get_multi_foreign_keys(schema=arg, filter_names=names)
+        parts = {p: t for (s, p), (_, t) in self.partitions.items() if s == schema and t in names}
+        if parts:  # declarative partitioning: keys may be declared on the partitions only
+            found = insp.get_multi_foreign_keys(schema=arg, filter_names=sorted(parts))
+            for (_, part), part_fks in found.items():
+                fks.setdefault((arg, parts[part]), []).extend(part_fks)
         checks = self.dialect.check_constraints(self.conn, insp, arg, names)
 
         tables = []
@@ -188,6 +196,10 @@ class Reflector:
             # SQLAlchemy leaves referred_schema empty for the connection's default schema.
             ref_schema = fk.get("referred_schema") or self.default_schema
             ref_table = fk["referred_table"]
+            # PostgreSQL lists a key to a partitioned table once per partition too
+            ref_schema, ref_table = self.partitions.get(
+                (ref_schema, ref_table), (ref_schema, ref_table)
+            )
             out.append(
                 ForeignKey(
                     columns=tuple(columns),
