@@ -32,7 +32,8 @@ def test_keys_declared_on_partitions_belong_to_the_partitioned_table(pg: Db) -> 
         "INSERT INTO accounts SELECT g FROM generate_series(1, 50) g",
         "INSERT INTO usage SELECT 1 + g %% 50, DATE '2024-01-01' + g %% 360, g"
         " FROM generate_series(1, 600) g",
-        "INSERT INTO invoices SELECT g, DATE '2024-01-01' + g %% 300 FROM generate_series(1, 300) g",
+        "INSERT INTO invoices SELECT g, DATE '2024-01-01' + g %% 300"
+        " FROM generate_series(1, 300) g",
         "INSERT INTO payments SELECT g, g, DATE '2024-01-01' + g %% 300"
         " FROM generate_series(1, 200) g",
     )
