@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -78,6 +78,40 @@ def mysql_url(_mysql_admin: sa.Engine) -> Iterator[str]:
     yield url.render_as_string(hide_password=False)
     with _mysql_admin.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Callable[[str], str]]:
+    """A factory: ``new_database(dialect)`` is the URL of another fresh, empty database of
+    ``postgresql``, ``mariadb`` or ``sqlite``; every one is dropped after the test."""
+    made: list[tuple[sa.Engine, str]] = []
+    count = 0
+
+    def make(dialect: str) -> str:
+        nonlocal count
+        count += 1
+        if dialect == "sqlite":
+            return f"sqlite:///{tmp_path / f'db{count}.sqlite'}"
+        name = _unique_name()
+        if dialect == "postgresql":
+            admin, base = request.getfixturevalue("_postgres_admin"), POSTGRES_URL
+            create, drop = (
+                f'CREATE DATABASE "{name}"',
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            )
+        else:
+            admin, base = request.getfixturevalue("_mysql_admin"), MYSQL_URL
+            create = f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"
+            drop = f"DROP DATABASE IF EXISTS `{name}`"
+        with admin.connect() as conn:
+            conn.execute(sa.text(create))
+        made.append((admin, drop))
+        return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    for admin, drop in made:
+        with admin.connect() as conn:
+            conn.execute(sa.text(drop))
 
 
 @pytest.fixture
