@@ -116,6 +116,22 @@ def profile(
             metavar="PERCENT", help="Read this percentage of each table (TABLESAMPLE); scale up."
         ),
     ] = None,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relation",
+            metavar="CHILD.COL=PARENT.COL",
+            help="Record this relation though the schema does not declare it.",
+        ),
+    ] = None,
+    no_relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--no-relation",
+            metavar="TABLE.COLUMN",
+            help="Never infer a relation for this column ('*': for any column).",
+        ),
+    ] = None,
 ) -> None:
     """Profile a database (statistics computed inside it) or files into a YAML profile."""
     from synth import api
@@ -139,6 +155,8 @@ def profile(
         "epsilon": epsilon,
         "statement_timeout": statement_timeout,
         "sample": sample,
+        "relations": names(relation),
+        "no_relations": names(no_relation),
     }
     with shown_warnings():
         result = api.profile(target, **options)

@@ -17,7 +17,7 @@ DBA can recognise it in the database's logs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -37,8 +37,8 @@ from synth.model import (
 )
 from synth.profiler.dialects import Dialect, dialect_for
 from synth.profiler.options import PrivacyOptions, ProfileOptions
-from synth.profiler.reflect import ReflectedColumn, ReflectedTable, Reflector
-from synth.profiler.selection import is_excluded
+from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
+from synth.profiler.relations import infer_relations
 from synth.profiler.semantic import (
     ShapeRule,
     personal_override,
@@ -133,13 +133,23 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                 f"{reason(exc, url)}; check the server version, or pass --statement-timeout 0"
             ) from None
         try:
-            reflected = _reflect(conn, dialect, schema, options.tables, options.exclude, masked)
+            reflected = reflect_selected(
+                conn, dialect, schema, options.tables, options.exclude, masked
+            )
         except sa.exc.DBAPIError as exc:
             if dialect.timed_out(exc):
                 raise active.timeout_error(REFLECTION) from None
             raise SourceError(
                 f"cannot read the schema of {masked}: {reason(exc, url)}; check that it is a "
                 f"{url.get_backend_name()} database and that the user may read its catalog"
+            ) from None
+        try:
+            infer_relations(conn, reflected, options.relations)
+        except sa.exc.DBAPIError as exc:
+            raise SourceError(
+                f"{masked}: cannot measure which columns reference other tables: "
+                f"{reason(exc, url)}; check that the user may SELECT from every profiled "
+                "table, or pass --no-relation '*' to skip inferring relations"
             ) from None
         out = []
         skeletons = {rt.key: _skeleton(rt) for rt in reflected}
@@ -181,35 +191,6 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
         ),
         tables=tuple(sorted(out, key=lambda t: t.key)),
     )
-
-
-def _reflect(
-    conn: sa.Connection,
-    dialect: Dialect,
-    schema: str | None,
-    tables: Sequence[str] | None,
-    exclude: Sequence[str] | None,
-    masked: str,
-) -> list[ReflectedTable]:
-    """The chosen tables; with no ``tables`` given, also the parents they reference in
-    other schemas (so that foreign keys resolve), unless excluded."""
-    reflector = Reflector(conn, dialect, schema)
-    targets = reflector.choose(tables, exclude, masked)
-    reflected = reflector.reflect(targets)
-    if tables is not None:
-        return reflected
-    seen = set(targets)
-    while True:
-        missing = {
-            parent
-            for table in reflected
-            for parent in table.parents
-            if parent not in seen and not is_excluded([reflector.key(*parent)], exclude)
-        }
-        if not missing:
-            return reflected
-        seen |= missing
-        reflected += reflector.reflect(sorted(missing))
 
 
 @dataclass

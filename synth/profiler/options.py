@@ -29,8 +29,10 @@ __all__ = [
     "PrivacyOptions",
     "ProfileArgs",
     "ProfileOptions",
+    "RelationOptions",
     "SessionOptions",
     "privacy_options",
+    "relation_options",
     "session_options",
     "source_from_env",
 ]
@@ -70,6 +72,10 @@ class ProfileArgs(TypedDict, total=False):
     """Seconds each query may run before it is cancelled (default 60; 0: no limit)."""
     sample: float | None
     """Read this percentage of each table and scale counts up."""
+    relations: Sequence[str] | str | None
+    """``child.column=parent.column`` relations to record whatever inference finds."""
+    no_relations: Sequence[str] | str | None
+    """``table.column`` entries (or ``*``) never given an inferred relation."""
 
 
 URL_VARIABLE = "SYNTH_DATABASE_URL"
@@ -209,6 +215,48 @@ def session_options(
     )
 
 
+@dataclass(frozen=True)
+class RelationOptions:
+    """Corrections to inference: relations to add whatever the data says, and columns (or
+    ``*``, every column) never to infer a relation for."""
+
+    add: tuple[tuple[str, str, str, str], ...] = ()
+    """(child table, column, parent table, parent column)."""
+    reject: tuple[str, ...] = ()
+    """``table.column`` keys (or ``*``) left without an inferred relation."""
+
+    def rejects(self, table: str, column: str) -> bool:
+        return "*" in self.reject or f"{table}.{column}" in self.reject
+
+
+def _split(item: str, flag: str, example: str) -> tuple[str, str]:
+    table, dot, column = item.strip().rpartition(".")
+    if not dot or not table or not column:
+        raise UsageError(f"{flag} {item!r}: expected {example}")
+    return table, column
+
+
+def relation_options(
+    relations: Sequence[str] | str | None = None, no_relations: Sequence[str] | str | None = None
+) -> RelationOptions:
+    """Checked :class:`RelationOptions` from ``relations`` (``child.col=parent.col``
+    entries, ``--relation``) and ``no_relations`` (``table.column`` or ``*``)."""
+    example = "CHILD.COLUMN=PARENT.COLUMN, e.g. --relation orders.buyer=users.id"
+    add = []
+    for item in [relations] if isinstance(relations, str) else list(relations or ()):
+        child, eq, parent = str(item).partition("=")
+        if not eq:
+            raise UsageError(f"--relation {item!r}: expected {example}")
+        add.append((*_split(child, "--relation", example), *_split(parent, "--relation", example)))
+    reject = []
+    for item in [no_relations] if isinstance(no_relations, str) else list(no_relations or ()):
+        item = str(item).strip()
+        if item != "*":
+            _split(item, "--no-relation", "TABLE.COLUMN or '*', e.g. --no-relation orders.ref_id")
+        reject.append(item)
+    return RelationOptions(tuple(add), tuple(reject))
+
+
 def _names(given: Sequence[str] | str | None) -> tuple[str, ...] | None:
     if given is None:
         return None
@@ -228,6 +276,7 @@ class ProfileOptions:
     traits: TraitSettings = field(default_factory=TraitSettings)
     privacy: PrivacyOptions = field(default_factory=PrivacyOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
+    relations: RelationOptions = field(default_factory=RelationOptions)
 
     @classmethod
     def of(cls, **args: Unpack[ProfileArgs]) -> ProfileOptions:
@@ -261,4 +310,5 @@ class ProfileOptions:
             session=session_options(
                 statement_timeout=args.get("statement_timeout"), sample=args.get("sample")
             ),
+            relations=relation_options(args.get("relations"), args.get("no_relations")),
         )

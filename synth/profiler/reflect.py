@@ -20,10 +20,10 @@ from synth.errors import UsageError
 from synth.model import ForeignKey, LogicalType
 from synth.profiler.checks import parse_in_list, parse_json_valid
 from synth.profiler.dialects import Dialect
-from synth.profiler.selection import select_tables
+from synth.profiler.selection import is_excluded, select_tables
 from synth.profiler.types import TypeInfo, warn_opaque
 
-__all__ = ["ReflectedColumn", "ReflectedTable", "Reflector"]
+__all__ = ["ReflectedColumn", "ReflectedTable", "Reflector", "reflect_selected"]
 
 _UNRECOGNIZED = re.compile(r"Did not recognize type '(?P<type>.+?)' of column '(?P<col>.+?)'")
 
@@ -50,6 +50,10 @@ class ReflectedTable:
     foreign_keys: tuple[ForeignKey, ...] = ()
     parents: list[tuple[str, str]] = field(default_factory=list)
     """(schema, name) of every table a foreign key references."""
+
+    def column_type(self, name: str) -> LogicalType | None:
+        """The logical type of column ``name`` (None: no such column)."""
+        return next((c.info.logical for c in self.columns if c.name == name), None)
 
 
 class Reflector:
@@ -210,6 +214,35 @@ class Reflector:
             parents.append((ref_schema, ref_table))
         unique_fks = sorted(set(out), key=lambda f: (f.columns, f.ref_table, f.ref_columns))
         return tuple(unique_fks), parents
+
+
+def reflect_selected(
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: str | None,
+    tables: Sequence[str] | None,
+    exclude: Sequence[str] | None,
+    masked: str,
+) -> list[ReflectedTable]:
+    """The chosen tables; with no ``tables`` given, also the parents they reference in
+    other schemas (so that foreign keys resolve), unless excluded."""
+    reflector = Reflector(conn, dialect, schema)
+    targets = reflector.choose(tables, exclude, masked)
+    reflected = reflector.reflect(targets)
+    if tables is not None:
+        return reflected
+    seen = set(targets)
+    while True:
+        missing = {
+            parent
+            for table in reflected
+            for parent in table.parents
+            if parent not in seen and not is_excluded([reflector.key(*parent)], exclude)
+        }
+        if not missing:
+            return reflected
+        seen |= missing
+        reflected += reflector.reflect(sorted(missing))
 
 
 def _unique(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from synth.model import Column, LogicalType, Profile, Table
+from synth.model import Column, ForeignKey, LogicalType, Profile, Table
 
 __all__ = ["notable", "profile_json_schema", "render_profile"]
 
@@ -67,6 +67,14 @@ def _column_line(table: Table, column: Column) -> str:
     return f"    {column.name:<24} {column.type.value:<9} {column.sql_type}{flag_text}{tail}"
 
 
+def _inferred_line(fk: ForeignKey) -> str:
+    share = "" if fk.containment is None else f", {fk.containment:.1%} of its values found"
+    return (
+        f"    inferred relation ({', '.join(fk.columns)}) -> "
+        f"{fk.ref_table}({', '.join(fk.ref_columns)}): not declared{share}"
+    )
+
+
 def render_profile(profile: Profile) -> str:
     """A plain-text summary: source, then per table its rows, keys and notable columns."""
     src = profile.source
@@ -83,5 +91,8 @@ def render_profile(profile: Profile) -> str:
             lines.append(_column_line(table, column))
         for unique in table.unique:
             lines.append(f"    unique ({', '.join(unique)})")
+        for fk in table.foreign_keys:
+            if fk.inferred:
+                lines.append(_inferred_line(fk))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

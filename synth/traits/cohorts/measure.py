@@ -160,34 +160,14 @@ def aggregate_queries(table: Table) -> int:
     return max(1, -(-items // MAX_AGGREGATES))
 
 
-def _singular(name: str) -> str:
-    name = name.lower()
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    return name[:-1] if name.endswith("s") else name
-
-
 def _references(table: Table, tables: Mapping[str, Table]) -> list[tuple[str, str, Table]]:
-    """(column, referenced column, parent) of one-column references to other profiled
-    tables: declared foreign keys, else columns named ``<singular parent>_id``."""
+    """(column, referenced column, parent) of one-column foreign keys (declared or
+    inferred) to other profiled tables."""
     out = []
-    declared = {c for fk in table.foreign_keys for c in fk.columns}
     for fk in table.foreign_keys:
         parent = tables.get(fk.ref_table)
         if parent is not None and len(fk.columns) == 1 and parent.key != table.key:
             out.append((fk.columns[0], fk.ref_columns[0], parent))
-    for column in table.columns:
-        if column.name in declared or not column.name.endswith("_id"):
-            continue
-        for parent in tables.values():
-            pk = parent.primary_key
-            if (
-                parent.key != table.key
-                and len(pk) == 1
-                and column.name[:-3].lower() == _singular(parent.name)
-                and parent.column(pk[0]).type is column.type
-            ):
-                out.append((column.name, pk[0], parent))
     return out
 
 

@@ -1,10 +1,9 @@
 """Measuring relation traits: which columns relate two tables, and their queries.
 
 A *relation* is a one-column reference from a child table to a parent table's key:
-a declared foreign key, or an inferred one (a ``customer_id`` / ``customers_id``
-column, with no declared foreign key, named after a profiled table whose primary key
-is one integer, string or UUID column of the same type). Databases only: a file's
-measure sees one file, and a relation needs two.
+a foreign key of the child, declared in the schema or inferred by the profiler from
+names and values (:mod:`synth.profiler.relations`). Databases only: a file's measure
+sees one file, and a relation needs two.
 
 Per relation the child table runs **one** query (:func:`histogram`), shared by
 ``children_per_parent``, ``orphan`` and ``soft_deleted_parent``; the parent table runs
@@ -15,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,15 +65,6 @@ def top_count(parents: int) -> int:
     return max(1, math.floor(TOP_SHARE * parents + 0.5))
 
 
-def _singular(name: str) -> str:
-    name = name.lower()
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    if name.endswith(("ses", "xes", "ches", "shes")):
-        return name[:-2]
-    return name[:-1] if name.endswith("s") else name
-
-
 def _key_column(table: Table, name: str) -> Column | None:
     try:
         col = table.column(name)
@@ -83,43 +73,18 @@ def _key_column(table: Table, name: str) -> Column | None:
     return col if col.type in KEY_TYPES else None
 
 
-def _inferred_parent(child: Table, column: Column, parents: Iterable[Table]) -> Table | None:
-    """The profiled table that ``column`` (``<table>_id``, no declared key) points at."""
-    stem = column.name[:-3].lower()
-    found = []
-    for parent in parents:
-        if parent.key == child.key or len(parent.primary_key) != 1:
-            continue
-        if stem not in (parent.name.lower(), _singular(parent.name)):
-            continue
-        key = _key_column(parent, parent.primary_key[0])
-        if key is not None and key.type is column.type:
-            found.append(parent)
-    # the parent in the child's own schema first, then by key
-    found.sort(key=lambda p: (p.schema_ != child.schema_, p.key))
-    return found[0] if found else None
-
-
 def relations(child: Table, parents: Mapping[str, Table]) -> list[Relation]:
-    """The relations from ``child`` to tables in ``parents`` (by key): declared one-column
-    foreign keys first, then inferred ``<table>_id`` columns."""
+    """The relations from ``child`` to tables in ``parents`` (by key): its one-column
+    foreign keys, declared or inferred by the profiler (``ForeignKey.inferred``), the same
+    ones the generator draws keys through."""
     out = []
-    declared = {c for fk in child.foreign_keys for c in fk.columns}
     for fk in child.foreign_keys:
         parent = parents.get(fk.ref_table)
         if parent is None or len(fk.columns) != 1:
             continue
         col, key = _key_column(child, fk.columns[0]), _key_column(parent, fk.ref_columns[0])
         if col is not None and key is not None:
-            out.append(Relation(fk.columns[0], parent, key.name, inferred=False))
-    for column in child.columns:
-        if column.name in declared or not column.name.lower().endswith("_id"):
-            continue
-        if column.type not in KEY_TYPES or len(column.name) <= 3:
-            continue
-        parent = _inferred_parent(child, column, parents.values())
-        if parent is not None:
-            out.append(Relation(column.name, parent, parent.primary_key[0], inferred=True))
+            out.append(Relation(fk.columns[0], parent, key.name, inferred=fk.inferred))
     return out
 
 
@@ -137,16 +102,9 @@ def child_relations(table: Table, ctx: MeasureContext) -> list[Relation]:
 
 
 def candidate_count(table: Table) -> int:
-    """At most how many relations ``table`` has (its schema alone: declared one-column
-    foreign keys and ``*_id`` columns outside them), for ``max_queries``."""
-    declared = {c for fk in table.foreign_keys for c in fk.columns}
-    single = sum(1 for fk in table.foreign_keys if len(fk.columns) == 1)
-    named = sum(
-        1
-        for c in table.columns
-        if c.name not in declared and c.name.lower().endswith("_id") and c.type in KEY_TYPES
-    )
-    return single + named
+    """At most how many relations ``table`` has: its one-column foreign keys (declared or
+    inferred), for ``max_queries``."""
+    return sum(1 for fk in table.foreign_keys if len(fk.columns) == 1)
 
 
 def flag_column(parent: Table) -> str | None:

@@ -231,11 +231,19 @@ def test_manifest_lists_the_rows_carrying_relation_traits(tmp_path: Path, sqlite
 
 
 def test_inferred_relation_is_linked_with_its_orphans(pg: Db) -> None:
-    """No declared key: ``orders.customer_id`` is inferred from its name."""
+    """No declared key: ``orders.customer_id`` is inferred from its name and values, and the
+    traits measure the same relation the generator draws keys through."""
     planted = _plant(seed=3)
     _load(pg, planted, declared=False)
     profile = synth.profile(pg.url)
-    assert not profile.table("orders").foreign_keys
+    (fk,) = profile.table("orders").foreign_keys
+    assert (fk.columns, fk.ref_table, fk.ref_columns, fk.inferred) == (
+        ("customer_id",),
+        "customers",
+        ("id",),
+        True,
+    )
+    assert fk.containment is not None and 0.5 <= fk.containment < 1.0
     orphan = _one(profile, "orders", "orphan", "customer_id")
     assert orphan.detail == {"parent": "customers", "key": "id", "inferred": True}
     spread = _one(profile, "orders", "children_per_parent", "customer_id")
