@@ -71,6 +71,7 @@ from synth.profiler.stats import (
 from synth.profiler.traits import (
     ColumnProbes,
     detect_time_column,
+    late_relations,
     measure_table_traits,
     parents_first,
     record_ages,
@@ -167,6 +168,7 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                     done,
                     skeletons,
                     privacy,
+                    schema=schema,
                 )
                 out.append(profile_sampled(measure, session.sample))
             except sa.exc.DBAPIError as exc:
@@ -174,6 +176,21 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                     f"{masked}: cannot profile table {table.key!r}: {reason(exc, url)}; check "
                     "that the user may SELECT from it, or leave it out with exclude"
                 ) from None
+        by_key = {rt.key: rt for rt in reflected}
+
+        def whole(table: Table) -> _SqlMeasure:
+            rt = by_key[table.key]
+            columns = (sa.column(c.name) for c in rt.columns)
+            return _SqlMeasure(conn, sa.table(rt.name, *columns, schema=rt.query_schema), table)
+
+        active.table = None
+        try:
+            out = late_relations(out, whole, as_of, settings, schema)
+        except sa.exc.DBAPIError as exc:
+            raise SourceError(
+                f"{masked}: cannot measure the relations of a foreign-key cycle: "
+                f"{reason(exc, url)}; check that the user may SELECT from every profiled table"
+            ) from None
     name = "mariadb" if getattr(engine.dialect, "is_mariadb", False) else engine.dialect.name
     return Profile(
         kind=PROFILE_KIND,
@@ -422,6 +439,8 @@ def _profile_table(
     reflected: Mapping[str, Table] | None = None,
     privacy: PrivacyOptions | None = None,
     sample: float | None = None,
+    *,
+    schema: str | None = None,
 ) -> Table:
     """One table's profile; with ``sample`` (percent), every statistics query reads the
     same sample of it, and the counts are the sample's (the caller scales the rows)."""
@@ -441,6 +460,7 @@ def _profile_table(
         settings=settings,
         tables=profiled or {},
         reflected=reflected or {},
+        schema=schema,
     )
     probes = ColumnProbes(skeleton, ctx)
     time_col = dated_column(skeleton, ctx.time_column)

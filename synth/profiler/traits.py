@@ -18,6 +18,7 @@ from synth.traits.base import ColumnTrait, MeasureContext, Probe, TraitSettings,
 __all__ = [
     "ColumnProbes",
     "detect_time_column",
+    "late_relations",
     "measure_table_traits",
     "parents_first",
     "record_ages",
@@ -142,6 +143,55 @@ def measure_table_traits(measure: Any, ctx: MeasureContext) -> tuple[TraitStat, 
             measure.statistic = trait.name
         out.extend(trait.measure(measure, ctx))
     return tuple(out)
+
+
+def late_relations(
+    profiled: Sequence[Table],
+    measure_for: Callable[[Table], Any],
+    as_of: Any,
+    settings: TraitSettings,
+    schema: str | None = None,
+) -> list[Table]:
+    """``profiled`` (in profiling order) with the relation traits of children profiled
+    before their parent (a foreign-key cycle: one table of it goes first), measured now that
+    every parent's profile is known."""
+    import datetime as dt
+
+    assert isinstance(as_of, dt.datetime)
+    by_key = {t.key: t for t in profiled}
+    seen: set[str] = set()
+    out = []
+    for table in profiled:
+        missing = {
+            fk.ref_table
+            for fk in table.foreign_keys
+            if fk.ref_table in by_key and fk.ref_table != table.key and fk.ref_table not in seen
+        }
+        seen.add(table.key)
+        if not missing or not table.rows:
+            out.append(table)
+            continue
+        ctx = MeasureContext(
+            table=table.key,
+            as_of=as_of,
+            time_column=detect_time_column(table, settings),
+            settings=settings,
+            tables=by_key,
+            reflected=by_key,
+            schema=schema,
+        )
+        measure = measure_for(table)
+        found: list[TraitStat] = []
+        for trait in table_traits():
+            if trait.family != "relations":
+                continue
+            if hasattr(measure, "statistic"):
+                measure.statistic = trait.name
+            # the entries of relations to the parents that were missing (childless_parent
+            # entries are the parent's, measured then)
+            found += [s for s in trait.measure(measure, ctx) if s.detail.get("parent") in missing]
+        out.append(table.model_copy(update={"traits": (*table.traits, *found)}))
+    return out
 
 
 def parents_first(tables: Sequence[Any]) -> list[Any]:

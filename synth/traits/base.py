@@ -107,6 +107,9 @@ class MeasureContext:
     memo: RunMemo = field(default_factory=dict, compare=False, repr=False)
     """Results traits share while measuring this table (one query serving several
     traits), fresh for each table."""
+    schema: str | None = None
+    """Where tables without a schema of their own are queried (``--schema``; None: the
+    connection's default schema)."""
 
     @property
     def old_before(self) -> dt.datetime:
@@ -275,6 +278,11 @@ class TableTrait(Trait):
         """Which rows of a generated chunk carry ``stat``; ``memo`` is the run's, as
         :meth:`apply` left it (e.g. the parent keys a cohort's child rows point at)."""
         raise NotImplementedError
+
+    def writes(self, stat: TraitStat) -> tuple[str, ...]:
+        """The columns :meth:`apply` may change (the generator keeps a trait away from key
+        columns other tables draw their foreign keys from)."""
+        return stat.columns
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext

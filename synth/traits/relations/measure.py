@@ -121,13 +121,10 @@ def flag_column(parent: Table) -> str | None:
     return None
 
 
-def _other(table: Table, here: Table, src: Any, *columns: str) -> Any:
-    """``table`` as a SQLAlchemy table in the schema to query it in, relative to ``here``
-    (queried as ``src``): its own schema, else the one ``here`` is queried in when both
-    are in the profile's base schema."""
-    schema = table.schema_ if table.schema_ is not None else None
-    if schema is None and here.schema_ is None:
-        schema = src.schema
+def _other(table: Table, base: str | None, *columns: str) -> Any:
+    """``table`` as a SQLAlchemy table in the schema to query it in: its own, else the
+    profile's base schema ``base`` (``--schema``; None: the connection's default)."""
+    schema = table.schema_ if table.schema_ is not None else base
     return sa.table(table.name, *(sa.column(c) for c in columns), schema=schema)
 
 
@@ -190,19 +187,19 @@ def histogram(source: TableMeasure, ctx: MeasureContext, rel: Relation) -> Histo
     It returns one row per distinct children count (fewer than ``sqrt(2 * rows)``)."""
     key = ("relations", "histogram", rel.fk)
     if key not in ctx.memo:
-        ctx.memo[key] = _run_histogram(source, rel)
+        ctx.memo[key] = _run_histogram(source, rel, ctx.schema)
     histogram: Histogram = ctx.memo[key]
     return histogram
 
 
-def _run_histogram(source: TableMeasure, rel: Relation) -> Histogram:
+def _run_histogram(source: TableMeasure, rel: Relation, base: str | None) -> Histogram:
     child = source.table
     flag = None if rel.is_self(child) else flag_column(rel.parent)
 
     def sql(src: Any) -> Any:
         c = src.alias("c")
         cols = [rel.key] + ([flag] if flag else [])
-        p = _other(rel.parent, child, src, *cols).alias("p")
+        p = _other(rel.parent, base, *cols).alias("p")
         fk, key = c.c[rel.fk], p.c[rel.key]
         orphan = sa.func.max(sa.case((key.is_(None), 1), else_=0))
         deleted = (
@@ -233,16 +230,15 @@ def _run_histogram(source: TableMeasure, rel: Relation) -> Histogram:
 
 
 def childless(
-    source: TableMeasure, child: Table, rel: Relation, flag: str | None
+    source: TableMeasure, child: Table, rel: Relation, flag: str | None, base: str | None
 ) -> tuple[int, int]:
     """(parents with no child through ``rel``, how many of them have ``flag`` set), in one
     query: ``SELECT COUNT(*), SUM(CASE WHEN p.deleted_at IS NOT NULL ...) FROM parent p
     WHERE p.key IS NOT NULL AND NOT EXISTS (SELECT * FROM child c WHERE c.fk = p.key)``."""
-    parent = source.table
 
     def sql(src: Any) -> Any:
         p = src.alias("p")
-        c = _other(child, parent, src, rel.fk).alias("c")
+        c = _other(child, base, rel.fk).alias("c")
         key = p.c[rel.key]
         flagged = (
             sa.func.sum(sa.case((p.c[flag].is_not(None), 1), else_=0))

@@ -337,7 +337,7 @@ class ChildlessParent(RelationTrait):
                     continue
                 if composite_member(child, rel.fk):
                     continue
-                count, flagged = childless(source, child, rel, flag)
+                count, flagged = childless(source, child, rel, flag, ctx.schema)
                 if count == 0:
                     continue
                 detail: dict[str, Scalar] = {"child": child.key, "via": rel.fk}
@@ -356,6 +356,10 @@ class ChildlessParent(RelationTrait):
                     )
                 )
         return out
+
+    def writes(self, stat: TraitStat) -> tuple[str, ...]:
+        flag = text(stat.detail.get("flag"))  # the parent's keys stay as made
+        return (flag,) if flag else ()
 
     def apply(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext

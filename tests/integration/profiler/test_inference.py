@@ -8,6 +8,7 @@ import pytest
 
 import synth
 from synth.errors import UsageError
+from synth.review.show import render_profile
 from tests.integration.traits_support import Db
 
 N_CUSTOMERS, N_ORDERS = 120, 900
@@ -79,6 +80,8 @@ def test_relations_are_inferred_on_every_dialect(db: Db) -> None:
     for table in profile.tables:
         for fk in table.foreign_keys:
             assert fk.containment == 1.0, (table.key, fk)
+    shown = render_profile(profile)  # synth show lists them for review
+    assert "inferred relation (support_rep_id) -> zz_employees(employee_id)" in shown
     # generated children point at generated parents, through the inferred relations
     out = synth.generate(profile, rows=600, seed=3)
     for child, column, parent, key in EXPECTED:
