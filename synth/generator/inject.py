@@ -80,19 +80,36 @@ def _carrier_values(entry: TraitEntry, dtype: pl.DataType) -> tuple[pl.Series, n
 class TraitInjector:
     """The traits of one table, applied chunk by chunk."""
 
-    def __init__(self, table: Table, columns: list[str], memo: RunMemo) -> None:
+    def __init__(
+        self,
+        table: Table,
+        columns: list[str],
+        memo: RunMemo,
+        pinned: frozenset[str] = frozenset(),
+    ) -> None:
+        """``columns``: the columns written; ``pinned``: key columns other tables draw
+        foreign-key values from, made final with the keys, so no trait changes them (they
+        are listed in :attr:`held_back`)."""
         self.table = table
         self.memo = memo
-        written = set(columns)
+        written = set(columns) - pinned
         self.entries: list[TraitEntry] = []
+        self.held_back: list[TraitStat] = []
+        """Entries not injected because they would change a pinned key column."""
         for col in table.columns:
             for stat in col.stats.traits:
                 trait = get(stat.trait, where=f"{table.key}.{col.name}")
                 if col.name in written and isinstance(trait, ColumnTrait):
                     self.entries.append(TraitEntry(trait, stat, col))
+                elif col.name in pinned:
+                    self.held_back.append(stat)
         for stat in table.traits:
             trait = get(stat.trait, where=table.key)
-            if isinstance(trait, TableTrait):
+            if not isinstance(trait, TableTrait):
+                continue
+            if set(trait.writes(stat)) & pinned:
+                self.held_back.append(stat)
+            else:
                 self.entries.append(TraitEntry(trait, stat, None))
         self.entries.sort(key=lambda e: e.trait.stage if isinstance(e.trait, TableTrait) else 2)
         labels = [e.label for e in self.entries]  # e.g. one burst instant on two columns

@@ -17,12 +17,10 @@ import numpy as np
 from synth.errors import SynthWarning, UsageError
 from synth.generator.plan import Plan, TablePlan
 from synth.generator.ranks import alone_unique, capacity, within_member
-from synth.internal.streams import stream
-from synth.model import ForeignKey
+from synth.internal.streams import affine_permutation, stream
+from synth.model import Column, ForeignKey
 
 __all__ = ["FkRole", "Layout", "Role", "UniqueRole", "assign_roles"]
-
-_GOLDEN = 2_654_435_761
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,13 @@ class Layout:
             return np.full(len(group), self.width, dtype=np.int64)
         return self.offsets[group + 1] - self.offsets[group]
 
+    @property
+    def widest(self) -> int:
+        """Rows of the largest group."""
+        if self.offsets is None:
+            return self.width
+        return int(np.diff(self.offsets).max(initial=0))
+
     def split(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """(group number, number within the group) of rows ``start..stop``."""
         rows = np.arange(start, stop, dtype=np.int64)
@@ -87,11 +92,18 @@ def _group_offsets(
             "which has none; generate that table with rows or drop the key from the profile"
         )
     rng = stream(plan.seed, tp.key, fk.columns[0], purpose="layout")
-    counts = rng.multinomial(rows, np.full(parents, 1.0 / parents))
+    active = _active(plan, tp, fk, parents)
+    counts = np.zeros(parents, dtype=np.int64)
+    # every parent with children in production gets one, the rest spread over them
+    first = min(rows, len(active))
+    counts[active[:first]] = 1
+    counts[active] += rng.multinomial(rows - first, np.full(len(active), 1.0 / len(active)))
     if cap is not None:
         counts = np.minimum(counts, cap)
         while (missing := rows - int(counts.sum())) > 0:
-            room = np.flatnonzero(counts < cap)
+            room = active[counts[active] < cap]
+            if not len(room):  # parents without children in production come last
+                room = np.flatnonzero(counts < cap)
             if not len(room):  # the plan clamps rows to what the key can hold
                 break
             counts[room[:missing]] += 1
@@ -100,13 +112,24 @@ def _group_offsets(
     return offsets
 
 
+def _active(plan: Plan, tp: TablePlan, fk: ForeignKey, parents: int) -> np.ndarray:
+    """The parent rows that have children through ``fk``, in a seeded order: as many as
+    production's share of parents with children (the key's distinct values over the
+    parent's rows), all of them where the profile does not say."""
+    order = stream(plan.seed, tp.key, fk.columns[0], purpose="active").permutation(parents)
+    parent = plan.get(fk.ref_table)
+    distinct = tp.table.column(fk.columns[0]).stats.distinct
+    if parent is None or not distinct or not parent.table.rows:
+        return order
+    share = min(1.0, distinct / parent.table.rows)
+    return order[: max(1, min(parents, round(parents * share)))]
+
+
 def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | None]:
     """The role of every key column of ``tp`` (others are absent) and the group layout."""
     table = tp.table
-    live: list[ForeignKey] = []
-    for i, fk in enumerate(table.foreign_keys):
-        if i not in tp.broken and plan.get(fk.ref_table) is not None:
-            live.append(fk)
+    # deferred edges (cycles) are drawn like the others: only their loading waits
+    live = [fk for fk in table.foreign_keys if plan.get(fk.ref_table) is not None]
     roles: dict[str, Role] = {}
     layout: Layout | None = None
 
@@ -181,16 +204,10 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
         unique_cols(table.primary_key)
     for cols in table.unique:
         unique_cols(cols)
-    for i, fk in enumerate(table.foreign_keys):
+    for fk in table.foreign_keys:
         if any(c in roles for c in fk.columns):
             continue
-        if i in tp.broken:
-            nullable = all(table.column(c).nullable for c in fk.columns)
-            if nullable:
-                set_fk(fk, "null")
-            elif plan.get(fk.ref_table) is not None:
-                set_fk(fk, "random")
-        elif fk in live:
+        if fk in live:
             if fk.ref_table == table.key:
                 set_fk(fk, "self")
             elif rows_of(fk.ref_table) == 0:
@@ -206,6 +223,15 @@ def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | N
             else:
                 set_fk(fk, "random")
     return roles, layout
+
+
+def _self_parents(tp: TablePlan, column: Column) -> int:
+    """How many rows of ``tp`` are parents in a self-reference through ``column``: its
+    distinct values in production, scaled to the rows generated (all rows when unknown)."""
+    distinct, rows = column.stats.distinct, tp.table.rows
+    if not distinct or not rows:
+        return max(1, tp.rows)
+    return max(1, min(tp.rows, round(distinct * tp.rows / rows)))
 
 
 def parent_index(
@@ -226,32 +252,51 @@ def parent_index(
     rng = stream(plan.seed, tp.key, first.name, purpose="fk", chunk=chunk)
     u = rng.random(n)
     frac = first.stats.null_fraction if nullable else 0.0
-    nulls = rng.random(n) < frac if frac > 0 else None
     rows = np.arange(start, stop, dtype=np.int64)
+    nulls = None
+    if frac > 0:  # exactly the share of NULLs, wherever the chunks split the table
+        a, b = affine_permutation(plan.seed, tp.key, first.name, "fk:nulls", tp.rows)
+        nulls = (a * rows + b) % tp.rows < round(frac * tp.rows)
     if role.mode == "null" or parents == 0:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
     if role.mode == "random":
-        idx = np.minimum((u * parents).astype(np.int64), parents - 1)
+        # as many parents with children as production has, the first rows one each so
+        # that every one of them has a child (children_per_parent, where measured, then
+        # shapes how many each)
+        active = _active(plan, tp, role.fk, parents)
+        n_active = len(active)
+        drawn = np.minimum((u * n_active).astype(np.int64), n_active - 1)
+        idx = active[np.where(rows < n_active, np.minimum(rows, n_active - 1), drawn)]
     elif role.mode == "self":
-        idx = (u * rows).astype(np.int64)
+        # a hierarchy: the first rows are the parents (as many as production has distinct
+        # values), each the parent of one of the next rows, and every other row points at
+        # an earlier parent, so rows load in order
+        p = _self_parents(tp, first)
+        idx = np.where(
+            rows < p,
+            (u * rows).astype(np.int64),
+            np.where(rows < 2 * p, rows - p, (u * p).astype(np.int64)),
+        )
         if nullable:
             first_row = rows == 0
             nulls = first_row if nulls is None else nulls | first_row
     elif role.mode == "perm":
-        prng = stream(plan.seed, tp.key, first.name, purpose="perm")
-        a = int(prng.integers(1, max(2, min(parents, 1 << 31))))
-        while math.gcd(a, parents) != 1:
-            a += 1
-        b = int(prng.integers(0, parents))
+        a, b = affine_permutation(plan.seed, tp.key, first.name, "perm", parents)
         idx = (a * rows + b) % parents
         over = rows >= parents
         if over.any():  # more children than parents: only possible for a nullable key
             nulls = over if nulls is None else nulls | over
     else:
         assert layout is not None
-        group, within = layout.split(start, stop)
-        # pair: distinct parents within a group, from a group-dependent starting point
-        pair = (group * _GOLDEN % parents + within) % parents
-        idx = group if role.mode == "group" else pair
+        group, _ = layout.split(start, stop)
+        if role.mode == "group":
+            idx = group
+        else:
+            # pair: parents taken in turn over the whole table, so a group's rows get
+            # distinct parents and every parent with children in production gets some
+            active = _active(plan, tp, role.fk, parents)
+            if len(active) < layout.widest:  # a group wider than those: all parents
+                active = np.arange(parents, dtype=np.int64)
+            idx = active[rows % len(active)]
         nulls = None
     return idx, nulls

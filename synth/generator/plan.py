@@ -24,10 +24,14 @@ class TablePlan:
 
     table: Table
     rows: int
-    broken: frozenset[int] = frozenset()
-    """Indices into ``table.foreign_keys`` of edges dropped to break a foreign-key cycle:
-    their columns are generated as NULL (when NOT NULL: still from the parent's keys, which
-    then cannot be inserted in this order)."""
+    deferred: frozenset[int] = frozenset()
+    """Indices into ``table.foreign_keys`` of edges that break a foreign-key cycle: their
+    values are generated like any other, but the parent is loaded later, so writers and
+    loaders fill them after every table (``UPDATE`` after ``INSERT``) or defer the
+    constraint (see ``docs/relations.md``)."""
+    referenced: frozenset[str] = frozenset()
+    """Columns other generated tables (or this one) draw foreign-key values from: they are
+    final when the keys are made, so no trait may rewrite them."""
 
     @property
     def key(self) -> str:
@@ -109,7 +113,9 @@ def _sizes(chosen: list[Table], rows: int | None, scale: float | None) -> dict[s
 
 
 def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:
-    """Kahn's algorithm in profile order; cycles broken at a nullable edge where there is one."""
+    """Kahn's algorithm in profile order. A cycle is broken at the edge that costs the
+    least to fill after every table is loaded (see :func:`_cheapest`); its index is
+    recorded as deferred on the child's plan."""
     keys = {t.key for t in chosen}
     edges: dict[str, list[tuple[int, ForeignKey]]] = {
         t.key: [
@@ -119,7 +125,7 @@ def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:
         ]
         for t in chosen
     }
-    broken: dict[str, set[int]] = {t.key: set() for t in chosen}
+    deferred: dict[str, set[int]] = {t.key: set() for t in chosen}
     done: list[Table] = []
     placed: set[str] = set()
     remaining = list(chosen)
@@ -128,7 +134,7 @@ def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:
             (
                 t
                 for t in remaining
-                if all(fk.ref_table in placed or i in broken[t.key] for i, fk in edges[t.key])
+                if all(fk.ref_table in placed or i in deferred[t.key] for i, fk in edges[t.key])
             ),
             None,
         )
@@ -137,33 +143,45 @@ def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:
             placed.add(ready.key)
             remaining.remove(ready)
             continue
-        # A cycle: drop one pending edge, a nullable one if any.
         pending = [
             (t, i, fk)
             for t in remaining
             for i, fk in edges[t.key]
-            if fk.ref_table not in placed and i not in broken[t.key]
+            if fk.ref_table not in placed and i not in deferred[t.key]
         ]
-        nullable = [p for p in pending if all(p[0].column(c).nullable for c in p[2].columns)]
-        table, index, fk = (nullable or pending)[0]
-        broken[table.key].add(index)
-        if not nullable:
+        table, index, fk = min(pending, key=_cheapest)
+        deferred[table.key].add(index)
+        if not fk.inferred and not _nullable(table, fk):
             warnings.warn(
                 f"{table.key}: the foreign-key cycle through {fk.ref_table!r} has no nullable "
-                f"edge; columns {list(fk.columns)!r} get values that may not match a parent row",
+                f"edge; {list(fk.columns)!r} are loaded with the constraint deferred, which "
+                "the target must allow (DEFERRABLE in PostgreSQL)",
                 SynthWarning,
                 stacklevel=4,
             )
-    return done, broken
+    return done, deferred
 
 
-def _clamp(table: Table, rows: int, sizes: dict[str, int], broken: set[int]) -> int:
+def _nullable(table: Table, fk: ForeignKey) -> bool:
+    return all(table.column(c).nullable for c in fk.columns)
+
+
+def _cheapest(pending: tuple[Table, int, ForeignKey]) -> tuple[int, int, str, int]:
+    """Which edge of a cycle to defer: an inferred one (no constraint to satisfy), else a
+    nullable one (inserted NULL, then updated), else one the target must defer; among
+    those, the one of the smallest table (fewest updates)."""
+    table, index, fk = pending
+    cost = 0 if fk.inferred else 1 if _nullable(table, fk) else 2
+    return cost, table.rows, table.key, index
+
+
+def _clamp(table: Table, rows: int, sizes: dict[str, int], deferred: set[int]) -> int:
     """Cap ``rows`` where keys leave no more room: one-to-one children and junction tables."""
     single = {table.primary_key} | set(table.unique)
     live = [
         fk
         for i, fk in enumerate(table.foreign_keys)
-        if i not in broken and fk.ref_table in sizes and fk.ref_table != table.key
+        if i not in deferred and fk.ref_table in sizes and fk.ref_table != table.key
     ]
     for fk in live:
         if fk.columns in single and not any(table.column(c).nullable for c in fk.columns):
@@ -212,11 +230,23 @@ def make_plan(profile: Profile, options: GenerateOptions | None = None) -> Plan:
     profile = reanchor(apply_boosts(profile, options.boost), options.as_of)
     chosen = _select(profile, options.tables)
     sizes = _sizes(chosen, options.rows, options.scale)
-    ordered, broken = _order(chosen)
+    ordered, deferred = _order(chosen)
+    referenced: dict[str, set[str]] = {t.key: set() for t in chosen}
+    for table in chosen:
+        for fk in table.foreign_keys:
+            if fk.ref_table in referenced:
+                referenced[fk.ref_table].update(fk.ref_columns)
     plans = []
     for table in ordered:
         if sizes[table.key] > 0:
             sizes[table.key] = max(sizes[table.key], trait_floor(table, min_trait_rows))
-        sizes[table.key] = _clamp(table, sizes[table.key], sizes, broken[table.key])
-        plans.append(TablePlan(table, sizes[table.key], frozenset(broken[table.key])))
+        sizes[table.key] = _clamp(table, sizes[table.key], sizes, deferred[table.key])
+        plans.append(
+            TablePlan(
+                table,
+                sizes[table.key],
+                frozenset(deferred[table.key]),
+                frozenset(referenced[table.key]),
+            )
+        )
     return Plan(profile, tuple(plans), options, original)

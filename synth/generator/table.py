@@ -88,7 +88,9 @@ class TableGenerator:
                     stacklevel=2,
                 )
         self._free: dict[str, ColumnGenerator] = {}
-        self.injector = TraitInjector(tp.table, [c.name for c in self.columns], run.memo)
+        self.injector = TraitInjector(
+            tp.table, [c.name for c in self.columns], run.memo, tp.referenced
+        )
 
     def context(self, col: Column) -> ColumnContext:
         plan = self.run.plan

@@ -12,7 +12,14 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["CHUNK_ROWS", "chunk_ranges", "hashed_uniform", "stream"]
+__all__ = [
+    "CHUNK_ROWS",
+    "affine_permutation",
+    "chunk_ranges",
+    "hashed_uniform",
+    "stratified",
+    "stream",
+]
 
 CHUNK_ROWS = 1 << 18
 """Rows per generated chunk (and per Parquet row group). Part of the determinism contract:
@@ -32,6 +39,27 @@ def stream(
     key = _words(f"{table}\x00{column}\x00{purpose}")
     seq = np.random.SeedSequence(entropy, spawn_key=(*key, chunk))
     return np.random.Generator(np.random.PCG64(seq))
+
+
+def stratified(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` uniform numbers in [0, 1), one in each of the ``n`` equal strata, in random
+    order: drawn through a distribution (an inverse CDF, category thresholds), they give
+    every share and quantile to within one row in every chunk, where independent draws
+    would stray by a few standard deviations now and then (a 975-row table at seed 0 had
+    45% NULLs for a 38% column)."""
+    return (rng.permutation(n) + rng.random(n)) / max(n, 1)
+
+
+def affine_permutation(seed: int, table: str, column: str, purpose: str, n: int) -> tuple[int, int]:
+    """``(a, b)`` such that ``(a * i + b) % n`` permutes ``0..n-1``: a shuffle of a whole
+    table that any chunk computes for its own rows alone."""
+    import math
+
+    rng = stream(seed, table, column, purpose=purpose)
+    a = int(rng.integers(1, max(2, min(n, 1 << 31))))
+    while math.gcd(a, max(n, 1)) != 1:
+        a += 1
+    return a, int(rng.integers(0, max(1, n)))
 
 
 def chunk_ranges(rows: int, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[int, int, int]]:

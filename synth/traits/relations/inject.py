@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from synth.internal.streams import stream
+from synth.internal.streams import affine_permutation, stream
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
 from synth.model.arrow import integer_bounds
 from synth.traits.base import InjectContext, RunMemo, TableTrait
@@ -251,11 +251,7 @@ def child_view(
 
 def slot_permutation(seed: int, table: str, column: str, slots: int) -> tuple[int, int]:
     """``(a, b)`` of the permutation ``slot = (a * position + b) % slots``."""
-    rng = stream(seed, table, column, purpose="relation:slots")
-    a = int(rng.integers(1, max(2, min(slots, 1 << 31))))
-    while math.gcd(a, slots) != 1:
-        a += 1
-    return a, int(rng.integers(0, max(1, slots)))
+    return affine_permutation(seed, table, column, "relation:slots", slots)
 
 
 def pointing(values: pl.Series, keys: pl.Series) -> np.ndarray:

@@ -10,6 +10,7 @@ import pytest
 
 import synth
 from synth.errors import SynthWarning, UsageError
+from synth.generator.plan import make_plan
 from synth.model import (
     Column,
     ColumnStats,
@@ -222,10 +223,15 @@ def test_foreign_key_cycle_is_broken_at_the_nullable_edge():
         foreign_keys=(fk(("a_id",), "a", ("id",)),),
         columns=(col("id", nullable=False), col("a_id")),
     )
-    out = synth.generate(make_profile(a, b), scale=1.0)
-    assert list(out) == ["b", "a"]  # b's edge to a is nullable: dropped, so b goes first
-    assert out["b"]["a_id"].null_count() == 100
+    profile = make_profile(a, b)
+    out = synth.generate(profile, scale=1.0)
+    assert list(out) == ["b", "a"]  # b's edge to a is nullable: deferred, so b goes first
+    # the deferred edge still gets its values (writers fill it after both tables)
+    assert out["b"]["a_id"].null_count() == 0
+    assert_references(out["b"]["a_id"], out["a"]["id"])
     assert_references(out["a"]["b_id"], out["b"]["id"])
+    plan = make_plan(profile)
+    assert [(tp.key, sorted(tp.deferred)) for tp in plan.tables] == [("b", [0]), ("a", [])]
 
 
 def test_foreign_key_cycle_without_a_nullable_edge_warns():
