@@ -35,6 +35,12 @@ from synth.model.manifest import TableOutput
 from synth.writers.base import TableTarget
 from synth.writers.sql.base import SqlDialect
 from synth.writers.sql.ddl import schema_sql
+from synth.writers.sql.deferred import (
+    DEFERRED_FILE,
+    deferred_keys,
+    needs_deferred_checks,
+    update_statements,
+)
 from synth.writers.sql.dialects import resolve_dialect
 from synth.writers.sql.literals import ADJUSTMENTS, ColumnLiterals
 
@@ -42,6 +48,8 @@ __all__ = ["DATA_FILE", "DEFAULT_BATCH_ROWS", "SCHEMA_FILE", "STYLES", "SqlFixtu
 
 SCHEMA_FILE = "schema.sql"
 DATA_FILE = "data.sql"
+UPDATES_FILE = "cycle_keys.sql"
+"""With ``split``: the UPDATEs of foreign keys closing a cycle, loaded last."""
 DEFAULT_BATCH_ROWS = 500
 STYLES = ("insert", "copy")
 MAX_DOMAIN_EXTRAS = 1000
@@ -110,6 +118,8 @@ class SqlFixtureWriter:
         self.written: dict[str, tuple[str, ...]] = {}
         self.extras: dict[tuple[str, str], list[str]] = {}
         self.adjusted: dict[str, dict[str, int]] = {}
+        self.defers = needs_deferred_checks(plan)
+        """Whether a cycle's key is written inline, so checks must wait for COMMIT."""
 
     def _check_names(self) -> None:
         """Without schemas (MySQL, SQLite), two tables must not end up with one name."""
@@ -133,13 +143,15 @@ class SqlFixtureWriter:
         settings = d.prelude()
         if d.begin is not None:  # the portable subset leaves transactions to the loader
             settings.append(d.begin)
+        if self.defers:
+            settings += d.defer_checks()
         lines = [_comment(f"Data for {d.name}, written by synth. {first}"), ""]
         return [*lines, *settings, ""] if settings else lines
 
     def _end_lines(self) -> list[str]:
         d = self.dialect
         lines = [] if d.begin is None else ["COMMIT;"]
-        return lines + d.epilogue()
+        return lines + (d.undefer_checks() if self.defers else []) + d.epilogue()
 
     def _append(self, name: str, lines: list[str]) -> None:
         with open(self.directory / name, "ab") as fh:
@@ -156,7 +168,7 @@ class SqlFixtureWriter:
 
     def _table_file(self, target: TableTarget) -> str:
         name = f"{target.filename}.sql"
-        if name.lower() in (SCHEMA_FILE, DATA_FILE):
+        if name.lower() in (SCHEMA_FILE, DATA_FILE, UPDATES_FILE):
             name = f"{target.filename}_table.sql"
         return name
 
@@ -182,6 +194,12 @@ class SqlFixtureWriter:
             c for c in columns if self.ddl and c.domain is not None and c.type is LogicalType.STRING
         ]
         head = self._head(target)
+        keys = deferred_keys(self.plan, target.plan, {c.name for c in columns})
+        updates = (
+            update_statements(d, target.plan, keys, {c.name: c for c in columns})
+            if keys.later
+            else None
+        )
         total = 0
         tally = [0] * len(counts)
         with open(self.directory / name, "ab") as fh:
@@ -189,6 +207,13 @@ class SqlFixtureWriter:
             for chunk, last in _with_last(chunks):
                 frame = pl.from_arrow(chunk)
                 assert isinstance(frame, pl.DataFrame)
+                if updates is not None:  # the cycle's keys: NULL now, an UPDATE at the end
+                    later = frame.select(updates.str.join("")).item()
+                    with open(self.directory / DEFERRED_FILE, "ab") as side:
+                        side.write(later.encode("utf-8"))
+                    frame = frame.with_columns(
+                        pl.lit(None, dtype=frame.schema[c]).alias(c) for c in keys.columns
+                    )
                 row = self._row_expr(rendered, head, total, frame.height, last)
                 out = frame.select(
                     row.str.join("").alias("_sql"),
@@ -277,8 +302,25 @@ class SqlFixtureWriter:
 
     # -- the end ---------------------------------------------------------------------------
 
+    def _deferred_updates(self) -> None:
+        """The cycles' UPDATE statements: at the end of ``data.sql`` (or in their own file
+        after the tables' files), inside the transaction."""
+        side = self.directory / DEFERRED_FILE
+        if not side.exists():
+            return
+        text = side.read_text(encoding="utf-8")
+        side.unlink()
+        lines = [_comment("foreign keys closing a cycle, set once every table is loaded"), text]
+        if self.split:
+            (self.directory / UPDATES_FILE).write_bytes(b"")
+            self._append(UPDATES_FILE, [*self._begin_lines(), *lines, *self._end_lines()])
+            self.files.append(UPDATES_FILE)
+        else:
+            self._append(DATA_FILE, lines)
+
     def end(self) -> dict[str, object]:
         """Close ``data.sql``, write ``schema.sql``; the manifest's record of the output."""
+        self._deferred_updates()
         if not self.split:
             self._append(DATA_FILE, self._end_lines())
         notes: list[str] = []

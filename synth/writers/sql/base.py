@@ -128,6 +128,8 @@ class SqlDialect:
     name: str = "portable"
     source_family: Family | None = None
     """The family of the profile's source, when it was a database."""
+    base_schema: str | None = None
+    """The schema of tables without one of their own: the profile's ``--schema``."""
 
     family: ClassVar[Family] = "portable"
     """The dialect family (MySQL and MariaDB render identically)."""
@@ -182,8 +184,9 @@ class SqlDialect:
 
     def table_name(self, table: Table) -> str:
         """The quoted, possibly schema-qualified name of ``table``."""
-        if table.schema_ and self.qualifies:
-            return f"{self.quote(table.schema_)}.{self.quote(table.name)}"
+        schema = table.schema_ or self.base_schema
+        if schema and self.qualifies:
+            return f"{self.quote(schema)}.{self.quote(table.name)}"
         return self.quote(table.name)
 
     def constraint_name(self, *parts: str) -> str:
@@ -233,6 +236,15 @@ class SqlDialect:
 
     def epilogue(self) -> list[str]:
         """What undoes :meth:`prelude`."""
+        return []
+
+    def defer_checks(self) -> list[str]:
+        """Statements after ``BEGIN`` that let foreign-key checks wait for ``COMMIT``, for
+        a cycle of keys written inline (see :mod:`synth.writers.sql.deferred`)."""
+        return []
+
+    def undefer_checks(self) -> list[str]:
+        """What undoes :meth:`defer_checks` after ``COMMIT``, where it outlives it."""
         return []
 
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:

@@ -115,7 +115,7 @@ class _Builder:
             quoted = f"{d.quote(schema)}.{d.quote(name)}"
         else:
             name = col.enum_name or d.constraint_name(table.name, col.name)
-            schema = table.schema_ if col.enum_name is None else None
+            schema = (table.schema_ or d.base_schema) if col.enum_name is None else None
             quoted = f"{d.quote(schema)}.{d.quote(name)}" if schema else d.quote(name)
         known = self.enums.setdefault(quoted, [])
         known.extend(v for v in labels if v not in known)
@@ -192,8 +192,8 @@ class _Builder:
         if why is not None:
             self.notes.append(DdlNote(where, f"FOREIGN KEY to {fk.ref_table!r} left out: {why}"))
             return None
-        if index not in tp.broken or d.inline_cycle_keys:
-            deferred = index in tp.broken and not nullable
+        if index not in tp.deferred or d.inline_cycle_keys:
+            deferred = index in tp.deferred and not nullable
             return clause + (" DEFERRABLE INITIALLY DEFERRED" if deferred else "")
         name = d.constraint_name(table.name, *fk.columns, "fkey")
         statement = f"ALTER TABLE {d.table_name(table)} ADD CONSTRAINT {d.quote(name)} {clause}"
@@ -227,6 +227,8 @@ class _Builder:
         items += [(f"UNIQUE ({_cols(d, cols)})", None) for cols in table.unique]
         items += [(c, None) for c in checks]
         for i, fk in enumerate(table.foreign_keys):
+            if fk.inferred:  # production does not enforce it: neither does the copy
+                continue
             clause = self._foreign_key(tp, i, fk)
             if clause is not None:
                 items.append((clause, None))
@@ -255,7 +257,7 @@ def schema_sql(
     prelude = d.prelude()
     if prelude:
         parts += [*prelude, ""]
-    schemas = sorted({tp.table.schema_ for tp in plan.tables if tp.table.schema_})
+    schemas = sorted({tp.table.schema_ or d.base_schema for tp in plan.tables} - {None})
     if schemas and d.qualifies:
         parts += [f"CREATE SCHEMA IF NOT EXISTS {d.quote(s)};" for s in schemas] + [""]
     for name, labels in b.enums.items():

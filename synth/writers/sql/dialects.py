@@ -33,24 +33,26 @@ def _family_of(name: str | None) -> Family | None:
     return DIALECTS.get(name, SqlDialect).family
 
 
-def dialect_named(name: str, source: str | None = None) -> SqlDialect:
+def dialect_named(
+    name: str, source: str | None = None, base_schema: str | None = None
+) -> SqlDialect:
     """The dialect called ``name`` (one of :data:`DIALECTS`), for a profile whose source
-    dialect was ``source``."""
-    return DIALECTS[name](name, _family_of(source))
+    dialect was ``source`` and whose tables without a schema are in ``base_schema``."""
+    return DIALECTS[name](name, _family_of(source), base_schema)
 
 
 def resolve_dialect(option: object, profile: Profile) -> SqlDialect:
     """The dialect to write: ``option`` when given, else the profile's source dialect
     (another SQLAlchemy dialect than the four renders as ``portable``), else PostgreSQL."""
-    source = profile.source.dialect
+    source, base = profile.source.dialect, profile.source.schema_
     if option is None:
         if source is None:
-            return dialect_named("postgresql")
+            return dialect_named("postgresql", None, base)
         name = _SOURCE_ALIASES.get(source.lower(), source.lower())
-        return dialect_named(name if name in DIALECTS else "portable", source)
+        return dialect_named(name if name in DIALECTS else "portable", source, base)
     if not isinstance(option, str) or option.lower() not in DIALECTS:
         raise UsageError(
             f"dialect={option!r} (--dialect) is not a SQL dialect synth writes; "
             f"choose one of: {', '.join(DIALECTS)}"
         )
-    return dialect_named(option.lower(), source)
+    return dialect_named(option.lower(), source, base)

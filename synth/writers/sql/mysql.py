@@ -128,6 +128,13 @@ class MySQL(SqlDialect):
     def epilogue(self) -> list[str]:
         return ["SET SESSION sql_mode = @synth_sql_mode, time_zone = @synth_time_zone;"]
 
+    def defer_checks(self) -> list[str]:
+        # MySQL cannot defer a check: off while loading, as mysqldump does
+        return ["SET @synth_fk_checks = @@SESSION.foreign_key_checks, foreign_key_checks = 0;"]
+
+    def undefer_checks(self) -> list[str]:
+        return ["SET SESSION foreign_key_checks = @synth_fk_checks;"]
+
     def text_body(self, e: pl.Expr) -> pl.Expr:
         # backslash escapes: the file's prelude turns NO_BACKSLASH_ESCAPES off
         return e.str.replace_many(

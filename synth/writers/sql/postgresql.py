@@ -73,6 +73,10 @@ class PostgreSQL(SqlDialect):
     def prelude(self) -> list[str]:
         return ["SET client_encoding = 'UTF8';", "SET standard_conforming_strings = on;"]
 
+    def defer_checks(self) -> list[str]:
+        # DEFERRABLE constraints wait; a NOT NULL cycle in PostgreSQL is made of them
+        return ["SET CONSTRAINTS ALL DEFERRED;"]
+
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:
         # every integer column: one that has no sequence in the target makes it a no-op
         return [

@@ -38,6 +38,9 @@ class SQLite(SqlDialect):
     def array_type(self, col: Column, key: bool, enum_type: str | None) -> str:
         return "JSON"
 
+    def defer_checks(self) -> list[str]:
+        return ["PRAGMA defer_foreign_keys = ON;"]  # until COMMIT, which resets it
+
     def text_body(self, e: pl.Expr) -> pl.Expr:
         # NUL cannot appear in SQL text, and a CR would not survive a newline-translating
         # reader: both are spliced in as char()

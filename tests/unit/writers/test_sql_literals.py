@@ -337,8 +337,12 @@ def test_default_dialect() -> None:
 
 def test_split_without_ddl(tmp_path: Path) -> None:
     manifest = write_sql(golden_profile(), tmp_path / "out", split=True, ddl=False)
-    order = ["customers.sql", "orders.sql", "teams.sql", "members.sql"]
+    # teams.lead_id closes the teams/members cycle: its values are set last
+    order = ["customers.sql", "orders.sql", "teams.sql", "members.sql", "cycle_keys.sql"]
     assert manifest.options["load_order"] == order
+    updates = (tmp_path / "out" / "cycle_keys.sql").read_text()
+    assert updates.count("BEGIN;") == 1 and updates.rstrip().endswith("COMMIT;")
+    assert 'UPDATE "teams" SET "lead_id" = ' in updates
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*order, "manifest.json"])
     assert manifest.tables["orders"].files == ("orders.sql",)
     text = (tmp_path / "out" / "orders.sql").read_text()
