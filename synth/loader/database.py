@@ -8,6 +8,10 @@ children first) and loads them parents first: PostgreSQL by ``COPY ... FROM STDI
 (text format rendered by polars), MySQL/MariaDB and SQLite by ``executemany`` in batches
 (pymysql turns them into multi-row INSERTs). Any failure rolls everything back.
 
+Tables are loaded in the order the target's foreign keys need (see
+:mod:`synth.loader.order`): parents first, and a key closing a cycle loaded as NULL and
+set by an ``UPDATE`` after every table.
+
 Rows whose foreign key has no parent row (the ``orphan`` trait) are skipped, with a
 :class:`SynthWarning` counting them per ``table.column``, where the target enforces
 that foreign key; ``defer_constraints`` turns the checks off where the database can
@@ -21,6 +25,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -31,6 +36,7 @@ from sqlalchemy.pool import NullPool
 
 from synth.errors import SourceError, SynthWarning, UsageError
 from synth.loader.dialects import Dialect, dialect_for, quote, run_raw
+from synth.loader.order import earlier_rows_only, load_order
 from synth.loader.target import Adjusted, TargetKey, TargetTable
 
 __all__ = ["load_into"]
@@ -150,7 +156,8 @@ def _inspect(
                     "profile the database again"
                 )
         not_null = {n for n, c in columns.items() if not c.get("nullable", True)}
-        targets[key] = TargetTable(key, schema, name, sql_name, not_null)
+        pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or ()
+        targets[key] = TargetTable(key, schema, name, sql_name, not_null, tuple(pk))
         by_name[(schema, name)] = key
         by_name.setdefault((None, name), key)
     for target in targets.values():
@@ -161,8 +168,10 @@ def _inspect(
                 parent = by_name.get((None, fk["referred_table"]))
             if parent is None:
                 continue
+            columns = tuple(fk["constrained_columns"])
+            nullable = not set(columns) & target.not_null
             target.foreign_keys.append(
-                TargetKey(tuple(fk["constrained_columns"]), parent, tuple(fk["referred_columns"]))
+                TargetKey(columns, parent, tuple(fk["referred_columns"]), nullable)
             )
     return targets
 
@@ -241,17 +250,31 @@ def _load_tables(
     progress: _Progress,
     state: dict[str, str],
 ) -> Iterator[tuple[str, int]]:
-    needed = {
-        (fk.parent, fk.parent_columns)
-        for t in targets.values()
-        for fk in t.foreign_keys
-        if fk.parent != t.key
-    }
+    needed = {(fk.parent, fk.parent_columns) for t in targets.values() for fk in t.foreign_keys}
     check_orphans = not (defer and dialect.defers_orphans)
     keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
-    for key, target in targets.items():
+    order = load_order(targets, tables.rows)
+    later: list[tuple[TargetTable, TargetKey, pl.DataFrame]] = []
+    deferring = False
+    for key in order.tables:
+        target = targets[key]
         state["at"] = f"table {key!r}"
         frame = tables.frame(key)
+        waiting = list(order.later(key))
+        waiting += [
+            fk
+            for fk in target.foreign_keys
+            if fk.parent == key and not earlier_rows_only(frame, fk, target.primary_key)
+        ]
+        for fk in waiting:
+            if fk.nullable and target.primary_key and set(fk.columns) <= set(frame.columns):
+                # loaded NULL now, set once its parent is in (an UPDATE by primary key)
+                later.append((target, fk, frame.select(*target.primary_key, *fk.columns)))
+                frame = frame.with_columns(pl.lit(None).cast(frame.schema[c]).alias(c)
+                                           for c in fk.columns)  # fmt: skip
+            elif not deferring:  # the target must let the check wait for COMMIT
+                dialect.defer_keys(conn)
+                deferring = True
         if check_orphans:
             frame, dropped = _without_orphans(frame, target, keys)
             _warn_dropped(key, dropped, dialect)
@@ -264,6 +287,15 @@ def _load_tables(
         progress.advance(key, tables.rows[key] - frame.height)  # skipped rows
         _warn_adjusted(key, adjusted, dialect)
         yield key, frame.height
+    for target, fk, values in later:
+        state["at"] = f"table {target.key!r} ({', '.join(fk.columns)} after every table)"
+        values = values.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in fk.columns))
+        if check_orphans:
+            only = replace(target, foreign_keys=[fk])
+            values, dropped = _without_orphans(values, only, keys)
+            _warn_dropped(target.key, dropped, dialect)
+        if values.height:
+            dialect.update(conn, target, fk.columns, values)
 
 
 def load_into(

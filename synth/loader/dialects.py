@@ -121,6 +121,29 @@ class Dialect:
         finally:
             cursor.close()
 
+    def update(
+        self, conn: sa.Connection, table: TargetTable, columns: Sequence[str], frame: pl.DataFrame
+    ) -> None:
+        """Set ``columns`` of the rows of ``table`` named by its primary key, from ``frame``
+        (the key and those columns): one ``UPDATE`` per row through ``executemany``."""
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        name = table.sql_name
+        sets = ", ".join(f"{quote(conn, c)} = {mark}" for c in columns)
+        where = " AND ".join(f"{quote(conn, c)} = {mark}" for c in table.primary_key)
+        sql = f"UPDATE {name} SET {sets} WHERE {where}"
+        if mark == "%s":  # pyformat drivers read % as a placeholder
+            sql = sql.replace("%", "%%").replace("%%s", "%s")
+        ordered = frame.select(*columns, *table.primary_key)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for batch in driver_rows(ordered, self.driver_column, table.not_null, {}, BATCH_ROWS):
+                cursor.executemany(sql, batch)
+        finally:
+            cursor.close()
+
+    def defer_keys(self, conn: sa.Connection) -> None:
+        """Let foreign-key checks wait for COMMIT, for a cycle of NOT NULL keys."""
+
     def driver_column(
         self, name: str, dtype: pl.DataType, nullable: bool
     ) -> tuple[pl.Expr, list[tuple[str, pl.Expr]]]:
@@ -196,6 +219,10 @@ class PostgreSQL(Dialect):
 
     def truncate(self, conn: sa.Connection, tables: Sequence[TargetTable], defer: bool) -> None:
         run_raw(conn, "TRUNCATE TABLE " + ", ".join(t.sql_name for t in tables))
+
+    def defer_keys(self, conn: sa.Connection) -> None:
+        # only DEFERRABLE constraints wait; a NOT NULL cycle in PostgreSQL needs them anyway
+        conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
     def write(
         self,
@@ -275,6 +302,10 @@ class MySQL(Dialect):
         if defer:
             conn.exec_driver_sql("SET foreign_key_checks = 0")
 
+    def defer_keys(self, conn: sa.Connection) -> None:
+        # MySQL cannot defer a check; the loaded values are whole, as mysqldump's are
+        conn.exec_driver_sql("SET foreign_key_checks = 0")
+
     def truncate(self, conn: sa.Connection, tables: Sequence[TargetTable], defer: bool) -> None:
         # DELETE, not TRUNCATE, which commits; children first, checks off meanwhile
         if not defer:
@@ -329,6 +360,9 @@ class SQLite(Dialect):
     def start(self, conn: sa.Connection, defer: bool) -> None:
         # a PRAGMA outside a transaction; pysqlite begins on the first DML
         conn.exec_driver_sql(f"PRAGMA foreign_keys = {'OFF' if defer else 'ON'}")
+
+    def defer_keys(self, conn: sa.Connection) -> None:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
     def driver_column(
         self, name: str, dtype: pl.DataType, nullable: bool

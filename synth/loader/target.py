@@ -20,6 +20,8 @@ class TargetKey:
     parent: str
     """Key of the loaded table it references."""
     parent_columns: tuple[str, ...]
+    nullable: bool = True
+    """Whether every column of the key may be NULL in the target."""
 
 
 @dataclass
@@ -32,4 +34,5 @@ class TargetTable:
     sql_name: str
     """Quoted, possibly schema-qualified."""
     not_null: set[str] = field(default_factory=set)
+    primary_key: tuple[str, ...] = ()
     foreign_keys: list[TargetKey] = field(default_factory=list)
