@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.generator.samplers.string import shaped_strings
-from synth.internal.streams import stream
+from synth.internal.streams import stratified, stream
 from synth.model import LogicalType, OtherValues
 from synth.model.arrow import integer_bounds
 
@@ -75,7 +75,7 @@ def null_mask(ctx: ColumnContext, chunk: int, n: int) -> np.ndarray | None:
     if frac <= 0.0:
         return None
     rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="nulls", chunk=chunk)
-    return rng.random(n) < frac
+    return stratified(rng, n) < frac
 
 
 class ColumnGenerator:
@@ -193,7 +193,7 @@ class ColumnGenerator:
         rng = stream(ctx.seed, ctx.table, ctx.column.name, chunk=chunk)
         if self.only_other:
             return self._other(n, rng).rename(ctx.column.name).cast(ctx.dtype)
-        u = rng.random(n)
+        u = stratified(rng, n)
         k = len(self.frequent)
         if k == 0:  # NULLs and other values only: make all rows, then blank the NULL ones
             values = self._other(n, rng).rename(ctx.column.name).cast(ctx.dtype)

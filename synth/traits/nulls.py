@@ -278,24 +278,26 @@ class NullPattern(TableTrait):
         order = np.lexsort((rng.random(len(free)), -already))
         chosen = np.sort(free[order[:need]])
         added = {c: chosen[~nulls[chosen, i]] for i, c in enumerate(cols) if c not in fixed}
+        taken = {c: frame.get_column(c).gather(idx) for c, idx in added.items()}
         frame = frame.with_columns(
             [null_at(frame.get_column(c), idx) for c, idx in added.items() if len(idx)]
         )
-        return self._rebalance(frame, table, added, ctx, rng)
+        return self._rebalance(frame, table, added, taken, ctx, rng)
 
     def _rebalance(
         self,
         frame: pl.DataFrame,
         table: Table,
         added: dict[str, np.ndarray],
+        taken: dict[str, pl.Series],
         ctx: InjectContext,
         rng: np.random.Generator,
     ) -> pl.DataFrame:
         """Give values back to as many NULL rows of each column as the pattern added, in
-        rows that carry no pattern of that column."""
+        rows that carry no pattern of that column: the very values the pattern took, so
+        the column keeps its values (a parent keeps its only child)."""
         patterns = [s for s in table.traits if s.trait == self.name]
         for name, idx in added.items():
-            col = table.column(name)
             if len(idx) == 0 or is_unique(table, name):
                 continue
             held = [
@@ -311,5 +313,7 @@ class NullPattern(TableTrait):
             if len(spare) == 0:
                 continue
             back = np.sort(rng.choice(spare, size=min(len(idx), len(spare)), replace=False))
-            frame = frame.with_columns(fill_values(frame, col, back, ~is_null, ctx, rng))
+            moved = taken[name].gather(rng.permutation(len(idx))[: len(back)])
+            series = frame.get_column(name)
+            frame = frame.with_columns(series.scatter(back, moved.cast(series.dtype)))
         return frame

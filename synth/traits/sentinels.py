@@ -252,6 +252,21 @@ class Sentinel(TrimsToShare):
     ) -> pl.Series:
         return _constant(self._value(column, stat), column, values)
 
+    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        # the values nearest the sentinel turn into it (a 0 at the bottom of the amounts
+        # takes the smallest ones), so the quantiles of the rest stay where they were
+        if column.type is L.STRING:
+            return None
+        value = self._value(column, stat)
+        if column.type in (L.DATE, L.DATETIME):
+            day = dt.date.fromisoformat(str(value)[:10])
+            where = (day - dt.date(1970, 1, 1)).days
+            distance = (_frame_time(column, pl.col("v")).dt.epoch("d") - where).abs()
+        else:
+            distance = (pl.col("v").cast(pl.Float64) - float(value)).abs()
+        out = pl.DataFrame({"v": values}).select(-distance.cast(pl.Float64)).to_series()
+        return out.fill_null(-np.inf).to_numpy()
+
     def arrange(
         self, frame: pl.DataFrame, table: Table, column: Column, stat: TraitStat, ctx: InjectContext
     ) -> pl.DataFrame:

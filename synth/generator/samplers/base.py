@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from synth.errors import UsageError
+from synth.internal.streams import stratified
 from synth.internal.vectors import inverse_cdf
 from synth.model import Column, Distribution, LogicalType, Scalar
 from synth.model.arrow import polars_dtype
@@ -120,7 +121,7 @@ def draw_lengths(
     """``n`` lengths from a length distribution (or uniform over ``default``), capped at ``cap``."""
     if dist is not None:
         qs, vs = numeric_points(dist)
-        lengths = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
+        lengths = np.rint(inverse_cdf(qs, vs, stratified(rng, n))).astype(np.int64)
     else:
         lengths = rng.integers(default[0], default[1] + 1, n, dtype=np.int64)
     hi = cap if cap is not None else np.iinfo(np.int64).max

@@ -6,6 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers.base import ColumnContext, Sampler, numeric_points, register
+from synth.internal.streams import stratified
 from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType
 from synth.model.arrow import decimal_shape
@@ -32,7 +33,7 @@ class DecimalSampler(Sampler):
         dist = ctx.column.stats.values
         if dist is not None:
             qs, vs = numeric_points(dist)
-            values = inverse_cdf(qs, vs, rng.random(n))
+            values = inverse_cdf(qs, vs, stratified(rng, n))
         else:
             lo, hi = DEFAULT_RANGE
             values = lo + rng.random(n) * min(hi - lo, _limit(ctx))

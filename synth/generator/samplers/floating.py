@@ -6,6 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers.base import ColumnContext, Sampler, numeric_points, register
+from synth.internal.streams import stratified
 from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType
 
@@ -16,7 +17,7 @@ class FloatSampler(Sampler):
         dist = ctx.column.stats.values
         if dist is not None:
             qs, vs = numeric_points(dist)
-            values = inverse_cdf(qs, vs, rng.random(n))
+            values = inverse_cdf(qs, vs, stratified(rng, n))
         else:
             values = rng.random(n)
         return pl.Series(ctx.column.name, values).cast(ctx.dtype)

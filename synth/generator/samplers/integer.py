@@ -6,6 +6,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers.base import ColumnContext, Sampler, numeric_points, register
+from synth.internal.streams import stratified
 from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType, SemanticType
 from synth.model.arrow import integer_bounds
@@ -69,7 +70,7 @@ class IntegerSampler(Sampler):
         dist = col.stats.values
         if dist is not None:
             qs, vs = numeric_points(dist)
-            raw = np.rint(inverse_cdf(qs, vs, rng.random(n)))
+            raw = np.rint(inverse_cdf(qs, vs, stratified(rng, n)))
         else:
             shaped = personal_numbers(col.semantic, n, rng, hi)
             if shaped is not None:

@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers.base import ColumnContext, Sampler, register
+from synth.internal.streams import stratified
 from synth.internal.vectors import inverse_cdf
 from synth.model import LogicalType, Scalar
 
@@ -77,7 +78,7 @@ def from_micros(ctx: ColumnContext, micros: np.ndarray) -> pl.Series:
 class TemporalSampler(Sampler):
     def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
         qs, vs = micros_points(ctx)
-        micros = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
+        micros = np.rint(inverse_cdf(qs, vs, stratified(rng, n))).astype(np.int64)
         return from_micros(ctx, micros)
 
     def convert(self, ctx: ColumnContext, values: Sequence[Scalar]) -> pl.Series:
