@@ -26,8 +26,8 @@ class CarrierTracker:
             self.counts[label] += int(mask.sum())
             room = KEYS_LIMIT - len(self.keys[label])
             if room > 0 and mask.any():
-                keys = row_keys(self.gen.tp.table, frame, self.start, mask)
-                self.keys[label].extend(keys[:room])
+                keys = row_keys(self.gen.tp.table, frame, self.start, mask, limit=room)
+                self.keys[label].extend(keys)
         self.start += frame.height
         return frame
 

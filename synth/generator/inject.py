@@ -214,8 +214,7 @@ class TraitInjector:
                 pick = eligible & (rng.random(n) < p)
             else:  # as many rows as the draw would take, the nearest carriers first
                 rows = np.flatnonzero(eligible)
-                order = np.lexsort((rng.random(len(rows)), -near[rows]))
-                pick[rows[order[: rng.binomial(len(rows), p)]]] = True
+                pick[rows[nearest(near[rows], rng.binomial(len(rows), p), rng)]] = True
         if ctx.chunk == 0:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
             if missing > 0:
@@ -235,6 +234,20 @@ class TraitInjector:
             new = trait.inject(base, col, stat, rng).cast(series.dtype)
         frame = frame.with_columns(series.scatter(idx, new))
         return trait.arrange(frame, self.table, col, stat, ctx)
+
+
+def nearest(near: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Positions of the ``k`` largest of ``near``, ties at the boundary broken at random:
+    a partition, not a sort, so a chunk costs linear time."""
+    n = len(near)
+    if k >= n:
+        return np.arange(n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    cut = np.partition(near, n - k)[n - k]
+    above = np.flatnonzero(near > cut)
+    tied = np.flatnonzero(near == cut)
+    return np.concatenate([above, rng.choice(tied, size=k - len(above), replace=False)])
 
 
 def _forced(
@@ -258,10 +271,11 @@ def _forced(
 
 
 def row_keys(
-    table: Table, frame: pl.DataFrame, start: int, mask: pl.Series
+    table: Table, frame: pl.DataFrame, start: int, mask: pl.Series, limit: int | None = None
 ) -> list[Scalar | list[Scalar]]:
-    """The primary-key values (or, without a primary key, row numbers) of rows in ``mask``."""
-    idx = np.flatnonzero(mask.to_numpy())
+    """The primary-key values (or, without a primary key, row numbers) of rows in ``mask``,
+    the first ``limit`` of them (all: None)."""
+    idx = np.flatnonzero(mask.to_numpy())[:limit]
     if not table.primary_key or any(c not in frame.columns for c in table.primary_key):
         return [int(start + i) for i in idx]
     picked = frame.select(table.primary_key)[idx]

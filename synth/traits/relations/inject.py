@@ -254,16 +254,54 @@ def slot_permutation(seed: int, table: str, column: str, slots: int) -> tuple[in
     return affine_permutation(seed, table, column, "relation:slots", slots)
 
 
-def pointing(values: pl.Series, keys: pl.Series) -> np.ndarray:
-    """The parent row index each of ``values`` points at (-1: NULL or no such parent)."""
-    lookup = (
-        pl.DataFrame({"k": keys, "i": np.arange(len(keys), dtype=np.int64)})
-        .filter(pl.col("k").is_not_null())
-        .unique("k", keep="first", maintain_order=True)
-    )
+def pointing(
+    values: pl.Series, keys: pl.Series, memo: RunMemo | None = None, name: object = None
+) -> np.ndarray:
+    """The parent row index each of ``values`` points at (-1: NULL or no such parent).
+    With the run's ``memo`` and a ``name`` for ``keys`` (the same keys in every chunk), the
+    lookup is built once per run, not once per chunk: it costs as much as the parent has
+    rows."""
+    cached = ("relations", "lookup", name)
+    lookup = memo.get(cached) if memo is not None and name is not None else None
+    if keys.dtype.is_integer() and values.dtype.is_integer():
+        return _pointing_sorted(values, keys, memo, name)
+    if lookup is None:
+        lookup = (
+            pl.DataFrame({"k": keys, "i": np.arange(len(keys), dtype=np.int64)})
+            .filter(pl.col("k").is_not_null())
+            .unique("k", keep="first")  # the output order does not matter to a join
+        )
+        if memo is not None and name is not None:
+            memo[cached] = lookup
     child = pl.DataFrame({"k": values.cast(keys.dtype, strict=False)})
     joined = child.join(lookup, on="k", how="left", maintain_order="left")
     return joined.get_column("i").fill_null(-1).to_numpy()
+
+
+def _pointing_sorted(
+    values: pl.Series, keys: pl.Series, memo: RunMemo | None, name: object
+) -> np.ndarray:
+    """:func:`pointing` for integer keys: a binary search in the keys sorted once per run,
+    so a chunk costs its own rows, not the parent's."""
+    cached = ("relations", "sorted", name)
+    found = memo.get(cached) if memo is not None and name is not None else None
+    if found is None:
+        valid = np.flatnonzero(keys.is_not_null().to_numpy())
+        raw = keys.drop_nulls().cast(pl.Int64).to_numpy()  # no NULL: exact integers
+        order = np.argsort(raw, kind="stable")  # the first of equal keys first
+        found = (raw[order], valid[order].astype(np.int64))
+        if memo is not None and name is not None:
+            memo[cached] = found
+    sorted_keys, index = found
+    out = np.full(len(values), -1, dtype=np.int64)
+    present = values.is_not_null().to_numpy()
+    if not len(sorted_keys) or not present.any():
+        return out
+    wanted = values.drop_nulls().cast(pl.Int64, strict=False).to_numpy()
+    at = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
+    hit = sorted_keys[at] == wanted
+    out[np.flatnonzero(present)[hit]] = index[at[hit]]
+    return out
 
 
 def free_first(rows: np.ndarray, parents: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -106,7 +106,7 @@ class Orphan(RelationTrait):
         remember(ctx.memo, table.key, stat, keys)
         series = frame.get_column(fk)
         n = frame.height
-        at = pointing(series, keys)
+        at = pointing(series, keys, ctx.memo, (d["parent"], d["key"]))
         nonnull = series.is_not_null().to_numpy()
         now = nonnull & (at < 0)
         rng = ctx.rng(fk, self.name)
@@ -205,7 +205,7 @@ class SoftDeletedParent(RelationTrait):
         if in_key(table, fk) or len(view.keys) == 0:
             return frame
         series = frame.get_column(fk)
-        at = pointing(series, view.keys)
+        at = pointing(series, view.keys, ctx.memo, (table.key, fk, "view"))
         matched = at >= 0
         gone = matched & view.deleted[np.maximum(at, 0)]
         rng = ctx.rng(fk, self.name)
