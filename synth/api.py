@@ -107,24 +107,33 @@ def write(
     ddl: bool | None = None,
     split: bool | None = None,
     sql_style: str | None = None,
+    workers: int | None = 1,
+    shard: str | tuple[int, int] | None = None,
     **options: Unpack[GenerateArgs],
 ) -> Manifest:
     """Generate fixtures into directory ``out`` (atomically) and return the manifest; the
     generation keywords are those of :func:`generate`.
 
-    Output is byte-identical for the same profile, options and seed. ``format="sql"``
-    writes ``schema.sql`` (unless ``ddl=False``) and ``data.sql`` (or one file per table
-    with ``split=True``) for ``dialect`` (default: the profile's), as multi-row INSERTs or,
-    with ``sql_style="copy"``, PostgreSQL COPY blocks; see ``docs/sql.md``.
+    Output is byte-identical for the same profile, options and seed, whatever the number
+    of ``workers`` (processes making chunks; None: every core). ``shard="I/N"`` writes
+    only the I-th of N interleaved parts of every table's chunks (see ``docs/scale.md``).
+    ``format="sql"`` writes ``schema.sql`` (unless ``ddl=False``) and ``data.sql`` (or one
+    file per table with ``split=True``) for ``dialect`` (default: the profile's), as
+    multi-row INSERTs or, with ``sql_style="copy"``, PostgreSQL COPY blocks; see
+    ``docs/sql.md``.
     """
     from synth.generator.options import GenerateOptions
+    from synth.generator.parallel import Execution
     from synth.generator.plan import make_plan
     from synth.writers import check_writer_options, write_fixtures
 
     writer_options = {"dialect": dialect, "ddl": ddl, "split": split, "sql_style": sql_style}
     check_writer_options(format, writer_options)  # a bad option fails before any work
+    execution = Execution.of(workers, shard)
     plan = make_plan(_as_profile(profile), GenerateOptions.of(**options))
-    return write_fixtures(plan, Path(out), format=format, writer_options=writer_options)
+    return write_fixtures(
+        plan, Path(out), format=format, writer_options=writer_options, execution=execution
+    )
 
 
 def load(path: PathLike) -> dict[str, pl.DataFrame]:

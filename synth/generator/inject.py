@@ -118,6 +118,13 @@ class TraitInjector:
         ]
         self._carriers: dict[str, tuple[pl.Series, np.ndarray]] = {}
 
+    def prepare(self, ctx: InjectContext) -> None:
+        """Once per run, before the table's first chunk: each table trait's
+        :meth:`~synth.traits.base.TableTrait.prepare` (what other tables will read)."""
+        for entry in self.entries:
+            if isinstance(entry.trait, TableTrait):
+                entry.trait.prepare(self.table, entry.stat, ctx)
+
     def apply(self, frame: pl.DataFrame, ctx: InjectContext) -> pl.DataFrame:
         """The chunk with every trait injected; chunk 0 then gets repair passes."""
         for entry in self.entries:

@@ -85,6 +85,12 @@ class GenerateOptions:
         # frozen all the way down: the boosts are a read-only copy
         object.__setattr__(self, "boost", MappingProxyType(dict(sorted(self.boost.items()))))
 
+    def __reduce__(self) -> tuple[type[GenerateOptions], tuple[object, ...]]:
+        # pickled for worker processes: the read-only view travels as a plain dict
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        values["boost"] = dict(self.boost)
+        return (type(self), tuple(values.values()))
+
     @classmethod
     def of(
         cls, options: GenerateOptions | None = None, /, **args: Unpack[GenerateArgs]

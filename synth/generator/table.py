@@ -39,6 +39,19 @@ class Run:
         self._keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
         self.memo: RunMemo = {}
         """What traits remember across this run's tables (see :data:`RunMemo`)."""
+        self._prepared: set[str] = set()
+
+    def prepare(self, key: str) -> None:
+        """Prepare the traits of every table up to ``key`` in plan order (each once): what
+        a table's chunks read from its parents' traits is then in the memo, whichever
+        chunks this process makes (see :meth:`TraitInjector.prepare`)."""
+        for tp in self.plan.tables:
+            if tp.key not in self._prepared:
+                self._prepared.add(tp.key)
+                gen = self.table(tp.key)
+                gen.injector.prepare(gen.context(0, 0))
+            if tp.key == key:
+                return
 
     def table(self, key: str) -> TableGenerator:
         if key not in self._tables:
@@ -92,14 +105,30 @@ class TableGenerator:
             tp.table, [c.name for c in self.columns], run.memo, tp.referenced
         )
 
-    def context(self, col: Column) -> ColumnContext:
+    def column_context(self, col: Column) -> ColumnContext:
         plan = self.run.plan
         return ColumnContext(self.tp.key, col, plan.seed, self.run.as_of, self.tp.rows)
+
+    def context(self, chunk: int, start: int) -> InjectContext:
+        """What the traits of this table know while injecting into chunk ``chunk``."""
+        plan = self.run.plan
+        return InjectContext(
+            table=self.tp.key,
+            rows=self.tp.rows,
+            chunk=chunk,
+            start=start,
+            seed=plan.seed,
+            as_of=self.run.as_of,
+            min_rows=plan.min_trait_rows,
+            parent_values=lambda key, cols: self.run.key_values(key, tuple(cols)),
+            sample=lambda col, n, purpose: self._sample_with(col, n, purpose, chunk),
+            memo=self.run.memo,
+        )
 
     def _generator(self, name: str) -> ColumnGenerator:
         if name not in self._free:
             col = self._stats_source(self.tp.table.column(name))
-            self._free[name] = ColumnGenerator(self.context(col), self.tp.table.rows)
+            self._free[name] = ColumnGenerator(self.column_context(col), self.tp.table.rows)
         return self._free[name]
 
     def _stats_source(self, col: Column) -> Column:
@@ -164,7 +193,7 @@ class TableGenerator:
                 cache[role.fk] = self._fk_frame(role, start, stop, chunk)
             return cache[role.fk].get_column(name)
         if isinstance(role, UniqueRole):
-            ctx = self.context(col)
+            ctx = self.column_context(col)
             sampler = sampler_for(col)
             values = None
             if role.code == "row":
@@ -194,22 +223,10 @@ class TableGenerator:
 
     def chunk(self, chunk: int, start: int, stop: int) -> pl.DataFrame:
         """All written columns of rows ``start..stop``."""
+        self.run.prepare(self.tp.key)
         cache: dict[ForeignKey, pl.DataFrame] = {}
         frame = pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
-        plan = self.run.plan
-        ctx = InjectContext(
-            table=self.tp.key,
-            rows=self.tp.rows,
-            chunk=chunk,
-            start=start,
-            seed=plan.seed,
-            as_of=self.run.as_of,
-            min_rows=plan.min_trait_rows,
-            parent_values=lambda key, cols: self.run.key_values(key, tuple(cols)),
-            sample=lambda col, n, purpose: self._sample_with(col, n, purpose, chunk),
-            memo=self.run.memo,
-        )
-        return self.injector.apply(frame, ctx)
+        return self.injector.apply(frame, self.context(chunk, start))
 
     def _sample_with(self, col: Column, n: int, purpose: str, chunk: int) -> pl.Series:
         """``n`` values of ``col`` (possibly with other statistics) from their own stream."""

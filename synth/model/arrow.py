@@ -20,6 +20,7 @@ __all__ = [
     "decimal_shape",
     "integer_bounds",
     "polars_dtype",
+    "to_arrow",
 ]
 
 DEFAULT_DECIMAL = (38, 9)
@@ -95,3 +96,8 @@ def polars_dtype(col: Column) -> pl.DataType:
 def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
     """The Arrow schema of a generated table with these columns, nullability included."""
     return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in columns])
+
+
+def to_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A generated chunk as an Arrow table of exactly ``schema``."""
+    return frame.to_arrow().cast(schema)

@@ -279,6 +279,11 @@ class TableTrait(Trait):
         :meth:`apply` left it (e.g. the parent keys a cohort's child rows point at)."""
         raise NotImplementedError
 
+    def prepare(self, table: Table, stat: TraitStat, ctx: InjectContext) -> None:
+        """Once per run, before any chunk of ``table`` or of a table after it: what other
+        tables must find in ``ctx.memo`` (a parent's view of a relation), computed from
+        the run's seed and plan alone, so that a chunk made in another process agrees."""
+
     def writes(self, stat: TraitStat) -> tuple[str, ...]:
         """The columns :meth:`apply` may change (the generator keeps a trait away from key
         columns other tables draw their foreign keys from)."""

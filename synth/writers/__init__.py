@@ -13,19 +13,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
-import pyarrow as pa
-
 from synth.errors import UsageError
-from synth.model.arrow import arrow_schema
+from synth.model.arrow import arrow_schema, to_arrow
 from synth.model.io import profile_digest
-from synth.model.manifest import MANIFEST_NAME, Manifest, TableOutput, TraitRows
+from synth.model.manifest import KEYS_LIMIT, MANIFEST_NAME, Manifest, TableOutput, TraitRows
 from synth.writers.atomic import atomic_directory
 from synth.writers.base import FixtureWriter, TableTarget
 from synth.writers.parquet import ParquetFixtureWriter
 from synth.writers.sql import SqlFixtureWriter
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from synth.generator.parallel import ChunkMade, Execution
     from synth.generator.plan import Plan
 
 __all__ = [
@@ -49,11 +49,6 @@ WRITERS: dict[str, type[FixtureWriter]] = {
 def file_stem(key: str) -> str:
     """A table key as a file name stem (path separators replaced)."""
     return key.replace("/", "_").replace("\\", "_")
-
-
-def to_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
-    """A generated chunk as an Arrow table of exactly ``schema``."""
-    return frame.to_arrow().cast(schema)
 
 
 def check_writer_options(
@@ -87,6 +82,7 @@ def write_fixtures(
     *,
     format: str = "parquet",
     writer_options: Mapping[str, object] | None = None,
+    execution: Execution | None = None,
 ) -> Manifest:
     """Generate the tables of ``plan`` into directory ``out`` (replacing an older fixture
     directory atomically) and return the manifest.
@@ -94,33 +90,38 @@ def write_fixtures(
     ``writer_options`` are the format's own options (for ``sql``: ``dialect``, ``ddl``,
     ``split``, ``sql_style``, ``batch_rows``; see ``docs/sql.md``); an option whose value
     is None counts as not given. They are recorded in the manifest's ``options``, after
-    the generation options of the plan.
+    the generation options of the plan. ``execution`` says how many worker processes make
+    the chunks (the files are the same bytes whatever the number) and which shard of the
+    chunks to write (see ``docs/scale.md``).
     """
     from synth._version import __version__
-    from synth.generator import iter_tables
-    from synth.generator.carriers import CarrierTracker
+    from synth.generator.parallel import ChunkMaker, Execution
 
+    execution = execution or Execution()
     writer_cls, given = check_writer_options(format, writer_options)
     writer = writer_cls(plan, given)
     options = plan.options.record(plan.profile.source.as_of)
-    with atomic_directory(Path(out)) as tmp:
+    if execution.shard is not None:
+        index, count = execution.shard
+        options["shard"] = f"{index + 1}/{count}"
+    with atomic_directory(Path(out)) as tmp, ChunkMaker(plan, execution) as maker:
         writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
         traits: dict[str, dict[str, TraitRows]] = {}
-        for gen in iter_tables(plan):
-            schema = arrow_schema(gen.columns)
-            tracker = CarrierTracker(gen)
-            chunks = (to_arrow(tracker.observe(frame), schema) for frame in gen.chunks())
+        for tp in plan.tables:
+            gen = maker.run().table(tp.key)
+            carriers = _Carriers([e.label for e in gen.injector.entries])
             target = TableTarget(
-                plan=gen.tp,
+                plan=tp,
                 columns=tuple(gen.columns),
-                schema=schema,
-                filename=file_stem(gen.tp.key),
+                schema=arrow_schema(gen.columns),
+                filename=file_stem(tp.key),
                 low_cardinality=tuple(gen.low_cardinality()),
             )
-            outputs[gen.tp.key] = writer.write_table(target, chunks)
-            if tracker.counts:
-                traits[gen.tp.key] = tracker.result()
+            chunks = (carriers.add(made) for made in maker.chunks(tp))
+            outputs[tp.key] = writer.write_table(target, chunks)
+            if carriers.counts:
+                traits[tp.key] = carriers.result()
         options.update(writer.end())
         manifest = Manifest(
             synth_version=__version__,
@@ -133,3 +134,26 @@ def write_fixtures(
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
+
+
+class _Carriers:
+    """The rows of a table carrying each trait, summed over its chunks as they pass (the
+    first :data:`KEYS_LIMIT` keys of each)."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.counts = dict.fromkeys(labels, 0)
+        self.keys: dict[str, list[object]] = {label: [] for label in labels}
+
+    def add(self, made: ChunkMade) -> pa.Table:
+        for label, n in made.counts.items():
+            self.counts[label] += n
+            room = KEYS_LIMIT - len(self.keys[label])
+            if room > 0:
+                self.keys[label].extend(made.keys.get(label, [])[:room])
+        return made.table
+
+    def result(self) -> dict[str, TraitRows]:
+        return {
+            label: TraitRows(rows=self.counts[label], keys=tuple(self.keys[label]))  # type: ignore[arg-type]
+            for label in self.counts
+        }

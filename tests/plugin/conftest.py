@@ -9,7 +9,7 @@ import pytest
 
 # imported before pytester snapshots sys.modules: a test that writes fixtures in-process
 # would otherwise leave numpy to be imported twice (which numpy refuses)
-import synth.generator.carriers
+import synth.generator.parallel
 import synth.loader.files
 import synth.writers  # noqa: F401
 

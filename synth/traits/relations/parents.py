@@ -30,6 +30,7 @@ from synth.traits.relations.inject import (
     remember,
     remember_childless,
     round_half_up,
+    shared_view,
     sibling,
     slot_permutation,
     text,
@@ -361,11 +362,10 @@ class ChildlessParent(RelationTrait):
         flag = text(stat.detail.get("flag"))  # the parent's keys stay as made
         return (flag,) if flag else ()
 
-    def apply(
-        self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
-    ) -> pl.DataFrame:
+    def prepare(self, table: Table, stat: TraitStat, ctx: InjectContext) -> None:
+        # the view every child of the relation sees: made once, before any chunk of
+        # this table or its children, by whichever process makes them
         key, d = stat.columns[0], stat.detail
-        flag = text(d.get("flag"))
         relation = f"{d.get('child')}.{d.get('via')}"
         remember_childless(ctx.memo, table.key, relation, stat.fraction)
         view = parent_view(
@@ -374,13 +374,21 @@ class ChildlessParent(RelationTrait):
             key,
             relation=relation,
             childless=stat.fraction,
-            flag=flag,
+            flag=text(d.get("flag")),
             deleted_childless=number(d.get("deleted_childless")),
             keep=cohort_anchors(ctx, table),
         )
+        if view is not None:
+            remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(view.childless)))
+
+    def apply(
+        self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
+    ) -> pl.DataFrame:
+        d = stat.detail
+        flag = text(d.get("flag"))
+        view = shared_view(ctx.memo, table.key, f"{d.get('child')}.{d.get('via')}")
         if view is None:
             return frame
-        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(view.childless)))
         if flag is None or flag not in frame.columns or not len(view.forced):
             return frame
         local = view.forced - ctx.start
