@@ -16,11 +16,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from synth.model.constraints import Check, CheckRule, Scalar, Trigger
+from synth.model.constraints import Frozen as _Frozen
 
 __all__ = [
     "PROFILE_KIND",
     "PROFILE_VERSION",
+    "Check",
+    "CheckRule",
     "Column",
     "ColumnStats",
     "Distribution",
@@ -33,15 +38,13 @@ __all__ = [
     "Source",
     "Table",
     "TraitStat",
+    "Trigger",
     "ValueFrequency",
 ]
 
 PROFILE_KIND = "synth-profile"
 PROFILE_VERSION = 1
 
-Scalar = bool | int | float | str
-"""A value as stored in a profile. Dates, times and timestamps are ISO-8601 strings,
-decimals are numbers, UUIDs are strings, binary values are never stored."""
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -112,10 +115,6 @@ class SemanticType(StrEnum):
     """A password, password hash, token, API key or other credential."""
     PRIVATE = "private"
     """Personal by the user's word (``--pii``): only shape statistics, values made up."""
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Distribution(_Frozen):
@@ -297,6 +296,18 @@ class Column(_Frozen):
     """Name of the database enum type the domain comes from, if any."""
     items: LogicalType | None = None
     """For ``array`` columns: the type of the elements (one of :data:`ARRAY_ITEMS`)."""
+    charset: str | None = None
+    """The character set a string column stores (MySQL/MariaDB ``latin1``, ``utf8mb3``,
+    ``utf8mb4``; the database encoding elsewhere, when it is not UTF-8): generated text
+    uses only characters it can hold."""
+    collation: str | None = None
+    """The column's collation, where the source declares one per column (MySQL/MariaDB)."""
+    derived: str | None = None
+    """For a column the database computes or that is kept from other columns (a
+    ``tsvector``): the SQL expression it is made from, as the schema says (see
+    ``docs/constraints.md``)."""
+    extent: tuple[float, float, float, float] | None = None
+    """For spatial columns: the bounding box of the values (min x, min y, max x, max y)."""
     semantic: SemanticType | None = None
     stats: ColumnStats = ColumnStats()
 
@@ -365,6 +376,10 @@ class Table(_Frozen):
     columns: tuple[Column, ...]
     traits: tuple[TraitStat, ...] = ()
     """Production shapes that span several columns or rows (NULL patterns, bursts...)."""
+    checks: tuple[Check, ...] = ()
+    """The table's CHECK constraints (and its domain columns'), see ``docs/constraints.md``."""
+    triggers: tuple[Trigger, ...] = ()
+    """The triggers that fire on INSERT into the table."""
 
     @property
     def key(self) -> str:
