@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from synth.errors import SynthWarning
 from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
+from synth.generator.constraints import ConstraintEnforcer
 from synth.generator.inject import TraitInjector
 from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
 from synth.generator.plan import Plan, TablePlan
@@ -89,6 +90,7 @@ class TableGenerator:
                 )
         self._free: dict[str, ColumnGenerator] = {}
         self.injector = TraitInjector(tp.table, [c.name for c in self.columns], run.memo)
+        self.enforcer = ConstraintEnforcer(tp.table, self.columns, run.plan.profile.source.dialect)
 
     def context(self, col: Column) -> ColumnContext:
         plan = self.run.plan
@@ -177,7 +179,7 @@ class TableGenerator:
             if values is None:
                 rng = stream(ctx.seed, ctx.table, col.name, chunk=chunk)
                 values = sampler.unique(ctx, codes, rng)
-            values = values.rename(name).cast(ctx.dtype)
+            values = self.enforcer.mend_key(values.rename(name).cast(ctx.dtype))
             is_pk = name in self.tp.table.primary_key
             return values if is_pk else with_nulls(values, null_mask(ctx, chunk, stop - start))
         return self._generator(name).sample(start, stop, chunk)
@@ -207,7 +209,8 @@ class TableGenerator:
             sample=lambda col, n, purpose: self._sample_with(col, n, purpose, chunk),
             memo=self.run.memo,
         )
-        return self.injector.apply(frame, ctx)
+        frame = self.injector.apply(frame, ctx)
+        return self.enforcer.apply(frame, chunk, plan.seed)
 
     def _sample_with(self, col: Column, n: int, purpose: str, chunk: int) -> pl.Series:
         """``n`` values of ``col`` (possibly with other statistics) from their own stream."""
@@ -219,6 +222,7 @@ class TableGenerator:
         """The table's chunks in order (a table with no rows yields nothing)."""
         for chunk, start, stop in chunk_ranges(self.tp.rows):
             yield self.chunk(chunk, start, stop)
+        self.enforcer.warn()
 
     def empty(self) -> pl.DataFrame:
         """A frame with the table's columns and dtypes and no rows."""
