@@ -78,7 +78,18 @@ def rule_holds(rule: CheckRule, col: Column, dtype: pl.DataType) -> pl.Expr:
     return out.fill_null(True)
 
 
-def _step(dtype: pl.DataType, col: Column) -> object:
+def _fraction_digits(col: Column, dialect: str | None) -> int:
+    """Digits of a second a datetime column keeps: ``DATETIME(3)`` 3, a bare MySQL
+    ``DATETIME`` 0, everything else microseconds."""
+    import re
+
+    found = re.search(r"\((\d)\)", col.sql_type)
+    if found:
+        return int(found.group(1))
+    return 0 if dialect in ("mysql", "mariadb") else 6
+
+
+def _step(dtype: pl.DataType, col: Column, dialect: str | None = None) -> object:
     """The smallest move past a strict bound in the column's type."""
     if dtype.is_integer():
         return 1
@@ -86,7 +97,9 @@ def _step(dtype: pl.DataType, col: Column) -> object:
         return 10.0 ** -(col.scale or 0)
     if dtype == pl.Date:
         return dt.timedelta(days=1)
-    if isinstance(dtype, pl.Datetime | pl.Duration | pl.Time):
+    if isinstance(dtype, pl.Datetime):
+        return dt.timedelta(microseconds=10 ** (6 - _fraction_digits(col, dialect)))
+    if isinstance(dtype, pl.Duration | pl.Time):
         return dt.timedelta(microseconds=1)
     return 1e-9
 
@@ -232,6 +245,7 @@ class ConstraintEnforcer:
             both = frame.select(pl.col(left).is_not_null() & pl.col(right).is_not_null())
             a = frame.get_column(left)
             b = frame.get_column(right).cast(a.dtype, strict=False)
+            a, b = self._stored(a, b, op)
             holds = pl.DataFrame([a, b.rename("__b")]).select(
                 _COMPARE[op](pl.col(left), pl.col("__b")).fill_null(True)
             )
@@ -240,13 +254,33 @@ class ConstraintEnforcer:
                 continue
             moved = True
             rng = stream(seed, self.table.key, left, purpose=f"check:pair:{right}", chunk=chunk)
+            col = self.columns[left]
             if op in ("=", "<>") or left in self.keys:
-                a = a.scatter(bad, _nudge(b.gather(bad), op, self.columns[left], a.dtype))
+                a = a.scatter(bad, _nudge(b.gather(bad), op, col, a.dtype, self.dialect))
             else:
                 rows = np.flatnonzero(both.to_series().to_numpy())
-                a = _repair(a, b, op, rows, bad, rng, self.columns[left])
+                a = _repair(a, b, op, rows, bad, rng, col, self.dialect)
             frame = frame.with_columns(a.rename(left))
         return frame, moved
+
+    def _stored(self, a: pl.Series, b: pl.Series, op: str) -> tuple[pl.Series, pl.Series]:
+        """Datetimes as the column stores them: MySQL's ``DATETIME`` keeps whole seconds,
+        so ``a`` is cut to them and compared with ``b`` rounded away from it."""
+        col = self.columns[a.name]
+        if not isinstance(a.dtype, pl.Datetime):
+            return a, b
+        digits = _fraction_digits(col, self.dialect)
+        if digits >= 6:
+            return a, b
+        every = f"{10 ** (6 - digits)}us"
+        a = a.dt.truncate(every)
+        floor = b.dt.truncate(every)
+        if op in (">", ">="):  # b rounded up
+            up = pl.select(pl.lit(floor) + pl.duration(microseconds=10 ** (6 - digits)))
+            b = floor.zip_with(floor == b, up.to_series().cast(b.dtype))
+        else:
+            b = floor
+        return a, b
 
     # -- the whole constraints -----------------------------------------------------------
 
@@ -311,12 +345,14 @@ class ConstraintEnforcer:
             )
 
 
-def _nudge(b: pl.Series, op: str, col: Column, dtype: pl.DataType) -> pl.Series:
+def _nudge(
+    b: pl.Series, op: str, col: Column, dtype: pl.DataType, dialect: str | None = None
+) -> pl.Series:
     """The left value that satisfies ``left op b`` nearest to ``b``."""
     b = b.cast(dtype, strict=False)
     if op in ("=", ">=", "<="):
         return b
-    step = _step(dtype, col)
+    step = _step(dtype, col, dialect)
     if op == "<":
         return pl.select(pl.lit(b) - pl.lit(step)).to_series().cast(dtype, strict=False)
     return pl.select(pl.lit(b) + pl.lit(step)).to_series().cast(dtype, strict=False)
@@ -330,6 +366,7 @@ def _repair(
     bad: np.ndarray,
     rng: np.random.Generator,
     col: Column,
+    dialect: str | None,
 ) -> pl.Series:
     """``a`` with its values re-paired to ``b`` in sorted order among the violating rows and
     a growing random share of the others, until every pair holds; what no pairing fixes
@@ -348,7 +385,7 @@ def _repair(
             a = a.scatter(placed, values)
             if not holds.all():
                 left = placed[~holds.to_numpy()]
-                a = a.scatter(left, _nudge(b.gather(left), op, col, a.dtype))
+                a = a.scatter(left, _nudge(b.gather(left), op, col, a.dtype, dialect))
             return a
         take = min(len(others), max(2 * take, 1))
 
@@ -382,18 +419,22 @@ def _mend_rule(
 
 
 def _like_value(text: pl.Series, pattern: str) -> pl.Series:
-    """Values matching a LIKE pattern: ``%`` takes the original value (the first one, the
-    rest stay empty), ``_`` one of its characters, the other characters stay as written."""
+    """Values matching a LIKE pattern, as long as they were where they can be: its fixed
+    characters are written as they are, each ``_`` takes one of the value's characters and
+    the first ``%`` the rest of the value's end (a key's distinct code), the others none."""
+    fixed = sum(1 for ch in pattern if ch != "%")
+    value = pl.lit(text)
     parts: list[pl.Expr] = []
     used = False
     position = 0
     for ch in pattern:
         if ch == "%":
             if not used:
-                parts.append(pl.lit(text).str.slice(position))
+                keep = pl.max_horizontal(value.str.len_chars() - fixed, pl.lit(0))
+                parts.append(value.str.tail(keep))
                 used = True
         elif ch == "_":
-            parts.append(pl.lit(text).str.slice(position, 1).str.pad_end(1, "x"))
+            parts.append(value.str.slice(position, 1).str.pad_end(1, "x"))
             position += 1
         else:
             parts.append(pl.lit(ch))

@@ -80,7 +80,9 @@ def _carrier_values(entry: TraitEntry, dtype: pl.DataType) -> tuple[pl.Series, n
 class TraitInjector:
     """The traits of one table, applied chunk by chunk."""
 
-    def __init__(self, table: Table, columns: list[str], memo: RunMemo) -> None:
+    def __init__(
+        self, table: Table, columns: list[str], memo: RunMemo, skip: set[str] | None = None
+    ) -> None:
         self.table = table
         self.memo = memo
         written = set(columns)
@@ -88,6 +90,8 @@ class TraitInjector:
         for col in table.columns:
             for stat in col.stats.traits:
                 trait = get(stat.trait, where=f"{table.key}.{col.name}")
+                if skip and trait_label(stat, col.name) in skip:
+                    continue  # it would break one of the column's constraints
                 if col.name in written and isinstance(trait, ColumnTrait):
                     self.entries.append(TraitEntry(trait, stat, col))
         for stat in table.traits:

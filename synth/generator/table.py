@@ -26,8 +26,13 @@ __all__ = ["Run", "TableGenerator", "output_columns"]
 
 
 def output_columns(tp: TablePlan) -> list[Column]:
-    """The columns written for a table: all but NOT NULL columns of an opaque type."""
-    return [c for c in tp.table.columns if not (c.type is LogicalType.OPAQUE and not c.nullable)]
+    """The columns written for a table: all but NOT NULL columns of an opaque type and the
+    columns the database computes itself (generated columns, set by a trigger)."""
+    return [
+        c
+        for c in tp.table.columns
+        if not (c.type is LogicalType.OPAQUE and not c.nullable) and c.derived is None
+    ]
 
 
 class Run:
@@ -80,7 +85,16 @@ class TableGenerator:
         self.roles, self.layout = assign_roles(run.plan, tp)
         self.columns = output_columns(tp)
         for col in tp.table.columns:
-            if col.type is LogicalType.OPAQUE and not col.nullable:
+            plain_tsvector = col.type is LogicalType.STRING and col.sql_type.upper() == "TSVECTOR"
+            if col.derived is None and plain_tsvector:
+                warnings.warn(
+                    f"{tp.key}.{col.name}: the schema says nothing of what this tsvector is "
+                    "made from (no generated expression, no trigger); generated as words "
+                    "shaped like the profiled text, which PostgreSQL reads as lexemes",
+                    SynthWarning,
+                    stacklevel=2,
+                )
+            if col.type is LogicalType.OPAQUE and not col.nullable and col.derived is None:
                 warnings.warn(
                     f"{tp.key}.{col.name}: NOT NULL column of type {col.sql_type!r} cannot be "
                     "generated and is left out of the fixtures; give it a database default "
@@ -89,7 +103,13 @@ class TableGenerator:
                     stacklevel=2,
                 )
         self._free: dict[str, ColumnGenerator] = {}
-        self.injector = TraitInjector(tp.table, [c.name for c in self.columns], run.memo)
+        from synth.generator.blocked import blocked_in
+
+        self.blocked = blocked_in(run.plan.profile, tp.table)
+        """Trait label -> the constraint it would break: not injected (see ``blocked``)."""
+        self.injector = TraitInjector(
+            tp.table, [c.name for c in self.columns], run.memo, skip=set(self.blocked)
+        )
         self.enforcer = ConstraintEnforcer(tp.table, self.columns, run.plan.profile.source.dialect)
 
     def context(self, col: Column) -> ColumnContext:

@@ -3,7 +3,7 @@
 A CHECK such as ``username ~ '^[a-z0-9_]{3,30}$'`` rejects ``'john.smith-2'``; the
 string that matches and stays closest is ``'johnsmith2'``. :func:`fit` walks the pattern
 (parsed by Python's own regular-expression parser) along the value: a character the
-pattern accepts at that place is kept, one it does not is dropped, and where the pattern
+pattern accepts at that place is kept, and where the pattern
 needs a character the value lacks (a literal ``@``, a minimum repeat) one is made up.
 Alternatives take their first branch. The result is checked with ``re.fullmatch``; None
 means the pattern was too involved for this walk.
@@ -89,15 +89,15 @@ class _Walk:
     def single(self, op: Any, av: Any, stop: Any) -> bool:
         """Emit one character for a single-character item, from the value where it can;
         False when the value is used up (or reached ``stop``'s character)."""
-        while self.i < len(self.value):
-            ch = self.value[self.i]
-            if stop is not None and _accepts(*stop, ch) and not _accepts(op, av, ch):
-                return False
-            self.i += 1
-            if _accepts(op, av, ch):
-                self.out.append(ch)
-                return True
-        return False
+        if self.i >= len(self.value):
+            return False
+        ch = self.value[self.i]
+        if stop is not None and _accepts(*stop, ch) and not _accepts(op, av, ch):
+            return False
+        self.i += 1
+        # a character the pattern does not take here is replaced, so the length stays
+        self.out.append(ch if _accepts(op, av, ch) else _made(op, av))
+        return True
 
     def items(self, seq: Any) -> None:
         items = list(seq)

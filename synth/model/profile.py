@@ -296,6 +296,9 @@ class Column(_Frozen):
     """Name of the database enum type the domain comes from, if any."""
     items: LogicalType | None = None
     """For ``array`` columns: the type of the elements (one of :data:`ARRAY_ITEMS`)."""
+    members: tuple[str, ...] | None = None
+    """For MySQL/MariaDB ``SET`` columns: the members. A value is a comma-separated subset
+    of them in declared order (``''`` is the empty set); ``length`` is all of them joined."""
     charset: str | None = None
     """The character set a string column stores (MySQL/MariaDB ``latin1``, ``utf8mb3``,
     ``utf8mb4``; the database encoding elsewhere, when it is not UTF-8): generated text

@@ -262,8 +262,10 @@ class PostgreSQL(Dialect):
         return (key, *found) if found else None
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
-        from sqlalchemy.dialects.postgresql import DOMAIN
+        from sqlalchemy.dialects.postgresql import DOMAIN, TSVECTOR
 
+        if isinstance(t, TSVECTOR):  # its text form: lexemes PostgreSQL reads back
+            return TypeInfo(LogicalType.STRING, sql_type)
         if not isinstance(t, DOMAIN):
             return describe_sql(t, sql_type)
         # A domain is its base type (with its declared length), plus a value set when its
@@ -363,6 +365,10 @@ class MySQL(Dialect):
             return TypeInfo(LogicalType.INTEGER, sql_type)
         if isinstance(t, mysql.YEAR):
             return TypeInfo(LogicalType.INTEGER, sql_type, size=2)
+        if isinstance(t, mysql.SET):  # a subset of the members, joined by commas
+            members = tuple(t.values)
+            joined = max(1, len(",".join(members)))
+            return TypeInfo(LogicalType.STRING, sql_type, length=joined, members=members)
         return describe_sql(t, sql_type)
 
     def exact(self, expr: Any, logical: LogicalType) -> Any:

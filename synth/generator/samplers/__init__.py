@@ -18,6 +18,7 @@ from synth.generator.samplers import (  # noqa: F401
     floating,
     integer,
     json,
+    members,
     opaque,
     semantic,
     string,
