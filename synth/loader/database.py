@@ -164,7 +164,53 @@ def _inspect(
             target.foreign_keys.append(
                 TargetKey(tuple(fk["constrained_columns"]), parent, tuple(fk["referred_columns"]))
             )
+    _read_triggers(conn, targets, by_name, dialect)
     return targets
+
+
+def _read_triggers(
+    conn: sa.Connection,
+    targets: Mapping[str, TargetTable],
+    by_name: Mapping[tuple[str | None, str], str],
+    dialect: Dialect,
+) -> None:
+    """Each target's INSERT triggers that insert into another loaded table."""
+    from synth.profiler.catalog import trigger_effects
+
+    schemas: dict[str | None, list[TargetTable]] = {}
+    for target in targets.values():
+        schemas.setdefault(target.schema, []).append(target)
+    for schema, tables in schemas.items():
+        found = dialect.insert_triggers(conn, schema, [t.name for t in tables])
+        for target in tables:
+            for trig in found.get(target.name, []):
+                writes, _ = trigger_effects(trig.body)
+                keys = [
+                    by_name.get((s or target.schema, n)) or by_name.get((None, n))
+                    for s, n in writes
+                ]
+                filled = [k for k in keys if k is not None and k != target.key]
+                if filled:
+                    target.triggers[trig.name] = filled
+
+
+def _trigger_plan(
+    conn: sa.Connection, targets: Mapping[str, TargetTable], dialect: Dialect
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """(table -> triggers to turn off around its rows, table -> why its rows are skipped):
+    where the target cannot turn a trigger off, the rows it creates stand in for ours."""
+    off: dict[str, list[str]] = {}
+    skipped: dict[str, str] = {}
+    for target in targets.values():
+        if not target.triggers:
+            continue
+        if dialect.may_disable_triggers(conn, target):
+            off[target.key] = list(target.triggers)
+            continue
+        for name, filled in target.triggers.items():
+            for key in filled:
+                skipped.setdefault(key, f"trigger {name} on {target.key} creates them")
+    return off, skipped
 
 
 def _refuse_non_empty(conn: sa.Connection, targets: Mapping[str, TargetTable], masked: str) -> None:
@@ -249,9 +295,20 @@ def _load_tables(
     }
     check_orphans = not (defer and dialect.defers_orphans)
     keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+    off, skipped = _trigger_plan(conn, targets, dialect)
+    for key, why in skipped.items():
+        warnings.warn(
+            f"{key}: its rows are not loaded, {why} and {dialect.name} cannot turn that "
+            "trigger off here (PostgreSQL can, as the table's owner)",
+            SynthWarning,
+            stacklevel=4,
+        )
     for key, target in targets.items():
         state["at"] = f"table {key!r}"
         frame = tables.frame(key)
+        if key in skipped:
+            frame = frame.head(0)
+        dialect.set_triggers(conn, target, off.get(key, []), enable=False)
         if check_orphans:
             frame, dropped = _without_orphans(frame, target, keys)
             _warn_dropped(key, dropped, dialect)
@@ -263,6 +320,7 @@ def _load_tables(
             dialect.write(conn, target, frame, lambda n, k=key: progress.advance(k, n), adjusted)
         progress.advance(key, tables.rows[key] - frame.height)  # skipped rows
         _warn_adjusted(key, adjusted, dialect)
+        dialect.set_triggers(conn, target, off.get(key, []), enable=True)
         yield key, frame.height
 
 

@@ -33,3 +33,5 @@ class TargetTable:
     """Quoted, possibly schema-qualified."""
     not_null: set[str] = field(default_factory=set)
     foreign_keys: list[TargetKey] = field(default_factory=list)
+    triggers: dict[str, list[str]] = field(default_factory=dict)
+    """Its INSERT triggers that insert into other loaded tables: name -> those tables' keys."""

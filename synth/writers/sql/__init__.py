@@ -110,6 +110,7 @@ class SqlFixtureWriter:
         self.written: dict[str, tuple[str, ...]] = {}
         self.extras: dict[tuple[str, str], list[str]] = {}
         self.adjusted: dict[str, dict[str, int]] = {}
+        self.triggers, self.filled = self._triggers()
 
     def _check_names(self) -> None:
         """Without schemas (MySQL, SQLite), two tables must not end up with one name."""
@@ -124,6 +125,33 @@ class SqlFixtureWriter:
                     f"{tp.table.name!r} in dialect={self.dialect.name!r}, which has no "
                     "schemas; pick one of them with --tables"
                 )
+
+    def _triggers(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """(table -> its triggers to turn off around its rows, table -> why its rows are
+        not written): triggers that insert into another generated table would add rows
+        to it (and collide with the generated ones); where the dialect cannot turn them
+        off, the trigger's rows stand in for the generated ones."""
+        generated = {tp.key for tp in self.plan.tables}
+        off: dict[str, list[str]] = {}
+        filled: dict[str, str] = {}
+        for tp in self.plan.tables:
+            for trig in tp.table.triggers:
+                targets = [t for t in trig.writes if t in generated and t != tp.key]
+                if not targets:
+                    continue
+                if self.dialect.disables_triggers:
+                    off.setdefault(tp.key, []).append(trig.name)
+                    continue
+                for target in targets:
+                    filled.setdefault(target, f"trigger {trig.name} on {tp.key} creates them")
+        for key, why in filled.items():
+            warnings.warn(
+                f"{key}: its rows are not written, {why} and {self.dialect.title} cannot turn "
+                "triggers off for a load; the Parquet fixtures still hold synth's rows",
+                SynthWarning,
+                stacklevel=3,
+            )
+        return off, filled
 
     # -- files -----------------------------------------------------------------------------
 
@@ -184,8 +212,15 @@ class SqlFixtureWriter:
         head = self._head(target)
         total = 0
         tally = [0] * len(counts)
+        table_sql = d.table_name(target.plan.table)
         with open(self.directory / name, "ab") as fh:
             fh.write((_comment(f"{target.key}") + "\n").encode("utf-8"))
+            if target.key in self.filled:
+                fh.write((_comment(f"no rows: {self.filled[target.key]}") + "\n\n").encode())
+                chunks = ()
+            off = self.triggers.get(target.key, [])
+            for line in d.trigger_statements(table_sql, off, enable=False) if off else []:
+                fh.write((line + "\n").encode("utf-8"))
             for chunk, last in _with_last(chunks):
                 frame = pl.from_arrow(chunk)
                 assert isinstance(frame, pl.DataFrame)
@@ -204,6 +239,8 @@ class SqlFixtureWriter:
                 self._track_domains(target, frame, domains)
                 total += frame.height
             fh.write(b"\n")
+            for line in d.trigger_statements(table_sql, off, enable=True) if off else []:
+                fh.write((line + "\n").encode("utf-8"))
             fh.write(self._sequence_lines(target).encode("utf-8"))
         if self.split:
             self._append(name, self._end_lines())

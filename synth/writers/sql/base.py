@@ -173,6 +173,9 @@ class SqlDialect:
     typed_literals: ClassVar[bool] = True
     """Whether temporal literals carry their ANSI keyword (``DATE '2024-01-31'``)."""
     booleans: ClassVar[tuple[str, str]] = ("TRUE", "FALSE")
+    disables_triggers: ClassVar[bool] = False
+    """Whether a data file can turn a table's triggers off for the load (PostgreSQL); where
+    it cannot, the rows a trigger creates are left to the trigger."""
 
     # -- names -----------------------------------------------------------------------------
 
@@ -233,6 +236,13 @@ class SqlDialect:
 
     def epilogue(self) -> list[str]:
         """What undoes :meth:`prelude`."""
+        return []
+
+    def trigger_statements(
+        self, table_sql: str, names: Sequence[str], *, enable: bool
+    ) -> list[str]:
+        """Statements turning the triggers ``names`` of a table off (``enable``: on again)
+        around its rows, where :attr:`disables_triggers`."""
         return []
 
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:

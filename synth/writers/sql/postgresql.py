@@ -66,12 +66,32 @@ class PostgreSQL(SqlDialect):
     insert_override: ClassVar = " OVERRIDING SYSTEM VALUE"
     begin: ClassVar = "BEGIN;"
     typed_literals: ClassVar = False
+    disables_triggers: ClassVar = True
 
     def array_type(self, col: Column, key: bool, enum_type: str | None) -> str:
         return f"{self.column_type(col.element(), key=key, enum_type=enum_type)}[]"
 
     def prelude(self) -> list[str]:
         return ["SET client_encoding = 'UTF8';", "SET standard_conforming_strings = on;"]
+
+    def trigger_statements(
+        self, table_sql: str, names: Sequence[str], *, enable: bool
+    ) -> list[str]:
+        # ALTER TABLE ... DISABLE TRIGGER, not session_replication_role = replica: replica
+        # also stops foreign-key checks and the BEFORE triggers that fill derived columns.
+        # It needs the table's owner's rights: checked first, with a message saying so.
+        word = "ENABLE" if enable else "DISABLE"
+        out = []
+        if not enable:
+            table_text = table_sql.replace("'", "''")
+            out.append(
+                "DO $synth$ BEGIN IF NOT pg_has_role((SELECT relowner FROM pg_catalog.pg_class"
+                f" WHERE oid = '{table_text}'::regclass), 'USAGE') THEN RAISE EXCEPTION"
+                f" 'synth: turning the triggers of {table_text} off for this load needs its"
+                " owner''s rights; load as the owner, or generate without the tables its"
+                " triggers fill (--tables)'; END IF; END $synth$;"
+            )
+        return out + [f"ALTER TABLE {table_sql} {word} TRIGGER {self.quote(n)};" for n in names]
 
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:
         # every integer column: one that has no sequence in the target makes it a no-op
