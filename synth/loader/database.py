@@ -197,20 +197,11 @@ def _read_triggers(
 def _trigger_plan(
     conn: sa.Connection, targets: Mapping[str, TargetTable], dialect: Dialect
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """(table -> triggers to turn off around its rows, table -> why its rows are skipped):
-    where the target cannot turn a trigger off, the rows it creates stand in for ours."""
-    off: dict[str, list[str]] = {}
-    skipped: dict[str, str] = {}
-    for target in targets.values():
-        if not target.triggers:
-            continue
-        if dialect.may_disable_triggers(conn, target):
-            off[target.key] = list(target.triggers)
-            continue
-        for name, filled in target.triggers.items():
-            for key in filled:
-                skipped.setdefault(key, f"trigger {name} on {target.key} creates them")
-    return off, skipped
+    """See :func:`synth.model.constraints.trigger_plan`: the target's own triggers."""
+    from synth.model.constraints import trigger_plan
+
+    fills = {key: t.triggers for key, t in targets.items()}
+    return trigger_plan(fills, lambda key: dialect.may_disable_triggers(conn, targets[key]))
 
 
 def _refuse_non_empty(conn: sa.Connection, targets: Mapping[str, TargetTable], masked: str) -> None:

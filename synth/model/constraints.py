@@ -4,11 +4,12 @@ profile type shares. See ``docs/constraints.md``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Check", "CheckOp", "CheckRule", "Frozen", "Scalar", "Trigger"]
+__all__ = ["Check", "CheckOp", "CheckRule", "Frozen", "Scalar", "Trigger", "trigger_plan"]
 
 Scalar = bool | int | float | str
 """A value as stored in a profile. Dates, times and timestamps are ISO-8601 strings,
@@ -81,3 +82,28 @@ class Trigger(Frozen):
     """Tables (profile keys) its body inserts into, as far as synth can read them."""
     sets: tuple[str, ...] = ()
     """Columns of its own table it assigns (a ``BEFORE`` trigger's ``NEW.col := ...``)."""
+
+
+def trigger_plan(
+    fills: Mapping[str, Mapping[str, Sequence[str]]], can_disable: Callable[[str], bool]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What a load does about triggers that insert into other loaded tables.
+
+    ``fills``: table -> trigger name -> the other loaded tables it inserts into;
+    ``can_disable(table)``: whether the load can turn that table's triggers off. Returns
+    (table -> its triggers to turn off around its rows, table -> why its own rows are left
+    out: the trigger that creates them where it cannot be turned off)."""
+    off: dict[str, list[str]] = {}
+    left_to_trigger: dict[str, str] = {}
+    for table, triggers in fills.items():
+        named = {name: [t for t in into if t != table] for name, into in triggers.items()}
+        named = {name: into for name, into in named.items() if into}
+        if not named:
+            continue
+        if can_disable(table):
+            off[table] = list(named)
+            continue
+        for name, into in named.items():
+            for target in into:
+                left_to_trigger.setdefault(target, f"trigger {name} on {table} creates them")
+    return off, left_to_trigger

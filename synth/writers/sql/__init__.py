@@ -131,19 +131,14 @@ class SqlFixtureWriter:
         not written): triggers that insert into another generated table would add rows
         to it (and collide with the generated ones); where the dialect cannot turn them
         off, the trigger's rows stand in for the generated ones."""
+        from synth.model.constraints import trigger_plan
+
         generated = {tp.key for tp in self.plan.tables}
-        off: dict[str, list[str]] = {}
-        filled: dict[str, str] = {}
-        for tp in self.plan.tables:
-            for trig in tp.table.triggers:
-                targets = [t for t in trig.writes if t in generated and t != tp.key]
-                if not targets:
-                    continue
-                if self.dialect.disables_triggers:
-                    off.setdefault(tp.key, []).append(trig.name)
-                    continue
-                for target in targets:
-                    filled.setdefault(target, f"trigger {trig.name} on {tp.key} creates them")
+        fills = {
+            tp.key: {t.name: [w for w in t.writes if w in generated] for t in tp.table.triggers}
+            for tp in self.plan.tables
+        }
+        off, filled = trigger_plan(fills, lambda _: self.dialect.disables_triggers)
         for key, why in filled.items():
             warnings.warn(
                 f"{key}: its rows are not written, {why} and {self.dialect.title} cannot turn "
