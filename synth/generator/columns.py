@@ -31,7 +31,13 @@ RETRIES = 3
 
 
 _NO_REDRAW = frozenset(
-    {LogicalType.ARRAY, LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.JSON}
+    {
+        LogicalType.ARRAY,
+        LogicalType.BOOLEAN,
+        LogicalType.OPAQUE,
+        LogicalType.JSON,
+        LogicalType.GEOMETRY,
+    }
 )
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
 

@@ -165,6 +165,8 @@ def _inspect(
                 TargetKey(tuple(fk["constrained_columns"]), parent, tuple(fk["referred_columns"]))
             )
     _read_triggers(conn, targets, by_name, dialect)
+    for target in targets.values():
+        target.spatial = dialect.spatial_columns(conn, target)
     return targets
 
 

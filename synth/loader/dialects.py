@@ -82,6 +82,10 @@ class Dialect:
         """Table name -> its INSERT triggers (:class:`~synth.profiler.catalog.TriggerText`)."""
         return {}
 
+    def spatial_columns(self, conn: sa.Connection, table: TargetTable) -> set[str]:
+        """The table's spatial columns (none where synth writes no spatial values)."""
+        return set()
+
     def may_disable_triggers(self, conn: sa.Connection, table: TargetTable) -> bool:
         """Whether this session can turn ``table``'s triggers off inside the load's
         transaction (only PostgreSQL can at all; it needs the table owner's rights)."""
@@ -125,7 +129,9 @@ class Dialect:
         name = table.sql_name
         if mark == "%s":  # pyformat drivers read % as a placeholder
             name, columns = name.replace("%", "%%"), columns.replace("%", "%%")
-        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join([mark] * frame.width)})"
+        # spatial columns take WKT through the database's constructor
+        marks = [f"ST_GeomFromText({mark})" if c in table.spatial else mark for c in frame.columns]
+        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join(marks)})"
         dbapi: Any = conn.connection.driver_connection
         cursor = dbapi.cursor()
         try:
@@ -314,6 +320,18 @@ class MySQL(Dialect):
         from synth.profiler.catalog import mysql_triggers
 
         return mysql_triggers(conn, sa.inspect(conn), schema, names)
+
+    def spatial_columns(self, conn: sa.Connection, table: TargetTable) -> set[str]:
+        rows = conn.execute(
+            sa.text(
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_NAME = :t"
+                " AND TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND DATA_TYPE IN ('geometry',"
+                " 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring',"
+                " 'multipolygon', 'geometrycollection')"
+            ),
+            {"t": table.name, "s": table.schema},
+        )
+        return {r[0] for r in rows}
 
     def start(self, conn: sa.Connection, defer: bool) -> None:
         conn.exec_driver_sql("SET time_zone = '+00:00'")

@@ -67,6 +67,9 @@ class LogicalType(StrEnum):
     """A one-dimensional array (PostgreSQL ``text[]``): ``items`` names the element type,
     the column's shape fields (``length``, ``size``, ``domain``...) describe the elements,
     and ``stats.lengths`` holds the number of elements per array."""
+    GEOMETRY = "geometry"
+    """A spatial value (MySQL/MariaDB ``POINT``, ``GEOMETRY``...), as WKT text: ``extent``
+    bounds it and ``geometry_types`` says which shapes it holds."""
     OPAQUE = "opaque"
     """A type synth does not understand; generated as NULL where allowed."""
 
@@ -310,7 +313,11 @@ class Column(_Frozen):
     ``tsvector``): the SQL expression it is made from, as the schema says (see
     ``docs/constraints.md``)."""
     extent: tuple[float, float, float, float] | None = None
-    """For spatial columns: the bounding box of the values (min x, min y, max x, max y)."""
+    """For ``geometry`` columns: the box the values lie in (min x, min y, max x, max y),
+    rounded outwards to 0.01."""
+    geometry_types: tuple[str, ...] | None = None
+    """For ``geometry`` columns: the shapes it holds (``POINT``, ``LINESTRING``,
+    ``POLYGON``), most frequent first."""
     semantic: SemanticType | None = None
     stats: ColumnStats = ColumnStats()
 

@@ -18,12 +18,15 @@ Reader = Callable[[sa.Connection, sa.Inspector, "str | None", "list[str]"], dict
 """A catalog reader: (connection, inspector, schema or None, table names) -> findings."""
 
 __all__ = [
+    "SPATIAL",
     "Reader",
     "TriggerText",
     "declared_length",
     "mysql_charsets",
+    "mysql_geometry",
     "mysql_triggers",
     "no_charsets",
+    "no_geometry",
     "no_triggers",
     "pg_charsets",
     "pg_domains",
@@ -235,3 +238,61 @@ def trigger_effects(body: str) -> tuple[list[tuple[str | None, str]], list[str]]
             writes.append(found)
     sets = list(dict.fromkeys(_bare(a or b) for a, b in _ASSIGN.findall(body)))
     return writes, sets
+
+
+SPATIAL = re.compile(
+    r"^\s*(GEOMETRY|POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON"
+    r"|GEOMETRYCOLLECTION)\b",
+    re.I,
+)
+"""The spatial types of MySQL/MariaDB (and the OpenGIS names generally)."""
+
+Geometry = tuple["tuple[float, float, float, float] | None", tuple[str, ...]]
+
+
+def no_geometry(conn: sa.Connection, table: sa.TableClause, column: str) -> Geometry:
+    """Where synth cannot measure spatial values."""
+    return None, ()
+
+
+def _outwards(low: float, high: float) -> tuple[float, float]:
+    import math
+
+    return math.floor(low * 100) / 100, math.ceil(high * 100) / 100
+
+
+def mysql_geometry(conn: sa.Connection, table: sa.TableClause, column: str) -> Geometry:
+    """MySQL/MariaDB: the box a spatial column's values lie in (points by ``ST_X``/``ST_Y``,
+    other shapes by their envelope's corners), rounded outwards to 0.01 so that no value's
+    coordinates reach the profile; and its shapes, most frequent first. One query each."""
+    g = table.c[column]
+    kind = sa.func.ST_GeometryType(g)
+    ring = sa.func.ST_ExteriorRing(sa.func.ST_Envelope(g))
+
+    def corner(n: int, axis: str) -> sa.ColumnElement[object]:
+        on_point = getattr(sa.func, f"ST_{axis}")(g)
+        return sa.case(
+            (sa.func.upper(kind) == "POINT", on_point),
+            else_=getattr(sa.func, f"ST_{axis}")(sa.func.ST_PointN(ring, n)),
+        )
+
+    box = conn.execute(
+        sa.select(
+            sa.func.min(corner(1, "X")),
+            sa.func.min(corner(1, "Y")),
+            sa.func.max(corner(3, "X")),
+            sa.func.max(corner(3, "Y")),
+        ).prefix_with("/* synth:profile */")
+    ).one()
+    extent = None
+    if None not in tuple(box):
+        (x0, x1), (y0, y1) = _outwards(box[0], box[2]), _outwards(box[1], box[3])
+        extent = (x0, y0, x1, y1)
+    shapes = conn.execute(
+        sa.select(sa.func.upper(kind), sa.func.count())
+        .where(g.is_not(None))
+        .group_by(sa.func.upper(kind))
+        .order_by(sa.func.count().desc())
+        .prefix_with("/* synth:profile */")
+    ).all()
+    return extent, tuple(str(s) for s, _ in shapes)

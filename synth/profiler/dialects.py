@@ -160,6 +160,8 @@ class Dialect:
     """table name -> its triggers that fire on INSERT (none: synth cannot read them)."""
     charsets: catalog.Reader[tuple[str | None, str | None]] = staticmethod(catalog.no_charsets)
     """(table, column) -> (character set, collation) of its text columns."""
+    geometry = staticmethod(catalog.no_geometry)
+    """(extent, shapes) of a spatial column's values."""
 
     def read_domains(self, conn: sa.Connection) -> None:
         """Read the database's domains, once per profile (PostgreSQL)."""
@@ -305,6 +307,7 @@ class MySQL(Dialect):
     name = "MySQL/MariaDB"
     triggers = staticmethod(catalog.mysql_triggers)
     charsets = staticmethod(catalog.mysql_charsets)
+    geometry = staticmethod(catalog.mysql_geometry)
 
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         if url.get_driver_name() not in ("pymysql", "mysqldb"):
@@ -357,6 +360,8 @@ class MySQL(Dialect):
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects import mysql
 
+        if catalog.SPATIAL.match(sql_type):
+            return TypeInfo(LogicalType.GEOMETRY, sql_type)
         if isinstance(t, mysql.TINYINT):
             if getattr(t, "display_width", None) == 1:
                 return TypeInfo(LogicalType.BOOLEAN, sql_type)

@@ -43,12 +43,20 @@ class ReflectedColumn:
     charset: str | None = None
     collation: str | None = None
     derived: str | None = None
+    extent: tuple[float, float, float, float] | None = None
+    geometry_types: tuple[str, ...] | None = None
     """The SQL the database computes the column with (a generated column, or a BEFORE
     INSERT trigger's assignment): left out of the fixtures."""
 
     def column(self) -> Column:
         """The column's profile entry, before any statistics."""
-        extra = {"charset": self.charset, "collation": self.collation, "derived": self.derived}
+        extra = {
+            "charset": self.charset,
+            "collation": self.collation,
+            "derived": self.derived,
+            "extent": self.extent,
+            "geometry_types": self.geometry_types,
+        }
         update = {k: v for k, v in extra.items() if v is not None}
         return self.info.column(self.name, self.nullable).model_copy(update=update)
 
@@ -169,6 +177,10 @@ class Reflector:
             self._constraints(table, checks.get(name, []), triggers.get(name, []), schema)
             for col in table.columns:
                 col.charset, col.collation = charsets.get((name, col.name), (None, None))
+                if col.info.logical is LogicalType.GEOMETRY:
+                    where = sa.table(name, sa.column(col.name), schema=arg)
+                    col.extent, shapes = self.dialect.geometry(self.conn, where, col.name)
+                    col.geometry_types = shapes or None
             table.unique = _unique(uniques.get((arg, name), []), indexes.get((arg, name), []), pk)
             table.foreign_keys, table.parents = self._foreign_keys(fks.get((arg, name), []))
             tables.append(table)

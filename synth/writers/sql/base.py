@@ -115,6 +115,7 @@ SAME: Mapping[LogicalType, str | Maker] = {
     L.TIME: "TIME",
     L.UUID: "CHAR(36)",
     L.OPAQUE: "TEXT",
+    L.GEOMETRY: "TEXT",
 }
 """Types every dialect spells alike (an opaque column is always NULL)."""
 
@@ -262,6 +263,8 @@ class SqlDialect:
             return ColumnLiterals(pl.lit(null, dtype=pl.String))
         if t in (LogicalType.STRING, LogicalType.UUID, LogicalType.JSON):
             out = self.text(e, copy)
+        elif t is LogicalType.GEOMETRY:
+            out = self.geometry(e, copy)
         elif t is LogicalType.INTEGER or t is LogicalType.DECIMAL:
             out = ColumnLiterals(e.cast(pl.String))
         elif t is LogicalType.FLOAT:
@@ -351,6 +354,10 @@ class SqlDialect:
         if col.timezone:
             text = pl.concat_str(text, pl.lit("+00:00"))
         return ColumnLiterals(self.typed("TIMESTAMP", text, copy))
+
+    def geometry(self, e: pl.Expr, copy: bool) -> ColumnLiterals:
+        """A spatial value: its WKT text where the dialect has no spatial types."""
+        return self.text(e, copy)
 
     def binary(self, e: pl.Expr, copy: bool) -> pl.Expr:
         return quoted(e.bin.encode("hex"), prefix="X")
