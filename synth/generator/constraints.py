@@ -151,6 +151,13 @@ class ConstraintEnforcer:
     def active(self) -> bool:
         return bool(self.checks or self.charsets)
 
+    def prepare(self, frame: pl.DataFrame, chunk: int, seed: int) -> pl.DataFrame:
+        """``frame`` before its traits: one-column rules mended, so that the dirt injected
+        next (tried not to break them) lands on valid values and stays."""
+        if not self.single or frame.height == 0:
+            return frame
+        return self._single(frame, chunk, seed)
+
     def apply(self, frame: pl.DataFrame, chunk: int, seed: int) -> pl.DataFrame:
         """``frame`` with its rows mended to satisfy the table's constraints."""
         if not self.active or frame.height == 0:

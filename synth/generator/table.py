@@ -217,6 +217,8 @@ class TableGenerator:
         cache: dict[ForeignKey, pl.DataFrame] = {}
         frame = pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
         plan = self.run.plan
+        # one-column CHECKs before the traits, which were tried not to break them (blocked)
+        frame = self.enforcer.prepare(frame, chunk, plan.seed)
         ctx = InjectContext(
             table=self.tp.key,
             rows=self.tp.rows,
