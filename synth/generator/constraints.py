@@ -318,10 +318,12 @@ class ConstraintEnforcer:
                 ok = frame.select(sqlp.passes(expr)).to_series().to_numpy()
                 bad = np.flatnonzero(~ok)
             if len(bad) and check.unenforced and not set(check.columns) & self.keys:
-                good = np.flatnonzero(ok)
-                if len(good):  # the check's columns, together, from passing rows
-                    name = ",".join(check.columns)
-                    rng = stream(seed, self.table.key, name, purpose="check:rows", chunk=chunk)
+                name = ",".join(check.columns)
+                rng = stream(seed, self.table.key, name, purpose="check:rows", chunk=chunk)
+                for column in reversed(check.columns):  # swaps keep every column's values
+                    frame, bad = _swap(frame, expr, column, bad, rng)
+                good = np.flatnonzero(frame.select(sqlp.passes(expr)).to_series().to_numpy())
+                if len(bad) and len(good):  # the check's columns, together, from passing rows
                     donors = good[rng.integers(0, len(good), len(bad))]
                     frame = frame.with_columns(
                         frame.get_column(c).scatter(bad, frame.get_column(c).gather(donors))
@@ -350,6 +352,46 @@ class ConstraintEnforcer:
                 SynthWarning,
                 stacklevel=3,
             )
+
+
+SWAP_ROUNDS = 8
+"""Rounds of random swaps tried for the rows failing an unenforced CHECK."""
+
+
+def _swap(
+    frame: pl.DataFrame, expr: pl.Expr, column: str, bad: np.ndarray, rng: np.random.Generator
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """``frame`` with ``column``'s values swapped between failing rows and random other rows
+    wherever both rows then pass (a draft's NULL ``published_at`` for a published row's
+    date): the column keeps its values, only their rows change. Returns the rows still
+    failing."""
+    for _ in range(SWAP_ROUNDS):
+        if len(bad) == 0:
+            break
+        pool = np.setdiff1d(np.arange(frame.height), bad, assume_unique=True)
+        if len(pool) == 0:
+            break
+        partners = pool[rng.permutation(len(pool))[: len(bad)]]
+        tried = bad[: len(partners)]
+        values = frame.get_column(column)
+        passes = (
+            frame.with_columns(_swapped(values, tried, partners))
+            .select(sqlp.passes(expr))
+            .to_series()
+            .to_numpy()
+        )
+        took = passes[tried] & passes[partners]
+        if took.any():
+            frame = frame.with_columns(_swapped(values, tried[took], partners[took]))
+        ok = frame.select(sqlp.passes(expr)).to_series().to_numpy()
+        bad = np.flatnonzero(~ok)
+    return frame, bad
+
+
+def _swapped(values: pl.Series, a: np.ndarray, b: np.ndarray) -> pl.Series:
+    """``values`` with rows ``a`` and ``b`` exchanged (a copy: ``scatter`` works in place)."""
+    at_a, at_b = values.gather(a), values.gather(b)
+    return values.clone().scatter(a, at_b).scatter(b, at_a)
 
 
 def _nudge(
