@@ -412,6 +412,12 @@ class Table(_Frozen):
         groups = [("primary_key", self.primary_key)]
         groups += [("unique", u) for u in self.unique]
         groups += [("foreign_keys", fk.columns) for fk in self.foreign_keys]
+        groups += [("checks", c.columns) for c in self.checks]
+        groups += [
+            ("checks", tuple(n for n in (r.column, r.other) if n is not None))
+            for c in self.checks
+            for r in c.rules
+        ]
         for where, cols in groups:
             missing = [c for c in cols if c not in known]
             if missing:
