@@ -301,3 +301,32 @@ def test_a_rule_written_by_hand_in_the_profile_is_honoured() -> None:
     table = profile.tables[0].model_copy(update={"checks": (check,)})
     profile = profile.model_copy(update={"tables": (table,)})
     assert (_frame(profile)["qty"].drop_nulls() != 0).all()
+
+
+def test_synth_show_names_each_check_and_the_traits_kept_out() -> None:
+    from synth.review.show import render_profile
+
+    website = Column(
+        name="website",
+        type=L.STRING,
+        sql_type="TEXT",
+        semantic="url",
+        stats=ColumnStats(
+            lengths=Distribution(min=12, max=40),
+            traits=(TraitStat(trait="whitespace_padded", fraction=0.05),),
+        ),
+    )
+    handle = Column(name="handle", type=L.STRING, sql_type="TEXT")
+    profile = _profile([website, handle], ["website LIKE 'https://%'", "handle ~ '^[a-z]+$'"])
+    text = render_profile(profile)
+    assert "check (website LIKE 'https://%')  modelled: website like 'https://%'" in text
+    assert "check (handle ~ '^[a-z]+$')  unenforced: rows are checked against it" in text
+    assert "website:whitespace_padded is not injected: it would break CHECK" in text
+
+
+def test_a_check_synth_cannot_evaluate_is_reported_not_raised() -> None:
+    slug = Column(name="slug", type=L.STRING, sql_type="TEXT")
+    profile = _profile([slug], ["is_valid_slug(slug)"])
+    with pytest.warns(synth.SynthWarning, match="cannot evaluate it"):
+        frame = _frame(profile)
+    assert frame.height == ROWS
