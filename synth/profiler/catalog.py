@@ -282,7 +282,7 @@ def mysql_geometry(conn: sa.Connection, table: sa.TableClause, column: str) -> G
             sa.func.min(corner(1, "Y")),
             sa.func.max(corner(3, "X")),
             sa.func.max(corner(3, "Y")),
-        ).prefix_with("/* synth:profile */")
+        ).prefix_with("/* synth:reflect */")
     ).one()
     extent = None
     if None not in tuple(box):
@@ -293,6 +293,6 @@ def mysql_geometry(conn: sa.Connection, table: sa.TableClause, column: str) -> G
         .where(g.is_not(None))
         .group_by(sa.func.upper(kind))
         .order_by(sa.func.count().desc())
-        .prefix_with("/* synth:profile */")
+        .prefix_with("/* synth:reflect */")
     ).all()
     return extent, tuple(str(s) for s, _ in shapes)
