@@ -192,7 +192,16 @@ class ConstraintEnforcer:
         patterns = self.regexes.get(series.name)
         if not patterns or series.dtype != pl.String:
             return series
-        picked = series if rows is None else series.gather(rows)
+        rows = np.arange(len(series)) if rows is None else rows
+        picked = series.gather(rows)
+        try:  # only the values that do not match yet (polars' regex engine, all at once)
+            matched = pl.all_horizontal(picked.str.contains(p) for p in patterns)
+            off = pl.select(matched.fill_null(True)).to_series().to_numpy()
+            rows, picked = rows[~off], picked.filter(~off)
+        except pl.exceptions.PolarsError:
+            pass  # a pattern polars cannot compile: Python's regex decides, value by value
+        if picked.is_empty():
+            return series
 
         def bend(text: str | None) -> str | None:
             for pattern in patterns:
@@ -201,7 +210,7 @@ class ConstraintEnforcer:
             return text
 
         bent = picked.map_elements(bend, return_dtype=pl.String, skip_nulls=True)
-        return bent if rows is None else series.scatter(rows, bent)
+        return series.clone().scatter(rows, bent)
 
     def _single(self, frame: pl.DataFrame, chunk: int, seed: int) -> pl.DataFrame:
         by_column: dict[str, list[CheckRule]] = {}

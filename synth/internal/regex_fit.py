@@ -11,6 +11,7 @@ means the pattern was too involved for this walk.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -28,6 +29,11 @@ _MAX_FILL = 8
 
 def _class(items: Any) -> tuple[bool, list[tuple[int, int]]]:
     """(negated, code-point ranges) of a character class."""
+    return _class_of(tuple(items))
+
+
+@functools.lru_cache(maxsize=256)
+def _class_of(items: tuple[Any, ...]) -> tuple[bool, list[tuple[int, int]]]:
     negate, ranges = False, []
     for op, av in items:
         if op is C.NEGATE:
@@ -59,8 +65,8 @@ def _accepts(op: Any, av: Any, ch: str) -> bool:
         return code != av
     if op is C.ANY:
         return ch != "\n"
-    if op is C.IN:
-        negate, ranges = _class(av)
+    if op is C.IN:  # compiled by _parsed: (negated, ranges)
+        negate, ranges = av
         return any(lo <= code <= hi for lo, hi in ranges) != negate
     if op is C.CATEGORY:
         return any(lo <= code <= hi for lo, hi in _category(av))
@@ -134,6 +140,28 @@ class _Walk:
             raise ValueError(name)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(pattern: str) -> Any:
+    """The pattern's tree, each character class turned into (negated, ranges) once."""
+    return _compiled(P.parse(pattern))
+
+
+def _compiled(seq: Any) -> list[tuple[Any, Any]]:
+    out: list[tuple[Any, Any]] = []
+    for op, av in seq:
+        name = op.name
+        if name == "IN":
+            av = _class(av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            av = (av[0], av[1], _compiled(av[2]))
+        elif name == "SUBPATTERN":
+            av = (*av[:-1], _compiled(av[-1]))
+        elif name == "BRANCH":
+            av = (av[0], [_compiled(branch) for branch in av[1]])
+        out.append((op, av))
+    return out
+
+
 def fit(value: str, pattern: str) -> str | None:
     """``value`` bent to match ``pattern`` (searched, as SQL's ``~`` and ``REGEXP`` do),
     or None where synth cannot walk the pattern."""
@@ -142,7 +170,7 @@ def fit(value: str, pattern: str) -> str | None:
     try:
         if re.search(pattern, value):
             return value
-        tree = P.parse(pattern)
+        tree = _parsed(pattern)
         walk = _Walk(value)
         walk.items(tree)
     except (re.error, ValueError, TypeError, AttributeError, IndexError):
