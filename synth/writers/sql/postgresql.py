@@ -79,19 +79,28 @@ class PostgreSQL(SqlDialect):
     ) -> list[str]:
         # ALTER TABLE ... DISABLE TRIGGER, not session_replication_role = replica: replica
         # also stops foreign-key checks and the BEFORE triggers that fill derived columns.
-        # It needs the table's owner's rights: checked first, with a message saying so.
+        # It needs the table's owner's rights: checked first, with a message saying so. A
+        # trigger the target does not have (another schema than the profiled one) is skipped.
         word = "ENABLE" if enable else "DISABLE"
+        table_text = table_sql.replace("'", "''")
+        owner = (
+            "IF NOT pg_has_role((SELECT relowner FROM pg_catalog.pg_class"
+            f" WHERE oid = '{table_text}'::regclass), 'USAGE') THEN RAISE EXCEPTION"
+            f" 'synth: turning the triggers of {table_text} off for this load needs its"
+            " owner''s rights; load as the owner, or generate without the tables its"
+            " triggers fill (--tables)'; END IF; "
+        )
         out = []
-        if not enable:
-            table_text = table_sql.replace("'", "''")
+        for name in names:
+            name_text = name.replace("'", "''")
+            alter = f"ALTER TABLE {table_sql} {word} TRIGGER {self.quote(name)}".replace("'", "''")
             out.append(
-                "DO $synth$ BEGIN IF NOT pg_has_role((SELECT relowner FROM pg_catalog.pg_class"
-                f" WHERE oid = '{table_text}'::regclass), 'USAGE') THEN RAISE EXCEPTION"
-                f" 'synth: turning the triggers of {table_text} off for this load needs its"
-                " owner''s rights; load as the owner, or generate without the tables its"
-                " triggers fill (--tables)'; END IF; END $synth$;"
+                "DO $synth$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger"
+                f" WHERE tgrelid = '{table_text}'::regclass AND tgname = '{name_text}') THEN "
+                + ("" if enable else owner)
+                + f"EXECUTE '{alter}'; END IF; END $synth$;"
             )
-        return out + [f"ALTER TABLE {table_sql} {word} TRIGGER {self.quote(n)};" for n in names]
+        return out
 
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:
         # every integer column: one that has no sequence in the target makes it a no-op
