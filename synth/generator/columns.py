@@ -31,7 +31,13 @@ RETRIES = 3
 
 
 _NO_REDRAW = frozenset(
-    {LogicalType.ARRAY, LogicalType.BOOLEAN, LogicalType.OPAQUE, LogicalType.JSON}
+    {
+        LogicalType.ARRAY,
+        LogicalType.BOOLEAN,
+        LogicalType.OPAQUE,
+        LogicalType.JSON,
+        LogicalType.GEOMETRY,
+    }
 )
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
 
@@ -112,6 +118,8 @@ class ColumnGenerator:
         col = self.ctx.column
         other = col.stats.other
         if other is None or col.type is not LogicalType.STRING or col.semantic is not None:
+            return None
+        if col.members is not None:  # a SET: subsets of its members, never free text
             return None
         return other if self.domain is None else None
 

@@ -86,10 +86,12 @@ class TraitInjector:
         columns: list[str],
         memo: RunMemo,
         pinned: frozenset[str] = frozenset(),
+        skip: set[str] | None = None,
     ) -> None:
         """``columns``: the columns written; ``pinned``: key columns other tables draw
         foreign-key values from, made final with the keys, so no trait changes them (they
-        are listed in :attr:`held_back`)."""
+        are listed in :attr:`held_back`); ``skip``: trait labels not injected (they would
+        break a constraint, see :mod:`synth.generator.blocked`)."""
         self.table = table
         self.memo = memo
         written = set(columns) - pinned
@@ -99,6 +101,8 @@ class TraitInjector:
         for col in table.columns:
             for stat in col.stats.traits:
                 trait = get(stat.trait, where=f"{table.key}.{col.name}")
+                if skip and trait_label(stat, col.name) in skip:
+                    continue  # it would break one of the column's constraints
                 if col.name in written and isinstance(trait, ColumnTrait):
                     self.entries.append(TraitEntry(trait, stat, col))
                 elif col.name in pinned:

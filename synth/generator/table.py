@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from synth.errors import SynthWarning
 from synth.generator.columns import ColumnGenerator, null_mask, with_nulls
+from synth.generator.constraints import ConstraintEnforcer
 from synth.generator.inject import TraitInjector
 from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles, parent_index
 from synth.generator.plan import Plan, TablePlan
@@ -25,8 +26,13 @@ __all__ = ["Run", "TableGenerator", "output_columns"]
 
 
 def output_columns(tp: TablePlan) -> list[Column]:
-    """The columns written for a table: all but NOT NULL columns of an opaque type."""
-    return [c for c in tp.table.columns if not (c.type is LogicalType.OPAQUE and not c.nullable)]
+    """The columns written for a table: all but NOT NULL columns of an opaque type and the
+    columns the database computes itself (generated columns, set by a trigger)."""
+    return [
+        c
+        for c in tp.table.columns
+        if not (c.type is LogicalType.OPAQUE and not c.nullable) and c.derived is None
+    ]
 
 
 class Run:
@@ -92,7 +98,16 @@ class TableGenerator:
         self.roles, self.layout = assign_roles(run.plan, tp)
         self.columns = output_columns(tp)
         for col in tp.table.columns:
-            if col.type is LogicalType.OPAQUE and not col.nullable:
+            plain_tsvector = col.type is LogicalType.STRING and col.sql_type.upper() == "TSVECTOR"
+            if col.derived is None and plain_tsvector:
+                warnings.warn(
+                    f"{tp.key}.{col.name}: the schema says nothing of what this tsvector is "
+                    "made from (no generated expression, no trigger); generated as words "
+                    "shaped like the profiled text, which PostgreSQL reads as lexemes",
+                    SynthWarning,
+                    stacklevel=2,
+                )
+            if col.type is LogicalType.OPAQUE and not col.nullable and col.derived is None:
                 warnings.warn(
                     f"{tp.key}.{col.name}: NOT NULL column of type {col.sql_type!r} cannot be "
                     "generated and is left out of the fixtures; give it a database default "
@@ -101,9 +116,18 @@ class TableGenerator:
                     stacklevel=2,
                 )
         self._free: dict[str, ColumnGenerator] = {}
+        from synth.generator.blocked import blocked_in
+
+        self.blocked = blocked_in(run.plan.profile, tp.table)
+        """Trait label -> the constraint it would break: not injected (see ``blocked``)."""
         self.injector = TraitInjector(
-            tp.table, [c.name for c in self.columns], run.memo, tp.referenced
+            tp.table,
+            [c.name for c in self.columns],
+            run.memo,
+            tp.referenced,
+            skip=set(self.blocked),
         )
+        self.enforcer = ConstraintEnforcer(tp.table, self.columns, run.plan.profile.source.dialect)
 
     def column_context(self, col: Column) -> ColumnContext:
         plan = self.run.plan
@@ -208,7 +232,7 @@ class TableGenerator:
             if values is None:
                 rng = stream(ctx.seed, ctx.table, col.name, chunk=chunk)
                 values = sampler.unique(ctx, codes, rng)
-            values = values.rename(name).cast(ctx.dtype)
+            values = self.enforcer.mend_key(values.rename(name).cast(ctx.dtype))
             is_pk = name in self.tp.table.primary_key
             return values if is_pk else with_nulls(values, null_mask(ctx, chunk, stop - start))
         return self._generator(name).sample(start, stop, chunk)
@@ -226,7 +250,11 @@ class TableGenerator:
         self.run.prepare(self.tp.key)
         cache: dict[ForeignKey, pl.DataFrame] = {}
         frame = pl.DataFrame([self.column(c.name, start, stop, chunk, cache) for c in self.columns])
-        return self.injector.apply(frame, self.context(chunk, start))
+        seed = self.run.plan.seed
+        # one-column CHECKs before the traits, which were tried not to break them (blocked)
+        frame = self.enforcer.prepare(frame, chunk, seed)
+        frame = self.injector.apply(frame, self.context(chunk, start))
+        return self.enforcer.apply(frame, chunk, seed)
 
     def _sample_with(self, col: Column, n: int, purpose: str, chunk: int) -> pl.Series:
         """``n`` values of ``col`` (possibly with other statistics) from their own stream."""
@@ -238,6 +266,7 @@ class TableGenerator:
         """The table's chunks in order (a table with no rows yields nothing)."""
         for chunk, start, stop in chunk_ranges(self.tp.rows):
             yield self.chunk(chunk, start, stop)
+        self.enforcer.warn()
 
     def empty(self) -> pl.DataFrame:
         """A frame with the table's columns and dtypes and no rows."""

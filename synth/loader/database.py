@@ -173,7 +173,46 @@ def _inspect(
             target.foreign_keys.append(
                 TargetKey(columns, parent, tuple(fk["referred_columns"]), nullable)
             )
+    _read_triggers(conn, targets, by_name, dialect)
+    for target in targets.values():
+        target.spatial = dialect.spatial_columns(conn, target)
     return targets
+
+
+def _read_triggers(
+    conn: sa.Connection,
+    targets: Mapping[str, TargetTable],
+    by_name: Mapping[tuple[str | None, str], str],
+    dialect: Dialect,
+) -> None:
+    """Each target's INSERT triggers that insert into another loaded table."""
+    from synth.profiler.catalog import trigger_effects
+
+    schemas: dict[str | None, list[TargetTable]] = {}
+    for target in targets.values():
+        schemas.setdefault(target.schema, []).append(target)
+    for schema, tables in schemas.items():
+        found = dialect.insert_triggers(conn, schema, [t.name for t in tables])
+        for target in tables:
+            for trig in found.get(target.name, []):
+                writes, _ = trigger_effects(trig.body)
+                keys = [
+                    by_name.get((s or target.schema, n)) or by_name.get((None, n))
+                    for s, n in writes
+                ]
+                filled = [k for k in keys if k is not None and k != target.key]
+                if filled:
+                    target.triggers[trig.name] = filled
+
+
+def _trigger_plan(
+    conn: sa.Connection, targets: Mapping[str, TargetTable], dialect: Dialect
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """See :func:`synth.model.constraints.trigger_plan`: the target's own triggers."""
+    from synth.model.constraints import trigger_plan
+
+    fills = {key: t.triggers for key, t in targets.items()}
+    return trigger_plan(fills, lambda key: dialect.may_disable_triggers(conn, targets[key]))
 
 
 def _refuse_non_empty(conn: sa.Connection, targets: Mapping[str, TargetTable], masked: str) -> None:
@@ -253,6 +292,14 @@ def _load_tables(
     needed = {(fk.parent, fk.parent_columns) for t in targets.values() for fk in t.foreign_keys}
     check_orphans = not (defer and dialect.defers_orphans)
     keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
+    off, skipped = _trigger_plan(conn, targets, dialect)
+    for key, why in skipped.items():
+        warnings.warn(
+            f"{key}: its rows are not loaded, {why} and {dialect.name} cannot turn that "
+            "trigger off here (PostgreSQL can, as the table's owner)",
+            SynthWarning,
+            stacklevel=4,
+        )
     order = load_order(targets, tables.rows)
     later: list[tuple[TargetTable, TargetKey, pl.DataFrame]] = []
     deferring = False
@@ -260,6 +307,9 @@ def _load_tables(
         target = targets[key]
         state["at"] = f"table {key!r}"
         frame = tables.frame(key)
+        if key in skipped:
+            frame = frame.head(0)
+        dialect.set_triggers(conn, target, off.get(key, []), enable=False)
         waiting = list(order.later(key))
         waiting += [
             fk
@@ -286,6 +336,7 @@ def _load_tables(
             dialect.write(conn, target, frame, lambda n, k=key: progress.advance(k, n), adjusted)
         progress.advance(key, tables.rows[key] - frame.height)  # skipped rows
         _warn_adjusted(key, adjusted, dialect)
+        dialect.set_triggers(conn, target, off.get(key, []), enable=True)
         yield key, frame.height
     for target, fk, values in later:
         state["at"] = f"table {target.key!r} ({', '.join(fk.columns)} after every table)"
@@ -294,8 +345,10 @@ def _load_tables(
             only = replace(target, foreign_keys=[fk])
             values, dropped = _without_orphans(values, only, keys)
             _warn_dropped(target.key, dropped, dialect)
-        if values.height:
+        if values.height:  # the table's triggers stay off for it, as for its rows
+            dialect.set_triggers(conn, target, off.get(target.key, []), enable=False)
             dialect.update(conn, target, fk.columns, values)
+            dialect.set_triggers(conn, target, off.get(target.key, []), enable=True)
 
 
 def load_into(

@@ -76,6 +76,26 @@ class Dialect:
     def check(self, url: URL, masked: str) -> None:
         """Refuse a URL that cannot work before connecting to it."""
 
+    def insert_triggers(
+        self, conn: sa.Connection, schema: str | None, names: list[str]
+    ) -> dict[str, list[Any]]:
+        """Table name -> its INSERT triggers (:class:`~synth.profiler.catalog.TriggerText`)."""
+        return {}
+
+    def spatial_columns(self, conn: sa.Connection, table: TargetTable) -> set[str]:
+        """The table's spatial columns (none where synth writes no spatial values)."""
+        return set()
+
+    def may_disable_triggers(self, conn: sa.Connection, table: TargetTable) -> bool:
+        """Whether this session can turn ``table``'s triggers off inside the load's
+        transaction (only PostgreSQL can at all; it needs the table owner's rights)."""
+        return False
+
+    def set_triggers(
+        self, conn: sa.Connection, table: TargetTable, names: Sequence[str], *, enable: bool
+    ) -> None:
+        """Turn ``table``'s triggers ``names`` off (``enable``: on again)."""
+
     def table(self, key: str) -> tuple[str | None, str]:
         """(schema, name) of a table key in this database."""
         if "." in key:
@@ -109,7 +129,9 @@ class Dialect:
         name = table.sql_name
         if mark == "%s":  # pyformat drivers read % as a placeholder
             name, columns = name.replace("%", "%%"), columns.replace("%", "%%")
-        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join([mark] * frame.width)})"
+        # spatial columns take WKT through the database's constructor
+        marks = [f"ST_GeomFromText({mark})" if c in table.spatial else mark for c in frame.columns]
+        sql = f"INSERT INTO {name} ({columns}) VALUES ({', '.join(marks)})"
         dbapi: Any = conn.connection.driver_connection
         cursor = dbapi.cursor()
         try:
@@ -212,6 +234,32 @@ class PostgreSQL(Dialect):
         "loaded; drop the constraint in the target to load them"
     )
 
+    def insert_triggers(
+        self, conn: sa.Connection, schema: str | None, names: list[str]
+    ) -> dict[str, list[Any]]:
+        from synth.profiler.catalog import pg_triggers
+
+        return pg_triggers(conn, sa.inspect(conn), schema, names)
+
+    def may_disable_triggers(self, conn: sa.Connection, table: TargetTable) -> bool:
+        # ALTER TABLE ... DISABLE TRIGGER: the owner's rights (session_replication_role
+        # would also stop foreign keys and the BEFORE triggers that fill columns)
+        owner = conn.execute(
+            sa.text(
+                "SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_catalog.pg_class c"
+                " WHERE c.oid = CAST(:t AS regclass)"
+            ),
+            {"t": table.sql_name},
+        ).scalar()
+        return bool(owner)
+
+    def set_triggers(
+        self, conn: sa.Connection, table: TargetTable, names: Sequence[str], *, enable: bool
+    ) -> None:
+        word = "ENABLE" if enable else "DISABLE"
+        for name in names:
+            run_raw(conn, f"ALTER TABLE {table.sql_name} {word} TRIGGER {quote(conn, name)}")
+
     def start(self, conn: sa.Connection, defer: bool) -> None:
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
         if defer:
@@ -293,6 +341,25 @@ class MySQL(Dialect):
     name = "mysql"
     sql = "mysql"
 
+    def insert_triggers(
+        self, conn: sa.Connection, schema: str | None, names: list[str]
+    ) -> dict[str, list[Any]]:
+        from synth.profiler.catalog import mysql_triggers
+
+        return mysql_triggers(conn, sa.inspect(conn), schema, names)
+
+    def spatial_columns(self, conn: sa.Connection, table: TargetTable) -> set[str]:
+        rows = conn.execute(
+            sa.text(
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_NAME = :t"
+                " AND TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND DATA_TYPE IN ('geometry',"
+                " 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring',"
+                " 'multipolygon', 'geometrycollection')"
+            ),
+            {"t": table.name, "s": table.schema},
+        )
+        return {r[0] for r in rows}
+
     def start(self, conn: sa.Connection, defer: bool) -> None:
         conn.exec_driver_sql("SET time_zone = '+00:00'")
         conn.exec_driver_sql(
@@ -356,6 +423,13 @@ class SQLite(Dialect):
                 "its tables first (schema.sql from 'synth generate PROFILE --format sql', or "
                 "your migrations)"
             )
+
+    def insert_triggers(
+        self, conn: sa.Connection, schema: str | None, names: list[str]
+    ) -> dict[str, list[Any]]:
+        from synth.profiler.catalog import sqlite_triggers
+
+        return sqlite_triggers(conn, sa.inspect(conn), schema, names)
 
     def start(self, conn: sa.Connection, defer: bool) -> None:
         # a PRAGMA outside a transaction; pysqlite begins on the first DML

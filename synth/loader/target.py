@@ -36,3 +36,7 @@ class TargetTable:
     not_null: set[str] = field(default_factory=set)
     primary_key: tuple[str, ...] = ()
     foreign_keys: list[TargetKey] = field(default_factory=list)
+    spatial: set[str] = field(default_factory=set)
+    """Its spatial columns: bound as WKT through the database's constructor."""
+    triggers: dict[str, list[str]] = field(default_factory=dict)
+    """Its INSERT triggers that insert into other loaded tables: name -> those tables' keys."""

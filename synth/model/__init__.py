@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         PROFILE_VERSION,
         QUANTILE_POINTS,
         CharClass,
+        Check,
+        CheckRule,
         Column,
         ColumnStats,
         Distribution,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         Source,
         Table,
         TraitStat,
+        Trigger,
         ValueFrequency,
     )
 
@@ -46,6 +49,8 @@ __all__ = [
     "PROFILE_VERSION",
     "QUANTILE_POINTS",
     "CharClass",
+    "Check",
+    "CheckRule",
     "Column",
     "ColumnStats",
     "Distribution",
@@ -60,6 +65,7 @@ __all__ = [
     "Source",
     "Table",
     "TraitStat",
+    "Trigger",
     "ValueFrequency",
 ]
 

@@ -16,11 +16,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from synth.model.constraints import Check, CheckRule, Scalar, Trigger
+from synth.model.constraints import Frozen as _Frozen
 
 __all__ = [
     "PROFILE_KIND",
     "PROFILE_VERSION",
+    "Check",
+    "CheckRule",
     "Column",
     "ColumnStats",
     "Distribution",
@@ -33,15 +38,13 @@ __all__ = [
     "Source",
     "Table",
     "TraitStat",
+    "Trigger",
     "ValueFrequency",
 ]
 
 PROFILE_KIND = "synth-profile"
 PROFILE_VERSION = 1
 
-Scalar = bool | int | float | str
-"""A value as stored in a profile. Dates, times and timestamps are ISO-8601 strings,
-decimals are numbers, UUIDs are strings, binary values are never stored."""
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -64,6 +67,9 @@ class LogicalType(StrEnum):
     """A one-dimensional array (PostgreSQL ``text[]``): ``items`` names the element type,
     the column's shape fields (``length``, ``size``, ``domain``...) describe the elements,
     and ``stats.lengths`` holds the number of elements per array."""
+    GEOMETRY = "geometry"
+    """A spatial value (MySQL/MariaDB ``POINT``, ``GEOMETRY``...), as WKT text: ``extent``
+    bounds it and ``geometry_types`` says which shapes it holds."""
     OPAQUE = "opaque"
     """A type synth does not understand; generated as NULL where allowed."""
 
@@ -112,10 +118,6 @@ class SemanticType(StrEnum):
     """A password, password hash, token, API key or other credential."""
     PRIVATE = "private"
     """Personal by the user's word (``--pii``): only shape statistics, values made up."""
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Distribution(_Frozen):
@@ -297,6 +299,25 @@ class Column(_Frozen):
     """Name of the database enum type the domain comes from, if any."""
     items: LogicalType | None = None
     """For ``array`` columns: the type of the elements (one of :data:`ARRAY_ITEMS`)."""
+    members: tuple[str, ...] | None = None
+    """For MySQL/MariaDB ``SET`` columns: the members. A value is a comma-separated subset
+    of them in declared order (``''`` is the empty set); ``length`` is all of them joined."""
+    charset: str | None = None
+    """The character set a string column stores (MySQL/MariaDB ``latin1``, ``utf8mb3``,
+    ``utf8mb4``; the database encoding elsewhere, when it is not UTF-8): generated text
+    uses only characters it can hold."""
+    collation: str | None = None
+    """The column's collation, where the source declares one per column (MySQL/MariaDB)."""
+    derived: str | None = None
+    """For a column the database computes or that is kept from other columns (a
+    ``tsvector``): the SQL expression it is made from, as the schema says (see
+    ``docs/constraints.md``)."""
+    extent: tuple[float, float, float, float] | None = None
+    """For ``geometry`` columns: the box the values lie in (min x, min y, max x, max y),
+    rounded outwards to 0.01."""
+    geometry_types: tuple[str, ...] | None = None
+    """For ``geometry`` columns: the shapes it holds (``POINT``, ``LINESTRING``,
+    ``POLYGON``), most frequent first."""
     semantic: SemanticType | None = None
     stats: ColumnStats = ColumnStats()
 
@@ -365,6 +386,10 @@ class Table(_Frozen):
     columns: tuple[Column, ...]
     traits: tuple[TraitStat, ...] = ()
     """Production shapes that span several columns or rows (NULL patterns, bursts...)."""
+    checks: tuple[Check, ...] = ()
+    """The table's CHECK constraints (and its domain columns'), see ``docs/constraints.md``."""
+    triggers: tuple[Trigger, ...] = ()
+    """The triggers that fire on INSERT into the table."""
 
     @property
     def key(self) -> str:
@@ -387,6 +412,12 @@ class Table(_Frozen):
         groups = [("primary_key", self.primary_key)]
         groups += [("unique", u) for u in self.unique]
         groups += [("foreign_keys", fk.columns) for fk in self.foreign_keys]
+        groups += [("checks", c.columns) for c in self.checks]
+        groups += [
+            ("checks", tuple(n for n in (r.column, r.other) if n is not None))
+            for c in self.checks
+            for r in c.rules
+        ]
         for where, cols in groups:
             missing = [c for c in cols if c not in known]
             if missing:

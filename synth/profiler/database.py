@@ -425,7 +425,9 @@ def _skeleton(rt: ReflectedTable) -> Table:
         primary_key=rt.primary_key,
         unique=rt.unique,
         foreign_keys=rt.foreign_keys,
-        columns=tuple(c.info.column(c.name, c.nullable) for c in rt.columns),
+        columns=tuple(c.column() for c in rt.columns),
+        checks=rt.checks,
+        triggers=rt.triggers,
     )
 
 

@@ -24,9 +24,11 @@ from sqlalchemy.engine import URL
 
 from synth.errors import SourceError
 from synth.model import LogicalType
+from synth.profiler import catalog
+from synth.profiler.catalog import TriggerText
 from synth.profiler.types import TypeInfo, describe_sql
 
-__all__ = ["Deadline", "Dialect", "dialect_for"]
+__all__ = ["Deadline", "Dialect", "TriggerText", "dialect_for"]
 
 CONNECT_TIMEOUT_SECONDS = 10
 SAMPLE_SEED = 20250101
@@ -163,6 +165,24 @@ class Dialect:
         found = inspector.get_multi_check_constraints(schema=schema, filter_names=names)
         return {table: [c["sqltext"] for c in checks] for (_, table), checks in found.items()}
 
+    triggers: catalog.Reader[list[TriggerText]] = staticmethod(catalog.no_triggers)
+    """table name -> its triggers that fire on INSERT (none: synth cannot read them)."""
+    charsets: catalog.Reader[tuple[str | None, str | None]] = staticmethod(catalog.no_charsets)
+    """(table, column) -> (character set, collation) of its text columns."""
+    geometry = staticmethod(catalog.no_geometry)
+    """(extent, shapes) of a spatial column's values."""
+
+    def read_domains(self, conn: sa.Connection) -> None:
+        """Read the database's domains, once per profile (PostgreSQL)."""
+
+    def sql_functions(self, conn: sa.Connection) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Functions a CHECK may call whose body is one SQL expression (PostgreSQL)."""
+        return {}
+
+    def domain(self, t: sa.types.TypeEngine[Any]) -> tuple[str, str, tuple[str, ...]] | None:
+        """(domain name, base type as declared, its CHECK texts) of a domain-typed column."""
+        return None
+
 
 class PostgreSQL(Dialect):
     ordered_set_percentiles = True
@@ -236,20 +256,48 @@ class PostgreSQL(Dialect):
             out[child] = top
         return out
 
-    def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
+    _domains: dict[str, tuple[str, tuple[str, ...]]] | None = None
+    triggers = staticmethod(catalog.pg_triggers)
+    charsets = staticmethod(catalog.pg_charsets)
+
+    def read_domains(self, conn: sa.Connection) -> None:
+        """Every domain's declared base type and CHECKs, once per profile."""
+        self._domains = catalog.pg_domains(conn)
+
+    def sql_functions(self, conn: sa.Connection) -> dict[str, tuple[tuple[str, ...], str]]:
+        return catalog.pg_sql_functions(conn)
+
+    def domain(self, t: sa.types.TypeEngine[Any]) -> tuple[str, str, tuple[str, ...]] | None:
         from sqlalchemy.dialects.postgresql import DOMAIN
 
+        if not isinstance(t, DOMAIN) or self._domains is None:
+            return None
+        key = f"{t.schema}.{t.name}" if t.schema else t.name
+        found = self._domains.get(key) or self._domains.get(t.name)
+        return (key, *found) if found else None
+
+    def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
+        from sqlalchemy.dialects.postgresql import DOMAIN, TSVECTOR
+
+        if isinstance(t, TSVECTOR):  # its text form: lexemes PostgreSQL reads back
+            return TypeInfo(LogicalType.STRING, sql_type)
         if not isinstance(t, DOMAIN):
             return describe_sql(t, sql_type)
-        # A domain is its base type, plus a value set when its CHECK is an IN list.
+        # A domain is its base type (with its declared length), plus a value set when its
+        # CHECK is an IN list; its other CHECKs become the column's (see reflect).
         info = describe_sql(t.data_type, sql_type)
-        check = getattr(t.check, "text", None) if t.check is not None else None
-        if check and info.logical is LogicalType.STRING and info.domain is None:
-            from synth.profiler.checks import parse_in_list
+        found = self.domain(t)
+        checks = found[2] if found else ((t.check.text,) if t.check is not None else ())
+        length = catalog.declared_length(found[1]) if found else None
+        if length is not None and info.logical is LogicalType.STRING:
+            info = info.with_(length=length)
+        for check in checks:
+            if info.logical is LogicalType.STRING and info.domain is None:
+                from synth.profiler.checks import parse_in_list
 
-            parsed = parse_in_list(check)
-            if parsed and parsed[0].upper() == "VALUE":
-                info = info.with_(domain=parsed[1])
+                parsed = parse_in_list(check, "postgresql")
+                if parsed and parsed[0].upper() == "VALUE":
+                    info = info.with_(domain=parsed[1])
         return info
 
     def column_expr(self, expr: Any, t: sa.types.TypeEngine[Any]) -> Any:
@@ -270,6 +318,9 @@ class MySQL(Dialect):
     """MySQL and MariaDB (the same SQLAlchemy dialect)."""
 
     name = "MySQL/MariaDB"
+    triggers = staticmethod(catalog.mysql_triggers)
+    charsets = staticmethod(catalog.mysql_charsets)
+    geometry = staticmethod(catalog.mysql_geometry)
 
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         if url.get_driver_name() not in ("pymysql", "mysqldb"):
@@ -334,6 +385,8 @@ class MySQL(Dialect):
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects import mysql
 
+        if catalog.SPATIAL.match(sql_type):
+            return TypeInfo(LogicalType.GEOMETRY, sql_type)
         if isinstance(t, mysql.TINYINT):
             if getattr(t, "display_width", None) == 1:
                 return TypeInfo(LogicalType.BOOLEAN, sql_type)
@@ -342,6 +395,10 @@ class MySQL(Dialect):
             return TypeInfo(LogicalType.INTEGER, sql_type)
         if isinstance(t, mysql.YEAR):
             return TypeInfo(LogicalType.INTEGER, sql_type, size=2)
+        if isinstance(t, mysql.SET):  # a subset of the members, joined by commas
+            members = tuple(t.values)
+            joined = max(1, len(",".join(members)))
+            return TypeInfo(LogicalType.STRING, sql_type, length=joined, members=members)
         return describe_sql(t, sql_type)
 
     def exact(self, expr: Any, logical: LogicalType) -> Any:
@@ -381,6 +438,7 @@ class SQLite(Dialect):
     # (one per UNIQUE constraint, and the primary key) do not.
     index_options = {"include_auto_indexes": True}  # noqa: RUF012 - read only
     name = "SQLite"
+    triggers = staticmethod(catalog.sqlite_triggers)
 
     def engine_options(self, url: URL, masked: str) -> dict[str, Any]:
         database = url.database or ""

@@ -17,8 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth.errors import UsageError
-from synth.model import ForeignKey, LogicalType
-from synth.profiler.checks import parse_in_list, parse_json_valid
+from synth.model import Check, Column, ForeignKey, LogicalType, Trigger
+from synth.profiler.catalog import trigger_effects
+from synth.profiler.checks import (
+    inline_functions,
+    model_check,
+    parse_in_list,
+    parse_json_valid,
+)
 from synth.profiler.dialects import Dialect
 from synth.profiler.selection import is_excluded, select_tables
 from synth.profiler.types import TypeInfo, warn_opaque
@@ -34,6 +40,25 @@ class ReflectedColumn:
     sa_type: sa.types.TypeEngine[Any]
     info: TypeInfo
     nullable: bool
+    charset: str | None = None
+    collation: str | None = None
+    derived: str | None = None
+    extent: tuple[float, float, float, float] | None = None
+    geometry_types: tuple[str, ...] | None = None
+    """The SQL the database computes the column with (a generated column, or a BEFORE
+    INSERT trigger's assignment): left out of the fixtures."""
+
+    def column(self) -> Column:
+        """The column's profile entry, before any statistics."""
+        extra = {
+            "charset": self.charset,
+            "collation": self.collation,
+            "derived": self.derived,
+            "extent": self.extent,
+            "geometry_types": self.geometry_types,
+        }
+        update = {k: v for k, v in extra.items() if v is not None}
+        return self.info.column(self.name, self.nullable).model_copy(update=update)
 
 
 @dataclass
@@ -50,6 +75,8 @@ class ReflectedTable:
     foreign_keys: tuple[ForeignKey, ...] = ()
     parents: list[tuple[str, str]] = field(default_factory=list)
     """(schema, name) of every table a foreign key references."""
+    checks: tuple[Check, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
 
     def column_type(self, name: str) -> LogicalType | None:
         """The logical type of column ``name`` (None: no such column)."""
@@ -72,6 +99,11 @@ class Reflector:
         if schema is not None and schema not in self.inspector.get_schema_names():
             known = ", ".join(sorted(self.inspector.get_schema_names()))
             raise UsageError(f"schema={schema!r} does not exist in the source; available: {known}")
+        dialect.read_domains(conn)
+        self.functions = dialect.sql_functions(conn)
+        self.sql_dialect = (
+            "mariadb" if getattr(conn.dialect, "is_mariadb", False) else conn.dialect.name
+        )
 
     def key(self, schema: str, name: str) -> str:
         return name if schema == self.base else f"{schema}.{name}"
@@ -131,6 +163,8 @@ class Reflector:
             for (_, part), part_fks in found.items():
                 fks.setdefault((arg, parts[part]), []).extend(part_fks)
         checks = self.dialect.check_constraints(self.conn, insp, arg, names)
+        triggers = self.dialect.triggers(self.conn, insp, arg, names)
+        charsets = self.dialect.charsets(self.conn, insp, arg, names)
 
         tables = []
         for (_, name), cols in sorted(columns.items(), key=lambda kv: kv[0][1]):
@@ -144,6 +178,13 @@ class Reflector:
                 columns=self._columns(key, cols, pk, checks.get(name, []), unknown),
                 primary_key=pk,
             )
+            self._constraints(table, checks.get(name, []), triggers.get(name, []), schema)
+            for col in table.columns:
+                col.charset, col.collation = charsets.get((name, col.name), (None, None))
+                if col.info.logical is LogicalType.GEOMETRY:
+                    where = sa.table(name, sa.column(col.name), schema=arg)
+                    col.extent, shapes = self.dialect.geometry(self.conn, where, col.name)
+                    col.geometry_types = shapes or None
             table.unique = _unique(uniques.get((arg, name), []), indexes.get((arg, name), []), pk)
             table.foreign_keys, table.parents = self._foreign_keys(fks.get((arg, name), []))
             tables.append(table)
@@ -160,10 +201,10 @@ class Reflector:
         domains: dict[str, tuple[str, ...]] = {}
         json_columns: set[str] = set()
         for text in checks:
-            parsed = parse_in_list(text)
+            parsed = parse_in_list(text, self.sql_dialect)
             if parsed:
                 domains.setdefault(parsed[0], parsed[1])
-            json_col = parse_json_valid(text)
+            json_col = parse_json_valid(text, self.sql_dialect)
             if json_col:
                 json_columns.add(json_col)
         folded = {k.casefold(): v for k, v in domains.items()}
@@ -186,8 +227,48 @@ class Reflector:
             if info.logical is LogicalType.OPAQUE:
                 warn_opaque(table_key, name, sql_type)
             nullable = bool(col.get("nullable", True)) and name not in pk
-            out.append(ReflectedColumn(name, t, info, nullable))
+            column = ReflectedColumn(name, t, info, nullable)
+            computed = col.get("computed")
+            if computed:  # GENERATED ALWAYS AS (...): the database writes it
+                column.derived = str(computed.get("sqltext"))
+            out.append(column)
         return out
+
+    def _constraints(
+        self, table: ReflectedTable, texts: list[str], triggers: list[Any], schema: str
+    ) -> None:
+        """The table's CHECKs (its domain columns' too, their ``VALUE`` named) and INSERT
+        triggers; a column a BEFORE trigger assigns is derived by the database."""
+        names = [c.name for c in table.columns]
+        found = [model_check(t, self.sql_dialect, names, inlined=self._inline(t)) for t in texts]
+        for col in table.columns:
+            domain = self.dialect.domain(col.sa_type)
+            for text in domain[2] if domain else ():
+                check = model_check(text, self.sql_dialect, names, value=col.name)
+                found.append(check.model_copy(update={"name": f"domain {domain[0]}"}))  # type: ignore[index]
+        # an IN list that became a domain or a json_valid() that made JSON: nothing left
+        table.checks = tuple(c for c in found if not _absorbed(c, table.columns, self.sql_dialect))
+        made: list[Trigger] = []
+        for trig in triggers:
+            writes, sets = trigger_effects(trig.body)
+            keys = [self.key(s or schema, n) for s, n in writes]
+            made.append(
+                Trigger(
+                    name=trig.name,
+                    timing=trig.timing,
+                    events=trig.events,
+                    writes=tuple(keys),
+                    sets=tuple(c for c in sets if c in names),
+                )
+            )
+            if trig.timing == "BEFORE":
+                for col in table.columns:
+                    if col.name in sets and col.derived is None:
+                        col.derived = f"set by trigger {trig.name}"
+        table.triggers = tuple(made)
+
+    def _inline(self, text: str) -> str | None:
+        return inline_functions(text, self.sql_dialect, self.functions) if self.functions else None
 
     def _foreign_keys(
         self, fks: list[dict[str, Any]]
@@ -243,6 +324,21 @@ def reflect_selected(
             return reflected
         seen |= missing
         reflected += reflector.reflect(sorted(missing))
+
+
+def _absorbed(check: Check, columns: Sequence[ReflectedColumn], dialect: str) -> bool:
+    """Whether a CHECK is already all in the columns' shape: a string IN list kept as the
+    column's domain, or MariaDB's ``json_valid(col)`` that made the column JSON."""
+    if check.unenforced or not check.rules:
+        return parse_json_valid(check.sql, dialect) is not None and not check.rules
+    by_name = {c.name: c for c in columns}
+    for rule in check.rules:
+        col = by_name.get(rule.column)
+        if rule.kind != "in" or col is None or col.info.domain is None:
+            return False
+        if set(map(str, rule.values)) != set(col.info.domain):
+            return False
+    return True
 
 
 def _unique(

@@ -47,9 +47,9 @@ LOW_CARDINALITY_SHARE = 0.5
 
 QUANTILE_TYPES = frozenset({L.INTEGER, L.FLOAT, L.DECIMAL, L.DATE, L.DATETIME, L.TIME})
 """Columns whose values get a Distribution (strings get one of their lengths)."""
-NO_DISTINCT = frozenset({L.JSON, L.OPAQUE})
+NO_DISTINCT = frozenset({L.JSON, L.OPAQUE, L.GEOMETRY})
 """Columns not compared for equality (PostgreSQL json and point have no ``=``)."""
-NO_FREQUENT = frozenset({L.ARRAY, L.BINARY, L.JSON, L.OPAQUE})
+NO_FREQUENT = frozenset({L.ARRAY, L.BINARY, L.JSON, L.OPAQUE, L.GEOMETRY})
 
 PERCENTS: tuple[tuple[str, int], ...] = tuple((name, round(q * 100)) for name, q in QUANTILE_POINTS)
 """(field name, integer percent) of the stored percentiles: ("p01", 1) ... ("p99", 99)."""

@@ -38,6 +38,7 @@ class TypeInfo:
     domain: tuple[str, ...] | None = None
     enum_name: str | None = None
     items: LogicalType | None = None
+    members: tuple[str, ...] | None = None
 
     def with_(self, **changes: Any) -> TypeInfo:
         return replace(self, **changes)
@@ -57,6 +58,7 @@ class TypeInfo:
             domain=self.domain,
             enum_name=self.enum_name,
             items=self.items,
+            members=self.members,
         )
 
     def array_of(self, sql_type: str) -> TypeInfo:

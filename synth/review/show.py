@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from synth.model import Column, ForeignKey, LogicalType, Profile, Table
+from synth.internal.charsets import outside as unheld
+from synth.model import Check, Column, ForeignKey, LogicalType, Profile, Table
 
-__all__ = ["notable", "profile_json_schema", "render_profile"]
+__all__ = ["constraint_lines", "notable", "profile_json_schema", "render_profile"]
 
 _HIGH_NULL = 0.05
 """A NULL fraction at or above this is worth a reviewer's attention."""
@@ -49,6 +50,12 @@ def notable(table: Table, column: Column) -> list[str]:
         )
     if column.semantic is not None:
         notes.append(f"semantic: {column.semantic.value}")
+    if column.charset is not None and unheld(column.charset) is not None:
+        notes.append(f"charset {column.charset}: dirt uses only its characters")
+    if column.derived is not None:
+        notes.append(f"computed by the database ({column.derived}): not generated")
+    if column.members is not None:
+        notes.append(f"SET of {len(column.members)} members")
     return notes
 
 
@@ -75,6 +82,46 @@ def _inferred_line(fk: ForeignKey) -> str:
     )
 
 
+def constraint_lines(profile: Profile, table: Table) -> list[str]:
+    """What ``synth show`` says of a table's CHECKs, triggers and the traits they keep out."""
+    from synth.generator.blocked import blocked_in
+
+    lines = []
+    for check in table.checks:
+        if check.unenforced:
+            how = "unenforced: rows are checked against it before writing"
+            if check.rules:
+                how += f" (modelled in part: {_rules_text(check)})"
+        else:
+            how = f"modelled: {_rules_text(check)}"
+        lines.append(f"    check ({check.sql})  {how}")
+    for trig in table.triggers:
+        fills = f", inserts into {', '.join(trig.writes)}" if trig.writes else ""
+        sets = f", sets {', '.join(trig.sets)}" if trig.sets else ""
+        lines.append(
+            f"    trigger {trig.name} ({trig.timing} {'/'.join(trig.events)}{fills}{sets})"
+        )
+    for label, why in sorted(blocked_in(profile, table).items()):
+        lines.append(f"    ! {label} is not injected: it would break {why}")
+    return lines
+
+
+def _rules_text(check: Check) -> str:
+    parts = []
+    for r in check.rules:
+        if r.kind == "compare":
+            parts.append(f"{r.column} {r.op} {r.other}")
+        elif r.kind == "length":
+            parts.append(f"length({r.column}) {r.op} {r.value} {r.unit}")
+        elif r.kind == "in":
+            parts.append(f"{r.column} in {len(r.values)} values")
+        elif r.kind == "like":
+            parts.append(f"{r.column} like {r.value!r}")
+        else:
+            parts.append(f"{r.column} {r.op} {r.value!r}")
+    return "; ".join(parts)
+
+
 def render_profile(profile: Profile) -> str:
     """A plain-text summary: source, then per table its rows, keys and notable columns."""
     src = profile.source
@@ -94,5 +141,6 @@ def render_profile(profile: Profile) -> str:
         for fk in table.foreign_keys:
             if fk.inferred:
                 lines.append(_inferred_line(fk))
+        lines += constraint_lines(profile, table)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

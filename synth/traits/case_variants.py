@@ -86,7 +86,12 @@ class CaseVariant(TableTrait):
         return [
             c
             for c in table.columns
-            if c.type is LogicalType.STRING and c.name not in keys and c.stats.null_fraction < 1
+            if c.type is LogicalType.STRING
+            and c.name not in keys
+            and c.stats.null_fraction < 1
+            and c.derived is None
+            # a tsvector's lexemes are lower-cased already, and lower() takes no tsvector
+            and c.sql_type.upper() != "TSVECTOR"
         ]
 
     def _queried(self, col: Column) -> bool:

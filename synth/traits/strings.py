@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
+from synth.internal.charsets import fits
 from synth.internal.vectors import string_series
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
@@ -123,8 +124,9 @@ class NonAscii(ColumnTrait):
     character set such as latin1 are not measured); SQLite
     `length(col) <> length(CAST(col AS BLOB))`; elsewhere `CHAR_LENGTH <> OCTET_LENGTH`.
     *Injected* by replacing one character of a generated value with an accented
-    letter or CJK character (three in four) or an emoji (needs `utf8mb4` on MySQL),
-    so the length in characters is kept.
+    letter or CJK character (three in four) or an emoji, so the length in characters is
+    kept; only characters the column's character set holds are used (`latin1`: accented
+    letters, `utf8mb3`: no emoji).
     """
 
     name = "non_ascii"
@@ -142,8 +144,15 @@ class NonAscii(ColumnTrait):
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
         n = len(values)
-        emoji = rng.random(n) < 0.25
-        piece = _choose(rng, _ACCENTED, n).zip_with(pl.Series(~emoji), _choose(rng, _EMOJI, n))
+        # only characters the column's character set holds (latin1: no CJK, utf8mb3: no emoji)
+        accented = [c for c in _ACCENTED if fits(c, column.charset)]
+        emojis = [c for c in _EMOJI if fits(c, column.charset)]
+        if not accented and not emojis:
+            return values
+        emoji = rng.random(n) < (0.25 if emojis and accented else 1.0 if emojis else 0.0)
+        piece = _choose(rng, accented or emojis, n).zip_with(
+            pl.Series(~emoji), _choose(rng, emojis or accented, n)
+        )
         lengths = values.str.len_chars().to_numpy()
         pos = (rng.random(n) * np.maximum(lengths, 1)).astype(np.int64)
         return _splice(values, pos, piece, 1)

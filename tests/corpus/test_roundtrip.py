@@ -21,18 +21,7 @@ from tests.corpus.roundtrip import roundtrip
 
 MARKS = {"postgresql": [pytest.mark.postgres], "mariadb": [pytest.mark.mysql], "sqlite": []}
 
-KNOWN_FAILING: dict[str, str] = {
-    "charsets_mariadb": "4-byte dirt in utf8mb3/latin1 columns, SET members past the length",
-    "cross_schema_postgresql": "CHECK comparing two columns (hire date after birth)",
-    "fk_cycle_sqlite": "CHECK ... LIKE 'SKU-%'",
-    "nan_inf_postgresql": "CHECK between columns; REAL compared as float64 by validate",
-    "nan_inf_sqlite": "CHECK decommissioned_on >= commissioned_on",
-    "partitioned_postgresql": "CHECK between columns",
-    "shared_pk_sqlite": "CHECK LIKE; a trigger filling stock rows",
-    "spatial_mariadb": "POINT NOT NULL columns left out",
-    "tsvector_postgresql": "tsvector NOT NULL columns; CHECK between columns",
-    "undeclared_fk_mariadb": "a trigger writing order_audit rows; CHECK LIKE",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def _params() -> list[Any]:

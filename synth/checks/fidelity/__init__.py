@@ -93,7 +93,9 @@ def validate(
     floor = min_trait_rows if min_trait_rows is not None else int(options.get("min_trait_rows", 1))
     profile, notes = _as_generated(profile, options)
     chosen = _tables(profile, frames, options, where)
-    reports = [measure_table(t, frames, tol, floor) for t in chosen]
+    from synth.generator.blocked import blocked_in
+
+    reports = [measure_table(t, frames, tol, floor, blocked_in(profile, t)) for t in chosen]
     if engine == "gx":
         reports = _with_gx(profile, chosen, frames, reports)
     return ValidationReport(

@@ -48,14 +48,16 @@ def measure_table(
     frames: Mapping[str, pl.DataFrame],
     tol: Tolerances,
     floor: int,
+    blocked: Mapping[str, str] | None = None,
 ) -> TableReport:
-    """The report of ``table`` against its fixture frame ``frames[table.key]``."""
+    """The report of ``table`` against its fixture frame ``frames[table.key]``;
+    ``blocked``: column traits the generator does not inject (label -> why)."""
     frame = frames[table.key]
     keys = _key_columns(table)
     columns: list[ColumnReport] = []
     held = _held_for_traits(table, frame.height, floor)
     for col in table.columns:
-        report = _column(table, col, frame, tol, floor, col.name in keys)
+        report = _column(table, col, frame, tol, floor, col.name in keys, blocked or {})
         columns.append(_shown_only(report, held) if held else report)
     attached, loose = table_trait_checks(table, frames, tol, floor)
     by_name = {c.column: c for c in columns}
@@ -124,11 +126,17 @@ def _key_columns(table: Table) -> set[str]:
 
 
 def _column(
-    table: Table, col: Column, frame: pl.DataFrame, tol: Tolerances, floor: int, is_key: bool
+    table: Table,
+    col: Column,
+    frame: pl.DataFrame,
+    tol: Tolerances,
+    floor: int,
+    is_key: bool,
+    blocked: Mapping[str, str],
 ) -> ColumnReport:
     base = ColumnReport(table=table.key, column=col.name, type=col.type.value, rows=frame.height)
-    if col.type is L.OPAQUE:
-        return base  # generated as NULL (or left out): nothing to compare
+    if col.type is L.OPAQUE or col.derived is not None:
+        return base  # generated as NULL, or computed by the database: nothing to compare
     if col.name not in frame.columns:
         missing = Check(
             table.key, col.name, "column", "", "present", "missing", None, None, False,
@@ -139,6 +147,10 @@ def _column(
 
     n = frame.height
     series = frame.get_column(col.name)
+    if series.dtype == pl.Float32:
+        # a REAL as the database prints it (shortest text, '0.3'): the profile's numbers
+        # came that way, and float32 widened to float64 (0.30000001192...) matches none
+        series = series.cast(pl.String).cast(pl.Float64)
     nulls = series.null_count()
     stats = col.stats
     checks = [_null_check(table.key, col.name, stats.null_fraction, nulls, n, tol)]
@@ -173,7 +185,9 @@ def _column(
     report = dataclasses.replace(
         base, null=null, values=values, quantiles=quantiles, quantile_kind=kind, axis=axis
     )
-    trait_rows = [column_trait_checks(table, col, stat, frame, tol, floor) for stat in stats.traits]
+    trait_rows = [
+        column_trait_checks(table, col, stat, frame, tol, floor, blocked) for stat in stats.traits
+    ]
     return _add(
         dataclasses.replace(report, checks=tuple(checks)),
         [c for pair, _ in trait_rows for c in pair],

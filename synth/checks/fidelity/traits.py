@@ -64,13 +64,26 @@ def trait_checks(
 
 
 def column_trait_checks(
-    table: Table, col: Column, stat: TraitStat, frame: pl.DataFrame, tol: Tolerances, floor: int
+    table: Table,
+    col: Column,
+    stat: TraitStat,
+    frame: pl.DataFrame,
+    tol: Tolerances,
+    floor: int,
+    blocked: Mapping[str, str],
 ) -> tuple[list[Check], TraitBar]:
+    """Presence and rate of one column trait; ``blocked``: trait label -> the constraint
+    it would break (the generator does not inject those)."""
     from synth.generator.inject import trait_label
     from synth.traits import get
     from synth.traits.base import ColumnTrait
 
     label = trait_label(stat, col.name)
+    if label in blocked:  # not injected: it would break one of the column's constraints
+        note = f"not injected: it would break {blocked[label]}"
+        check = Check(table.key, col.name, "trait_rate", label, stat.fraction, None, None, None,
+                      True, note)  # fmt: skip
+        return [check], TraitBar(label, stat.fraction, 0.0, True)
     trait = get(stat.trait, where=f"{table.key}.{col.name}")
     if not isinstance(trait, ColumnTrait):
         note = f"{stat.trait} is a table trait listed under a column; not compared"

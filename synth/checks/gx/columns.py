@@ -29,7 +29,7 @@ COHORT_RESIDUAL = 1e-3
 PRESENT = 1e-9
 """``mostly`` of a "present" expectation: satisfied by one matching row."""
 
-NULL_ONLY = frozenset({LogicalType.ARRAY, LogicalType.BINARY})
+NULL_ONLY = frozenset({LogicalType.ARRAY, LogicalType.BINARY, LogicalType.GEOMETRY})
 """Types whose columns get NULL expectations only: binary values are never stored in a
 profile, and an array's ``length``, ``domain`` and ``lengths`` describe its elements, which
 no column expectation of GX reads (it compares whole cells)."""

@@ -23,6 +23,7 @@ from synth.model.arrow import polars_dtype
 __all__ = [
     "SAMPLERS",
     "SEMANTIC",
+    "SHAPES",
     "ColumnContext",
     "Sampler",
     "draw_lengths",
@@ -75,6 +76,9 @@ SAMPLERS: dict[LogicalType, Sampler] = {}
 """Logical type -> its sampler. A new type is one new module that calls :func:`register`."""
 SEMANTIC: dict[LogicalType, Sampler] = {}
 """Logical type -> the sampler of its columns that have a semantic type (emails, names...)."""
+SHAPES: dict[str, Sampler] = {}
+"""Samplers of columns whose declared shape decides their values whatever the type (a
+MySQL ``SET``: subsets of its members)."""
 
 
 def register(
@@ -96,6 +100,8 @@ def sampler_for(col: Column) -> Sampler:
     """The sampler of ``col``: its semantic sampler for meaningful strings, else by type.
     The registries are filled when :mod:`synth.generator.samplers` is imported, which
     Python does before any module inside it."""
+    if col.members is not None and "set" in SHAPES:
+        return SHAPES["set"]
     if col.semantic is not None and col.type in SEMANTIC:
         return SEMANTIC[col.type]
     return SAMPLERS[col.type]

@@ -120,6 +120,10 @@ class SqlFixtureWriter:
         self.adjusted: dict[str, dict[str, int]] = {}
         self.defers = needs_deferred_checks(plan)
         """Whether a cycle's key is written inline, so checks must wait for COMMIT."""
+        # synth's own schema.sql creates no triggers: only a load into the source's own
+        # kind of schema meets them
+        same = not self.ddl and self.dialect.family == self.dialect.source_family
+        self.triggers, self.filled = self._triggers() if same else ({}, {})
 
     def _check_names(self) -> None:
         """Without schemas (MySQL, SQLite), two tables must not end up with one name."""
@@ -134,6 +138,28 @@ class SqlFixtureWriter:
                     f"{tp.table.name!r} in dialect={self.dialect.name!r}, which has no "
                     "schemas; pick one of them with --tables"
                 )
+
+    def _triggers(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """(table -> its triggers to turn off around its rows, table -> why its rows are
+        not written): triggers that insert into another generated table would add rows
+        to it (and collide with the generated ones); where the dialect cannot turn them
+        off, the trigger's rows stand in for the generated ones."""
+        from synth.model.constraints import trigger_plan
+
+        generated = {tp.key for tp in self.plan.tables}
+        fills = {
+            tp.key: {t.name: [w for w in t.writes if w in generated] for t in tp.table.triggers}
+            for tp in self.plan.tables
+        }
+        off, filled = trigger_plan(fills, lambda _: self.dialect.disables_triggers)
+        for key, why in filled.items():
+            warnings.warn(
+                f"{key}: its rows are not written, {why} and {self.dialect.title} cannot turn "
+                "triggers off for a load; the Parquet fixtures still hold synth's rows",
+                SynthWarning,
+                stacklevel=3,
+            )
+        return off, filled
 
     # -- files -----------------------------------------------------------------------------
 
@@ -202,13 +228,30 @@ class SqlFixtureWriter:
         )
         total = 0
         tally = [0] * len(counts)
+        updated = False
+        table_sql = d.table_name(target.plan.table)
         with open(self.directory / name, "ab") as fh:
             fh.write((_comment(f"{target.key}") + "\n").encode("utf-8"))
+            if target.key in self.filled:
+                fh.write((_comment(f"no rows: {self.filled[target.key]}") + "\n\n").encode())
+                chunks = ()
+            off = self.triggers.get(target.key, [])
+            for line in d.trigger_statements(table_sql, off, enable=False) if off else []:
+                fh.write((line + "\n").encode("utf-8"))
             for chunk, last in _with_last(chunks):
                 frame = pl.from_arrow(chunk)
                 assert isinstance(frame, pl.DataFrame)
                 if updates is not None:  # the cycle's keys: NULL now, an UPDATE at the end
                     later = frame.select(updates.str.join("")).item()
+                    if later and off and not updated:  # its triggers stay off for them too
+                        later = (
+                            "".join(
+                                f"{line}\n"
+                                for line in d.trigger_statements(table_sql, off, enable=False)
+                            )
+                            + later
+                        )
+                    updated = updated or bool(later)
                     with open(self.directory / DEFERRED_FILE, "ab") as side:
                         side.write(later.encode("utf-8"))
                     frame = frame.with_columns(
@@ -229,6 +272,12 @@ class SqlFixtureWriter:
                 self._track_domains(target, frame, domains)
                 total += frame.height
             fh.write(b"\n")
+            for line in d.trigger_statements(table_sql, off, enable=True) if off else []:
+                fh.write((line + "\n").encode("utf-8"))
+            if updated and off:
+                with open(self.directory / DEFERRED_FILE, "ab") as side:
+                    for line in d.trigger_statements(table_sql, off, enable=True):
+                        side.write((line + "\n").encode("utf-8"))
             fh.write(self._sequence_lines(target).encode("utf-8"))
         if self.split:
             self._append(name, self._end_lines())

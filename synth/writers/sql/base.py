@@ -115,6 +115,7 @@ SAME: Mapping[LogicalType, str | Maker] = {
     L.TIME: "TIME",
     L.UUID: "CHAR(36)",
     L.OPAQUE: "TEXT",
+    L.GEOMETRY: "TEXT",
 }
 """Types every dialect spells alike (an opaque column is always NULL)."""
 
@@ -175,6 +176,9 @@ class SqlDialect:
     typed_literals: ClassVar[bool] = True
     """Whether temporal literals carry their ANSI keyword (``DATE '2024-01-31'``)."""
     booleans: ClassVar[tuple[str, str]] = ("TRUE", "FALSE")
+    disables_triggers: ClassVar[bool] = False
+    """Whether a data file can turn a table's triggers off for the load (PostgreSQL); where
+    it cannot, the rows a trigger creates are left to the trigger."""
 
     # -- names -----------------------------------------------------------------------------
 
@@ -247,6 +251,13 @@ class SqlDialect:
         """What undoes :meth:`defer_checks` after ``COMMIT``, where it outlives it."""
         return []
 
+    def trigger_statements(
+        self, table_sql: str, names: Sequence[str], *, enable: bool
+    ) -> list[str]:
+        """Statements turning the triggers ``names`` of a table off (``enable``: on again)
+        around its rows, where :attr:`disables_triggers`."""
+        return []
+
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:
         """Statements after a table's rows that move its key sequences past the loaded
         values (PostgreSQL; elsewhere counters advance on explicit inserts)."""
@@ -264,6 +275,8 @@ class SqlDialect:
             return ColumnLiterals(pl.lit(null, dtype=pl.String))
         if t in (LogicalType.STRING, LogicalType.UUID, LogicalType.JSON):
             out = self.text(e, copy)
+        elif t is LogicalType.GEOMETRY:
+            out = self.geometry(e, copy)
         elif t is LogicalType.INTEGER or t is LogicalType.DECIMAL:
             out = ColumnLiterals(e.cast(pl.String))
         elif t is LogicalType.FLOAT:
@@ -353,6 +366,10 @@ class SqlDialect:
         if col.timezone:
             text = pl.concat_str(text, pl.lit("+00:00"))
         return ColumnLiterals(self.typed("TIMESTAMP", text, copy))
+
+    def geometry(self, e: pl.Expr, copy: bool) -> ColumnLiterals:
+        """A spatial value: its WKT text where the dialect has no spatial types."""
+        return self.text(e, copy)
 
     def binary(self, e: pl.Expr, copy: bool) -> pl.Expr:
         return quoted(e.bin.encode("hex"), prefix="X")

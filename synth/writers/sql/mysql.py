@@ -51,6 +51,18 @@ def _binary(d: SqlDialect, col: Column, key: bool, enum: str | None) -> str:
     return "VARBINARY(255)" if key else "LONGBLOB"
 
 
+_SPATIAL = re.compile(
+    r"^\s*(GEOMETRY|POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON"
+    r"|GEOMETRYCOLLECTION)\b",
+    re.I,
+)
+
+
+def _spatial(col: Column) -> str:
+    found = _SPATIAL.match(col.sql_type)
+    return found.group(1).upper() if found else "GEOMETRY"
+
+
 def _string(col: Column, key: bool) -> str:
     """MySQL cannot index TEXT: key columns get a VARCHAR as long as their values."""
     longest = col.stats.lengths.max if col.stats.lengths is not None else None
@@ -85,6 +97,7 @@ class MySQL(SqlDialect):
         L.JSON: "JSON",
         L.BINARY: _binary,
         L.OPAQUE: "LONGTEXT",
+        L.GEOMETRY: lambda d, col, key, enum: _spatial(col),
     }
     enums: ClassVar = "inline"
     table_options: ClassVar = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
@@ -144,6 +157,11 @@ class MySQL(SqlDialect):
 
     def nul_counts(self, e: pl.Expr) -> Counts:
         return ()  # NUL is stored as \0
+
+    def geometry(self, e: pl.Expr, copy: bool) -> ColumnLiterals:
+        """WKT through the database's own constructor."""
+        text = self.text(e, copy)
+        return ColumnLiterals(pl.concat_str(pl.lit("ST_GeomFromText("), text.expr, pl.lit(")")))
 
     def date(self, e: pl.Expr, copy: bool) -> ColumnLiterals:
         e, count = clamped(e, *MYSQL_DATE_RANGE)

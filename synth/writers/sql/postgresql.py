@@ -66,6 +66,7 @@ class PostgreSQL(SqlDialect):
     insert_override: ClassVar = " OVERRIDING SYSTEM VALUE"
     begin: ClassVar = "BEGIN;"
     typed_literals: ClassVar = False
+    disables_triggers: ClassVar = True
 
     def array_type(self, col: Column, key: bool, enum_type: str | None) -> str:
         return f"{self.column_type(col.element(), key=key, enum_type=enum_type)}[]"
@@ -76,6 +77,34 @@ class PostgreSQL(SqlDialect):
     def defer_checks(self) -> list[str]:
         # DEFERRABLE constraints wait; a NOT NULL cycle in PostgreSQL is made of them
         return ["SET CONSTRAINTS ALL DEFERRED;"]
+
+    def trigger_statements(
+        self, table_sql: str, names: Sequence[str], *, enable: bool
+    ) -> list[str]:
+        # ALTER TABLE ... DISABLE TRIGGER, not session_replication_role = replica: replica
+        # also stops foreign-key checks and the BEFORE triggers that fill derived columns.
+        # It needs the table's owner's rights: checked first, with a message saying so. A
+        # trigger the target does not have (another schema than the profiled one) is skipped.
+        word = "ENABLE" if enable else "DISABLE"
+        table_text = table_sql.replace("'", "''")
+        owner = (
+            "IF NOT pg_has_role((SELECT relowner FROM pg_catalog.pg_class"
+            f" WHERE oid = '{table_text}'::regclass), 'USAGE') THEN RAISE EXCEPTION"
+            f" 'synth: turning the triggers of {table_text} off for this load needs its"
+            " owner''s rights; load as the owner, or generate without the tables its"
+            " triggers fill (--tables)'; END IF; "
+        )
+        out = []
+        for name in names:
+            name_text = name.replace("'", "''")
+            alter = f"ALTER TABLE {table_sql} {word} TRIGGER {self.quote(name)}".replace("'", "''")
+            out.append(
+                "DO $synth$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger"
+                f" WHERE tgrelid = '{table_text}'::regclass AND tgname = '{name_text}') THEN "
+                + ("" if enable else owner)
+                + f"EXECUTE '{alter}'; END IF; END $synth$;"
+            )
+        return out
 
     def sequence_statements(self, table_sql: str, columns: Sequence[Column]) -> list[str]:
         # every integer column: one that has no sequence in the target makes it a no-op
