@@ -14,7 +14,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from synth.cli.common import names, shown_warnings
+from synth.cli.common import ProgressOpt, names, shown_warnings
+from synth.cli.progress import progress_display
 
 __all__ = ["diff", "expectations", "validate"]
 
@@ -48,12 +49,20 @@ def validate(
     show_all: Annotated[
         bool, typer.Option("--all", help="List every check, not only the failing ones.")
     ] = False,
+    progress: ProgressOpt = None,
 ) -> None:
     """Compare fixtures with their profile, column by column; exit 1 when out of tolerance."""
     from synth import api
     from synth.checks.fidelity.text import render_text
 
-    report = api.validate(profile, fixtures, tolerances=tolerance or None, engine=engine)  # type: ignore[arg-type]
+    with progress_display(progress) as on_progress:
+        report = api.validate(
+            profile,
+            fixtures,
+            tolerances=tolerance or None,
+            engine=engine,  # type: ignore[arg-type]
+            progress=on_progress,
+        )
     if html is not None:
         from synth.checks.fidelity.html import write_html
 

@@ -17,6 +17,7 @@ from synth.errors import SynthError
 __all__ = [
     "EXIT_ERROR",
     "DeferOpt",
+    "ProgressOpt",
     "TablesOpt",
     "ToOpt",
     "TruncateOpt",
@@ -79,6 +80,15 @@ DeferOpt = Annotated[
     typer.Option(
         "--defer-constraints",
         help="Load rows without a parent row as they are (foreign key checks off; not PostgreSQL).",
+    ),
+]
+
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--quiet",
+        help="Draw progress bars on stderr, or never (default: when stdout is a terminal).",
+        show_default=False,
     ),
 ]
 

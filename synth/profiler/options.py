@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
 from synth.errors import UsageError
+from synth.internal.progress import ProgressCallback
 from synth.traits.base import TraitSettings
 
 __all__ = [
@@ -70,6 +71,9 @@ class ProfileArgs(TypedDict, total=False):
     """Seconds each query may run before it is cancelled (default 60; 0: no limit)."""
     sample: float | None
     """Read this percentage of each table and scale counts up."""
+    progress: ProgressCallback | None
+    """Called with a :class:`~synth.internal.progress.ProgressEvent` per table and per
+    statistics query (the ``synth`` command draws them)."""
 
 
 URL_VARIABLE = "SYNTH_DATABASE_URL"
@@ -228,6 +232,8 @@ class ProfileOptions:
     traits: TraitSettings = field(default_factory=TraitSettings)
     privacy: PrivacyOptions = field(default_factory=PrivacyOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
+    progress: ProgressCallback | None = field(default=None, compare=False, repr=False)
+    """Who hears of the work as it is done (not an option of the profile)."""
 
     @classmethod
     def of(cls, **args: Unpack[ProfileArgs]) -> ProfileOptions:
@@ -261,4 +267,5 @@ class ProfileOptions:
             session=session_options(
                 statement_timeout=args.get("statement_timeout"), sample=args.get("sample")
             ),
+            progress=args.get("progress"),
         )

@@ -97,7 +97,7 @@ def write_fixtures(
     the generation options of the plan.
     """
     from synth._version import __version__
-    from synth.generator import iter_tables
+    from synth.generator import iter_reported
     from synth.generator.carriers import CarrierTracker
 
     writer_cls, given = check_writer_options(format, writer_options)
@@ -107,10 +107,10 @@ def write_fixtures(
         writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
         traits: dict[str, dict[str, TraitRows]] = {}
-        for gen in iter_tables(plan):
+        for gen, frames in iter_reported(plan):
             schema = arrow_schema(gen.columns)
             tracker = CarrierTracker(gen)
-            chunks = (to_arrow(tracker.observe(frame), schema) for frame in gen.chunks())
+            chunks = (to_arrow(tracker.observe(frame), schema) for frame in frames)
             target = TableTarget(
                 plan=gen.tp,
                 columns=tuple(gen.columns),
