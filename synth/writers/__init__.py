@@ -103,6 +103,9 @@ def write_fixtures(
     writer_cls, given = check_writer_options(format, writer_options)
     writer = writer_cls(plan, given)
     options = plan.options.record(plan.profile.source.as_of)
+    digest = profile_digest(plan.original or plan.profile)
+    origin = {"synth.version": __version__, "synth.profile_digest": digest}
+    origin["synth.seed"] = str(plan.seed)
     with atomic_directory(Path(out)) as tmp:
         writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
@@ -117,6 +120,7 @@ def write_fixtures(
                 schema=schema,
                 filename=file_stem(gen.tp.key),
                 low_cardinality=tuple(gen.low_cardinality()),
+                metadata={**origin, "synth.table": gen.tp.key},
             )
             outputs[gen.tp.key] = writer.write_table(target, chunks)
             if tracker.counts:
@@ -124,7 +128,7 @@ def write_fixtures(
         options.update(writer.end())
         manifest = Manifest(
             synth_version=__version__,
-            profile_digest=profile_digest(plan.original or plan.profile),
+            profile_digest=digest,
             seed=plan.seed,
             format=format,
             options=options,

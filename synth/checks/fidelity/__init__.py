@@ -90,7 +90,10 @@ def validate(
     if not isinstance(profile, Profile):
         source = os.fspath(profile)
         profile = read_profile(profile)
+    from synth.model.arrow import plain_strings
+
     frames, manifest, where = _fixture_frames(fixtures)
+    frames = {key: plain_strings(frame) for key, frame in frames.items()}  # enums measured as text
     digest = None if manifest is None else manifest.profile_digest == profile_digest(profile)
     options: Mapping[str, Any] = manifest.options if manifest is not None else {}
     floor = min_trait_rows if min_trait_rows is not None else int(options.get("min_trait_rows", 1))
