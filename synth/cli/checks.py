@@ -53,7 +53,8 @@ def validate(
 ) -> None:
     """Compare fixtures with their profile, column by column; exit 1 when out of tolerance."""
     from synth import api
-    from synth.checks.fidelity.text import render_text
+    from synth.checks.fidelity.text import validation_view
+    from synth.cli.common import print_rich
 
     with progress_display(progress) as on_progress:
         report = api.validate(
@@ -70,7 +71,7 @@ def validate(
     if as_json:
         typer.echo(report.to_json(), nl=False)
     else:
-        typer.echo(render_text(report, show_all=show_all), nl=False)
+        print_rich(validation_view(report, show_all=show_all))
     if html is not None:
         typer.echo(f"wrote {html}", err=True)
     if not report.ok:
