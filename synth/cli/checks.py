@@ -162,6 +162,7 @@ def diff(
         str | None,
         typer.Option("--as-of", metavar="TIME", help="URL: measure ages from this time (now)."),
     ] = None,
+    progress: ProgressOpt = None,
 ) -> None:
     """Compare a profile with a newer one, or with the database now; exit 1 on drift that
     makes fixtures stale."""
@@ -175,7 +176,9 @@ def diff(
         "as_of": as_of,
     }
     thresholds = Thresholds(null_fraction=null_threshold, trait_rate=trait_threshold)
-    with shown_warnings(only_synth=True):
+    with shown_warnings(only_synth=True), progress_display(progress) as on_progress:
+        if "://" in new:  # re-profiling a URL reports as synth profile does
+            given["progress"] = on_progress
         report = api.diff(
             old,
             new,

@@ -46,7 +46,7 @@ def iter_reported(plan: Plan) -> Iterator[tuple[TableGenerator, Iterator[pl.Data
     reporter = Reporter(plan.options.progress, "generate")
     with reporter.task("", len(plan.tables), "tables") as stage:
         for gen in iter_tables(plan):
-            stage.advance(0, detail=gen.tp.key)
+            stage.at(gen.tp.key)
             yield gen, _counted(gen, reporter)
             stage.advance(1)
 

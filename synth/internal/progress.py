@@ -74,6 +74,10 @@ class Task:
             )
             self._callback(event)
 
+    def at(self, detail: str) -> None:
+        """Say what runs now (a table, a statistic) without counting anything done."""
+        self.advance(0, detail)
+
     def advance(self, amount: int = 1, detail: str | None = None) -> None:
         """``amount`` more units done; ``detail``, when given, says what runs now."""
         self._done += amount

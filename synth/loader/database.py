@@ -224,7 +224,7 @@ def _load_tables(
     keys: dict[tuple[str, tuple[str, ...]], pl.DataFrame] = {}
     with progress.task("", len(targets), "tables") as stage:
         for key, target in targets.items():
-            stage.advance(0, detail=key)
+            stage.at(key)
             state["at"] = f"table {key!r}"
             frame = tables.frame(key)
             if check_orphans:

@@ -129,7 +129,7 @@ def profile_files(
     out = []
     with Reporter(options.progress, "profile").task("", len(chosen), "tables") as stage:
         for name in chosen:
-            stage.advance(0, detail=name)
+            stage.at(name)
             out.append(_profile_file(name, by_name[name], as_of, settings, privacy))
             stage.advance(1)
     return Profile(

@@ -84,8 +84,8 @@ class ProfileSession:
     """The table being profiled, for messages."""
     progress: Reporter = field(default_factory=lambda: Reporter(None, "profile"))
     """Hears of each table (the stage, counted in tables) and each query (the table's task)."""
-    _stage: Task | None = None
-    _task: Task | None = None
+    _stage: Task | None = field(default=None, init=False, repr=False)
+    _task: Task | None = field(default=None, init=False, repr=False)
 
     def start_tables(self, count: int) -> None:
         """``count`` tables are about to be profiled (:meth:`begin_table` each)."""
@@ -96,7 +96,7 @@ class ProfileSession:
         self.end_table()
         self.table = key
         if self._stage is not None:
-            self._stage.advance(0, detail=key)
+            self._stage.at(key)
         self._task = self.progress.task(key, None, "queries")
 
     def end_table(self) -> None:
@@ -128,7 +128,7 @@ class ProfileSession:
         """Execute ``query`` and fetch all its rows (see :func:`execute`); progress says
         which statistic runs, then counts it."""
         if self._task is not None:
-            self._task.advance(0, detail=statistic)
+            self._task.at(statistic)
         result = self._run(conn, query, statistic)
         if self._task is not None:
             self._task.advance(1)

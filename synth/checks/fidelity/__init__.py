@@ -102,7 +102,7 @@ def validate(
     reports = []
     with Reporter(progress, "validate").task("", len(chosen), "tables") as stage:
         for table in chosen:
-            stage.advance(0, detail=table.key)
+            stage.at(table.key)
             reports.append(measure_table(table, frames, tol, floor))
             stage.advance(1)
     if engine == "gx":
