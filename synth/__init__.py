@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from synth.checks.drift.report import DriftReport
     from synth.checks.fidelity.report import ValidationReport
+    from synth.internal.progress import ProgressEvent
     from synth.model import (
         Column,
         ColumnStats,
@@ -85,6 +86,7 @@ _LAZY = {
     ),
     "DriftReport": "synth.checks.drift.report",
     "ValidationReport": "synth.checks.fidelity.report",
+    "ProgressEvent": "synth.internal.progress",
     **dict.fromkeys(["Manifest", "read_manifest"], "synth.model.manifest"),
     **dict.fromkeys(
         [
@@ -135,6 +137,7 @@ __all__ = [
     "OutputError",
     "Profile",
     "ProfileError",
+    "ProgressEvent",
     "SemanticType",
     "Source",
     "SourceError",

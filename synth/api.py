@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from synth.checks.drift import DriftReport, Thresholds
     from synth.checks.fidelity import Engine, Tolerances, ValidationReport
     from synth.generator.options import GenerateArgs
+    from synth.internal.progress import ProgressCallback
     from synth.model.manifest import Manifest
     from synth.profiler.options import ProfileArgs
 
@@ -149,7 +150,7 @@ def load_into(
     *,
     truncate: bool = False,
     defer_constraints: bool = False,
-    progress: bool | None = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
     """Load a Parquet fixture directory (or a table key -> DataFrame mapping, parents first)
     into the existing tables of the database at ``url``, in one transaction, parents first;
@@ -159,8 +160,9 @@ def load_into(
     your migrations) and be empty, unless ``truncate`` empties them first (in the same
     transaction). Rows whose foreign key has no parent (the ``orphan`` trait) are skipped with
     a :class:`SynthWarning` where the target enforces that key; ``defer_constraints`` turns the
-    checks off instead (MySQL, SQLite; PostgreSQL cannot). ``progress``: draw a progress bar
-    on stderr (default: when stderr is a terminal). See ``docs/sql.md``.
+    checks off instead (MySQL, SQLite; PostgreSQL cannot). ``progress`` is called with a
+    :class:`~synth.internal.progress.ProgressEvent` as rows are written (the ``synth``
+    command draws them; synth itself prints nothing). See ``docs/sql.md``.
     """
     from synth.loader.database import load_into as _load_into
 
@@ -180,12 +182,13 @@ def generate_into(
     out: PathLike | None = None,
     truncate: bool = False,
     defer_constraints: bool = False,
-    progress: bool | None = None,
+    progress: ProgressCallback | None = None,
     **options: Unpack[GenerateArgs],
 ) -> dict[str, int]:
     """Generate fixtures (as :func:`write` with Parquet) and load them into ``url`` (as
     :func:`load_into`); return the rows loaded per table. The Parquet files go to ``out``
     when given, else to a temporary directory removed afterwards (memory stays bounded).
+    ``progress`` hears of both stages, ``generate`` then ``load``.
     """
     import tempfile
     from contextlib import nullcontext
@@ -193,7 +196,7 @@ def generate_into(
     place = nullcontext(None) if out is not None else tempfile.TemporaryDirectory(prefix="synth-")
     with place as tmp:
         directory = Path(out) if out is not None else Path(str(tmp)) / "fixtures"
-        write(profile, directory, **options)
+        write(profile, directory, progress=progress, **options)
         return load_into(
             directory,
             url,
@@ -224,15 +227,22 @@ def validate(
     tolerances: Tolerances | Mapping[str, float] | Iterable[str] | None = None,
     engine: Engine = "synth",
     min_trait_rows: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ValidationReport:
     """Compare fixtures (a directory written by :func:`write`, or table frames) with the
     profile they were made from, column by column: ``.ok``, ``.failures``, ``.to_json()``.
     ``tolerances`` overrides the floors (``docs/validate.md``); ``engine="gx"`` runs the
-    profile's Great Expectations suite instead of synth's own checks."""
+    profile's Great Expectations suite instead of synth's own checks. ``progress`` hears
+    of each table measured."""
     from synth.checks.fidelity import validate as run
 
     return run(
-        profile, fixtures, tolerances=tolerances, engine=engine, min_trait_rows=min_trait_rows
+        profile,
+        fixtures,
+        tolerances=tolerances,
+        engine=engine,
+        min_trait_rows=min_trait_rows,
+        progress=progress,
     )
 
 

@@ -2,7 +2,13 @@
 
 ``SYNTH_TEST_POSTGRES_URL`` and ``SYNTH_TEST_MYSQL_URL`` name the servers (the local
 ones by default). Where a server does not answer, its tests skip with the reason;
-with ``SYNTH_REQUIRE_SERVERS=1`` (as in CI) they fail instead.
+with ``SYNTH_REQUIRE_SERVERS=1`` (as in CI) they fail instead. ``SYNTH_TEST_SERVERS=none``
+(``make test-fast``) skips them without asking the servers.
+
+Every test database has a unique name, so the suite runs on several pytest-xdist workers
+(``make test``) without two tests ever sharing one. Tests that ask for a server's fixture
+are marked ``postgres``/``mysql`` here, so ``-m "not postgres and not mysql"`` leaves them
+out of the collection.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ MYSQL_URL = os.environ.get("SYNTH_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0
 
 
 def _server_or_skip(url: str, what: str) -> sa.Engine:
+    if os.environ.get("SYNTH_TEST_SERVERS") == "none":
+        pytest.skip(f"{what} tests are left out of this run (SYNTH_TEST_SERVERS=none)")
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with engine.connect() as conn:
@@ -118,6 +126,23 @@ def new_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Callable[
 def sqlite_url(tmp_path) -> str:
     """URL of a fresh SQLite database file in the test's temporary directory."""
     return f"sqlite:///{tmp_path / 'source.db'}"
+
+
+_SERVER_FIXTURES = {
+    "postgres": {"_postgres_admin", "postgres_url"},
+    "mysql": {"_mysql_admin", "mysql_url"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the server fixtures it asks for (a fixture requested at run
+    time, through ``getfixturevalue``, is not seen here: such tests carry the mark
+    themselves, or skip by ``SYNTH_TEST_SERVERS=none``)."""
+    for item in items:
+        wanted = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in _SERVER_FIXTURES.items():
+            if wanted & fixtures and not item.get_closest_marker(marker):
+                item.add_marker(getattr(pytest.mark, marker))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

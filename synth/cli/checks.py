@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from synth.checks.drift.report import ReportFormat
-from synth.cli.common import names, shown_warnings
+from synth.cli.common import ProgressOpt, names, shown_warnings
+from synth.cli.progress import progress_display
 
 __all__ = ["diff", "expectations", "validate"]
 
@@ -49,12 +49,21 @@ def validate(
     show_all: Annotated[
         bool, typer.Option("--all", help="List every check, not only the failing ones.")
     ] = False,
+    progress: ProgressOpt = None,
 ) -> None:
     """Compare fixtures with their profile, column by column; exit 1 when out of tolerance."""
     from synth import api
-    from synth.checks.fidelity.text import render_text
+    from synth.checks.fidelity.text import validation_view
+    from synth.cli.common import print_rich
 
-    report = api.validate(profile, fixtures, tolerances=tolerance or None, engine=engine)  # type: ignore[arg-type]
+    with progress_display(progress) as on_progress:
+        report = api.validate(
+            profile,
+            fixtures,
+            tolerances=tolerance or None,
+            engine=engine,  # type: ignore[arg-type]
+            progress=on_progress,
+        )
     if html is not None:
         from synth.checks.fidelity.html import write_html
 
@@ -62,7 +71,7 @@ def validate(
     if as_json:
         typer.echo(report.to_json(), nl=False)
     else:
-        typer.echo(render_text(report, show_all=show_all), nl=False)
+        print_rich(validation_view(report, show_all=show_all))
     if html is not None:
         typer.echo(f"wrote {html}", err=True)
     if not report.ok:
@@ -115,10 +124,12 @@ def diff(
         str,
         typer.Argument(help="A newer profile file, or a database URL to re-profile now."),
     ],
+    # the choices spelled here, not drift.report.ReportFormat: importing the drift report
+    # for --help would load the profile model (pydantic)
     format: Annotated[
-        ReportFormat,
+        Literal["text", "markdown"],
         typer.Option("--format", "-f", help="text (terminal) or markdown (PR comment)."),
-    ] = ReportFormat.TEXT,
+    ] = "text",
     null_threshold: Annotated[
         float,
         typer.Option(
@@ -151,6 +162,7 @@ def diff(
         str | None,
         typer.Option("--as-of", metavar="TIME", help="URL: measure ages from this time (now)."),
     ] = None,
+    progress: ProgressOpt = None,
 ) -> None:
     """Compare a profile with a newer one, or with the database now; exit 1 on drift that
     makes fixtures stale."""
@@ -164,7 +176,9 @@ def diff(
         "as_of": as_of,
     }
     thresholds = Thresholds(null_fraction=null_threshold, trait_rate=trait_threshold)
-    with shown_warnings(only_synth=True):
+    with shown_warnings(only_synth=True), progress_display(progress) as on_progress:
+        if "://" in new:  # re-profiling a URL reports as synth profile does
+            given["progress"] = on_progress
         report = api.diff(
             old,
             new,

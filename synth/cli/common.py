@@ -17,11 +17,13 @@ from synth.errors import SynthError
 __all__ = [
     "EXIT_ERROR",
     "DeferOpt",
+    "ProgressOpt",
     "TablesOpt",
     "ToOpt",
     "TruncateOpt",
     "err",
     "names",
+    "print_rich",
     "run",
     "shown_warnings",
 ]
@@ -40,6 +42,21 @@ def names(values: list[str] | None) -> list[str] | None:
 
 def err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def print_rich(*renderables: object) -> None:
+    """Print rich renderables (tables) to stdout: styled at the terminal's width, or as
+    plain unwrapped text when stdout is not a terminal (a pipe, a file)."""
+    if not sys.stdout.isatty():
+        from synth.internal.text import plain_text
+
+        sys.stdout.write(plain_text(*renderables))  # type: ignore[arg-type]
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    for renderable in renderables:
+        console.print(renderable)
 
 
 @contextmanager
@@ -79,6 +96,15 @@ DeferOpt = Annotated[
     typer.Option(
         "--defer-constraints",
         help="Load rows without a parent row as they are (foreign key checks off; not PostgreSQL).",
+    ),
+]
+
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--quiet",
+        help="Draw progress bars on stderr, or never (default: when stdout is a terminal).",
+        show_default=False,
     ),
 ]
 

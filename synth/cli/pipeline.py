@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from synth.cli.common import DeferOpt, TablesOpt, ToOpt, TruncateOpt, err, names, shown_warnings
+from synth.cli.common import (
+    DeferOpt,
+    ProgressOpt,
+    TablesOpt,
+    ToOpt,
+    TruncateOpt,
+    err,
+    names,
+    shown_warnings,
+)
+from synth.cli.progress import progress_display
 from synth.errors import UsageError
 
 if TYPE_CHECKING:
@@ -132,6 +142,7 @@ def profile(
             help="Never infer a relation for this column ('*': for any column).",
         ),
     ] = None,
+    progress: ProgressOpt = None,
 ) -> None:
     """Profile a database (statistics computed inside it) or files into a YAML profile."""
     from synth import api
@@ -158,8 +169,8 @@ def profile(
         "relations": names(relation),
         "no_relations": names(no_relation),
     }
-    with shown_warnings():
-        result = api.profile(target, **options)
+    with shown_warnings(), progress_display(progress) as on_progress:
+        result = api.profile(target, progress=on_progress, **options)
     if out is None:
         sys.stdout.write(dump_profile(result))
         return
@@ -220,6 +231,7 @@ def generate(
     to: ToOpt = None,
     truncate: TruncateOpt = False,
     defer_constraints: DeferOpt = False,
+    progress: ProgressOpt = None,
 ) -> None:
     """Generate deterministic, production-shaped fixtures from a profile (--to: load them)."""
     from synth import api
@@ -239,13 +251,14 @@ def generate(
                 "--to loads the generated rows straight into a database; drop --format sql "
                 "and its options, or generate SQL files without --to"
             )
-        with shown_warnings():
+        with shown_warnings(), progress_display(progress) as on_progress:
             loaded = api.generate_into(
                 profile,
                 to,
                 out=out,
                 truncate=truncate,
                 defer_constraints=defer_constraints,
+                progress=on_progress,
                 **options,
             )
         _report_load(loaded, to)
@@ -253,7 +266,7 @@ def generate(
     if truncate or defer_constraints:
         raise UsageError("--truncate and --defer-constraints apply with --to URL only; add --to")
     out = out or Path("build/fixtures")
-    with shown_warnings():
+    with shown_warnings(), progress_display(progress) as on_progress:
         manifest = api.write(
             profile,
             out,
@@ -262,6 +275,7 @@ def generate(
             ddl=False if no_ddl else None,
             split=True if split else None,
             sql_style=sql_style,
+            progress=on_progress,
             **options,
         )
     total = sum(t.rows for t in manifest.tables.values())
@@ -287,12 +301,17 @@ def load(
     ],
     truncate: TruncateOpt = False,
     defer_constraints: DeferOpt = False,
+    progress: ProgressOpt = None,
 ) -> None:
     """Load a fixture directory into a database, parents first, in one transaction."""
     from synth import api
 
-    with shown_warnings():
+    with shown_warnings(), progress_display(progress) as on_progress:
         loaded = api.load_into(
-            directory, to, truncate=truncate, defer_constraints=defer_constraints
+            directory,
+            to,
+            truncate=truncate,
+            defer_constraints=defer_constraints,
+            progress=on_progress,
         )
     _report_load(loaded, to)

@@ -15,18 +15,20 @@ ProfileArg = Annotated[Path, typer.Argument(help="The profile YAML file.")]
 
 def show(profile: ProfileArg) -> None:
     """Summarise a profile: tables, rows, columns, and what is notable."""
+    from synth.cli.common import print_rich
     from synth.model.io import read_profile
-    from synth.review.show import render_profile
+    from synth.review.show import profile_view
 
-    typer.echo(render_profile(read_profile(profile)))
+    print_rich(profile_view(read_profile(profile)))
 
 
 def traits(profile: ProfileArg) -> None:
     """List every production shape in a profile: where, which trait, how often, its shape."""
+    from synth.cli.common import print_rich
     from synth.model.io import read_profile
-    from synth.review.traits_view import render_traits
+    from synth.review.traits_view import traits_view
 
-    typer.echo(render_traits(read_profile(profile)), nl=False)
+    print_rich(traits_view(read_profile(profile)))
 
 
 def audit(profile: ProfileArg) -> None:

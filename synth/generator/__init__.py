@@ -14,6 +14,7 @@ import polars as pl
 from synth.generator.options import GenerateArgs, GenerateOptions
 from synth.generator.plan import Plan, TablePlan, make_plan
 from synth.generator.table import Run, TableGenerator, output_columns
+from synth.internal.progress import Reporter
 from synth.model import Profile
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "TableGenerator",
     "TablePlan",
     "generate_tables",
+    "iter_reported",
     "iter_tables",
     "make_plan",
     "output_columns",
@@ -36,13 +38,33 @@ def iter_tables(plan: Plan) -> Iterator[TableGenerator]:
         yield run.table(tp.key)
 
 
+def iter_reported(plan: Plan) -> Iterator[tuple[TableGenerator, Iterator[pl.DataFrame]]]:
+    """Each planned table's generator and its chunks, as :func:`iter_tables`, reported to
+    ``plan.options.progress`` as they are made: the stage counted in tables, each table in
+    rows (a chunk counts once its consumer asks for the next). Consume a table's chunks
+    before the next table."""
+    reporter = Reporter(plan.options.progress, "generate")
+    with reporter.task("", len(plan.tables), "tables") as stage:
+        for gen in iter_tables(plan):
+            stage.at(gen.tp.key)
+            yield gen, _counted(gen, reporter)
+            stage.advance(1)
+
+
+def _counted(gen: TableGenerator, reporter: Reporter) -> Iterator[pl.DataFrame]:
+    with reporter.task(gen.tp.key, gen.tp.rows, "rows") as task:
+        for frame in gen.chunks():
+            yield frame
+            task.advance(frame.height)
+
+
 def generate_tables(
     profile: Profile, options: GenerateOptions | None = None
 ) -> dict[str, pl.DataFrame]:
     """Generate the tables in memory: table key -> DataFrame, in generation order."""
     plan = make_plan(profile, options)
     out: dict[str, pl.DataFrame] = {}
-    for gen in iter_tables(plan):
-        parts = list(gen.chunks())
+    for gen, chunks in iter_reported(plan):
+        parts = list(chunks)
         out[gen.tp.key] = pl.concat(parts, rechunk=True) if parts else gen.empty()
     return out

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import TypedDict, Unpack
 
 from synth.errors import UsageError
+from synth.internal.progress import ProgressCallback
 
 __all__ = ["GenerateArgs", "GenerateOptions"]
 
@@ -42,6 +43,9 @@ class GenerateArgs(TypedDict, total=False):
     as_of: str | dt.datetime | None
     """Re-anchor every time of the profile to this instant (ISO-8601 or ``'now'``): all
     move by ``as_of`` minus the profile's as-of time, so ages stay as measured."""
+    progress: ProgressCallback | None
+    """Called with a :class:`~synth.internal.progress.ProgressEvent` per table and chunk
+    generated (the ``synth`` command draws them); never changes what is generated."""
 
 
 _KEYWORDS = frozenset(GenerateArgs.__annotations__)
@@ -60,6 +64,9 @@ class GenerateOptions:
     """``table.column:trait`` -> rate, checked against the profile when planning."""
     as_of: dt.datetime | None = None
     """Aware UTC instant to re-anchor to; None keeps the profile's own."""
+    progress: ProgressCallback | None = field(default=None, compare=False, repr=False)
+    """Who hears of the work as it is done; not an option of the output (not recorded,
+    not compared)."""
 
     def __post_init__(self) -> None:
         rows, scale, seed = self.rows, self.scale, self.seed
@@ -86,9 +93,11 @@ class GenerateOptions:
         object.__setattr__(self, "boost", MappingProxyType(dict(sorted(self.boost.items()))))
 
     def __reduce__(self) -> tuple[type[GenerateOptions], tuple[object, ...]]:
-        # pickled for worker processes: the read-only view travels as a plain dict
+        # pickled for worker processes: the read-only view travels as a plain dict, and
+        # who hears of progress stays in the process that listens
         values = {f: getattr(self, f) for f in self.__dataclass_fields__}
         values["boost"] = dict(self.boost)
+        values["progress"] = None
         return (type(self), tuple(values.values()))
 
     @classmethod
@@ -117,6 +126,7 @@ class GenerateOptions:
             min_trait_rows=args.get("min_trait_rows", base.min_trait_rows),
             boost=as_boosts(args["boost"]) if "boost" in args else dict(base.boost),
             as_of=parse_as_of(args["as_of"]) if "as_of" in args else base.as_of,
+            progress=args.get("progress", base.progress),
         )
 
     def record(self, as_of: dt.datetime) -> dict[str, object]:
@@ -134,5 +144,5 @@ class GenerateOptions:
     @classmethod
     def from_record(cls, record: Mapping[str, object], seed: int) -> GenerateOptions:
         """The options a manifest recorded (:meth:`record`), to plan the same run again."""
-        known = {k: v for k, v in record.items() if k in _KEYWORDS and v is not None}
+        known = {k: v for k, v in record.items() if k in _KEYWORDS - {"progress"} and v is not None}
         return cls.of(**known, seed=seed)  # type: ignore[arg-type]

@@ -22,12 +22,10 @@ still fail, so there they are always skipped.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
 import polars as pl
 import sqlalchemy as sa
@@ -35,6 +33,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from synth.errors import SourceError, SynthWarning, UsageError
+from synth.internal.progress import ProgressCallback, Reporter
 from synth.loader.dialects import Dialect, dialect_for, quote, run_raw
 from synth.loader.order import earlier_rows_only, load_order
 from synth.loader.target import Adjusted, TargetKey, TargetTable
@@ -81,32 +80,6 @@ class _Tables:
         if not table.files:
             return pl.DataFrame()
         return read_fixture_table(self.directory, key, table)
-
-
-class _Progress:
-    """A one-line progress bar on stderr, drawn only when enabled (stderr is a terminal)."""
-
-    def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
-        self.total = max(total, 1)
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.done = 0
-
-    def advance(self, table: str, rows: int) -> None:
-        self.done += rows
-        if not self.enabled:
-            return
-        share = min(self.done / self.total, 1.0)
-        bar = "#" * int(share * 30)
-        self.stream.write(
-            f"\rloading {table[:24]:<24} [{bar:<30}] {share:4.0%} {self.done:,}/{self.total:,} rows"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _engine(url: str) -> tuple[sa.Engine, URL, Dialect]:
@@ -286,7 +259,7 @@ def _load_tables(
     targets: Mapping[str, TargetTable],
     dialect: Dialect,
     defer: bool,
-    progress: _Progress,
+    progress: Reporter,
     state: dict[str, str],
 ) -> Iterator[tuple[str, int]]:
     needed = {(fk.parent, fk.parent_columns) for t in targets.values() for fk in t.foreign_keys}
@@ -303,7 +276,9 @@ def _load_tables(
     order = load_order(targets, tables.rows)
     later: list[tuple[TargetTable, TargetKey, pl.DataFrame]] = []
     deferring = False
+    stage = progress.task("", len(targets), "tables")
     for key in order.tables:
+        stage.at(key)
         target = targets[key]
         state["at"] = f"table {key!r}"
         frame = tables.frame(key)
@@ -332,12 +307,14 @@ def _load_tables(
             if parent == key and set(cols) <= set(frame.columns):
                 keys[(parent, cols)] = frame.select(cols).unique()
         adjusted: Adjusted = {}
-        if frame.height and frame.width:
-            dialect.write(conn, target, frame, lambda n, k=key: progress.advance(k, n), adjusted)
-        progress.advance(key, tables.rows[key] - frame.height)  # skipped rows
+        with progress.task(key, tables.rows[key], "rows") as task:
+            if frame.height and frame.width:
+                dialect.write(conn, target, frame, task.advance, adjusted)
+            task.advance(tables.rows[key] - frame.height)  # skipped rows count as done
         _warn_adjusted(key, adjusted, dialect)
         dialect.set_triggers(conn, target, off.get(key, []), enable=True)
         yield key, frame.height
+        stage.advance(1)
     for target, fk, values in later:
         state["at"] = f"table {target.key!r} ({', '.join(fk.columns)} after every table)"
         values = values.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in fk.columns))
@@ -349,6 +326,7 @@ def _load_tables(
             dialect.set_triggers(conn, target, off.get(target.key, []), enable=False)
             dialect.update(conn, target, fk.columns, values)
             dialect.set_triggers(conn, target, off.get(target.key, []), enable=True)
+    stage.finish()
 
 
 def load_into(
@@ -357,18 +335,18 @@ def load_into(
     *,
     truncate: bool = False,
     defer_constraints: bool = False,
-    progress: bool | None = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
     """Load fixtures into the existing, empty tables of the database at ``url``; return
-    the rows loaded per table key. See the module docstring and ``docs/sql.md``."""
+    the rows loaded per table key; ``progress`` hears of each table's rows as they are
+    written. See the module docstring and ``docs/sql.md``."""
     tables = _Tables(source)
     engine, parsed, dialect = _engine(url)
     from synth.internal.urls import connect_error, masked_url, reason
 
     masked = masked_url(parsed)
     errors = dialect.driver_errors()
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = _Progress(sum(tables.rows.values()), show)
+    reporter = Reporter(progress, "load")
     loaded: dict[str, int] = {}
     state = {"at": "start"}
     try:
@@ -395,7 +373,7 @@ def load_into(
                         children_first = list(reversed(list(targets.values())))
                         dialect.truncate(conn, children_first, defer_constraints)
                     for key, rows in _load_tables(
-                        conn, tables, targets, dialect, defer_constraints, bar, state
+                        conn, tables, targets, dialect, defer_constraints, reporter, state
                     ):
                         loaded[key] = rows
                     state["at"] = "commit"
@@ -406,6 +384,5 @@ def load_into(
                     "target schema"
                 ) from None
     finally:
-        bar.close()
         engine.dispose()
     return loaded

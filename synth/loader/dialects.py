@@ -33,7 +33,7 @@ BATCH_ROWS = 5_000
 _FLOAT_MAX = 1.7976931348623157e308
 
 Advance = Callable[[int], None]
-"""Called with the number of rows just written (the progress bar)."""
+"""Called with the number of rows just written (progress)."""
 
 
 def quote(conn: sa.Connection, name: str) -> str:

@@ -18,7 +18,10 @@ __all__ = [
     "arrow_schema",
     "arrow_type",
     "decimal_shape",
+    "enum_categories",
+    "enum_field",
     "integer_bounds",
+    "plain_strings",
     "polars_dtype",
     "to_arrow",
 ]
@@ -91,6 +94,37 @@ def polars_dtype(col: Column) -> pl.DataType:
     if t is LogicalType.ARRAY:
         return pl.List(polars_dtype(col.element()))
     return pl.String()
+
+
+def enum_categories(col: Column) -> tuple[str, ...] | None:
+    """The categories of a string column with a declared domain (an enum type or a
+    ``CHECK ... IN`` list), which Parquet fixtures hold dictionary-encoded: the domain in
+    its declared order, then the values the profile holds outside it (legacy frequent
+    values, trait values), each cut to the column's length as the generator cuts them.
+    None for every other column."""
+    if col.type is not LogicalType.STRING or not col.domain:
+        return None
+    values = [*col.domain, *(f.value for f in col.stats.frequent)]
+    values += [t.value for t in col.stats.traits]
+    cut = col.length
+    texts = [v if cut is None else v[:cut] for v in values if isinstance(v, str)]
+    return tuple(dict.fromkeys(texts))
+
+
+def enum_field(name: str, categories: Sequence[str], nullable: bool) -> pa.Field:
+    """The Arrow field of an enum column: polars' own form of ``pl.Enum(categories)`` (a
+    dictionary whose categories polars keeps in the field's metadata, so polars reads the
+    column back as that Enum, pandas as a ``category``), asked of polars rather than
+    spelled here, since the metadata is polars' format."""
+    frame = pl.DataFrame(schema={name: pl.Enum(list(categories))})
+    return frame.to_arrow().schema.field(name).with_nullable(nullable)
+
+
+def plain_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its Enum and Categorical columns as plain strings, as they were
+    generated: what code measuring strings (``.str`` expressions) reads fixtures as."""
+    coded = [n for n, t in frame.schema.items() if isinstance(t, pl.Enum | pl.Categorical)]
+    return frame.with_columns(pl.col(coded).cast(pl.String)) if coded else frame
 
 
 def arrow_schema(columns: Sequence[Column]) -> pa.Schema:

@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth.errors import SourceError
+from synth.internal.progress import Reporter
 from synth.internal.urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.model import (
     PROFILE_KIND,
@@ -127,7 +128,8 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
         raise connect_error(exc, url) from None
     with conn:
         try:
-            active = start_session(conn, dialect, session, masked)
+            progress = Reporter(options.progress, "profile")
+            active = start_session(conn, dialect, session, masked, progress)
         except sa.exc.DBAPIError as exc:
             raise SourceError(
                 f"{masked}: cannot start a read-only session with a statement timeout: "
@@ -154,8 +156,9 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
             ) from None
         out = []
         skeletons = {rt.key: _skeleton(rt) for rt in reflected}
+        active.start_tables(len(reflected))
         for table in parents_first(reflected):
-            active.table = table.key
+            active.begin_table(table.key)
             try:
                 done = {t.key: t for t in out}  # parents first: table traits read them
                 measure = partial(
@@ -176,6 +179,7 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                     f"{masked}: cannot profile table {table.key!r}: {reason(exc, url)}; check "
                     "that the user may SELECT from it, or leave it out with exclude"
                 ) from None
+        active.end_tables()
         by_key = {rt.key: rt for rt in reflected}
 
         def whole(table: Table) -> _SqlMeasure:

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from synth.errors import SourceError, UsageError
+from synth.internal.progress import Reporter
 from synth.internal.urls import mask_secrets
 from synth.model import (
     PROFILE_KIND,
@@ -125,7 +126,12 @@ def profile_files(
         where=where,
     )
     settings, privacy = options.traits, options.privacy
-    out = [_profile_file(name, by_name[name], as_of, settings, privacy) for name in chosen]
+    out = []
+    with Reporter(options.progress, "profile").task("", len(chosen), "tables") as stage:
+        for name in chosen:
+            stage.at(name)
+            out.append(_profile_file(name, by_name[name], as_of, settings, privacy))
+            stage.advance(1)
     return Profile(
         kind=PROFILE_KIND,
         version=PROFILE_VERSION,

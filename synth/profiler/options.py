@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
 from synth.errors import UsageError
+from synth.internal.progress import ProgressCallback
 from synth.traits.base import TraitSettings
 
 __all__ = [
@@ -76,6 +77,9 @@ class ProfileArgs(TypedDict, total=False):
     """``child.column=parent.column`` relations to record whatever inference finds."""
     no_relations: Sequence[str] | str | None
     """``table.column`` entries (or ``*``) never given an inferred relation."""
+    progress: ProgressCallback | None
+    """Called with a :class:`~synth.internal.progress.ProgressEvent` per table and per
+    statistics query (the ``synth`` command draws them)."""
 
 
 URL_VARIABLE = "SYNTH_DATABASE_URL"
@@ -277,6 +281,8 @@ class ProfileOptions:
     privacy: PrivacyOptions = field(default_factory=PrivacyOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
     relations: RelationOptions = field(default_factory=RelationOptions)
+    progress: ProgressCallback | None = field(default=None, compare=False, repr=False)
+    """Who hears of the work as it is done (not an option of the profile)."""
 
     @classmethod
     def of(cls, **args: Unpack[ProfileArgs]) -> ProfileOptions:
@@ -311,4 +317,5 @@ class ProfileOptions:
                 statement_timeout=args.get("statement_timeout"), sample=args.get("sample")
             ),
             relations=relation_options(args.get("relations"), args.get("no_relations")),
+            progress=args.get("progress"),
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.selectable import Subquery
 
 from synth.errors import SourceError
+from synth.internal.progress import Reporter, Task
 from synth.model import LogicalType, Table
 from synth.profiler.dialects import Dialect
 from synth.profiler.options import SessionOptions
@@ -81,6 +82,36 @@ class ProfileSession:
     """Cancels the running query from elsewhere after Ctrl-C (see ``Dialect.canceller``)."""
     table: str | None = None
     """The table being profiled, for messages."""
+    progress: Reporter = field(default_factory=lambda: Reporter(None, "profile"))
+    """Hears of each table (the stage, counted in tables) and each query (the table's task)."""
+    _stage: Task | None = field(default=None, init=False, repr=False)
+    _task: Task | None = field(default=None, init=False, repr=False)
+
+    def start_tables(self, count: int) -> None:
+        """``count`` tables are about to be profiled (:meth:`begin_table` each)."""
+        self._stage = self.progress.task("", count, "tables")
+
+    def begin_table(self, key: str) -> None:
+        """Table ``key`` is profiled now: messages name it, progress counts its queries."""
+        self.end_table()
+        self.table = key
+        if self._stage is not None:
+            self._stage.at(key)
+        self._task = self.progress.task(key, None, "queries")
+
+    def end_table(self) -> None:
+        """The table being profiled is done; after the last one, the stage is too."""
+        if self._task is not None:
+            self._task.finish()
+            self._task = None
+            if self._stage is not None:
+                self._stage.advance(1)
+
+    def end_tables(self) -> None:
+        """Every table is done."""
+        self.end_table()
+        if self._stage is not None:
+            self._stage.finish()
 
     def timeout_error(self, statistic: str) -> SourceError:
         """The one-line error for ``statistic`` running past the statement timeout."""
@@ -94,7 +125,16 @@ class ProfileSession:
         )
 
     def run(self, conn: sa.Connection, query: Any, statistic: str) -> sa.Result[Any]:
-        """Execute ``query`` and fetch all its rows (see :func:`execute`)."""
+        """Execute ``query`` and fetch all its rows (see :func:`execute`); progress says
+        which statistic runs, then counts it."""
+        if self._task is not None:
+            self._task.at(statistic)
+        result = self._run(conn, query, statistic)
+        if self._task is not None:
+            self._task.advance(1)
+        return result
+
+    def _run(self, conn: sa.Connection, query: Any, statistic: str) -> sa.Result[Any]:
         try:
             with self.dialect.watch(conn, self.options.statement_timeout) as deadline:
                 try:
@@ -112,14 +152,21 @@ class ProfileSession:
 
 
 def start_session(
-    conn: sa.Connection, dialect: Dialect, options: SessionOptions, masked: str
+    conn: sa.Connection,
+    dialect: Dialect,
+    options: SessionOptions,
+    masked: str,
+    progress: Reporter | None = None,
 ) -> ProfileSession:
     """Make ``conn`` a profiling session: read-only, each statement limited to
-    ``options.statement_timeout``; :func:`execute` on ``conn`` then applies it. Raises the
-    driver's ``DBAPIError`` if the database refuses a setting."""
+    ``options.statement_timeout``; :func:`execute` on ``conn`` then applies it (and reports
+    it to ``progress``). Raises the driver's ``DBAPIError`` if the database refuses a
+    setting."""
     _interruptible()
     dialect.start_session(conn, options.statement_timeout)
     session = ProfileSession(dialect, options, masked, cancel=dialect.canceller(conn))
+    if progress is not None:
+        session.progress = progress
     conn.info[_KEY] = session
     return session
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
+
 from synth.internal.charsets import outside as unheld
+from synth.internal.text import grid, plain_text
 from synth.model import Check, Column, ForeignKey, LogicalType, Profile, Table
 
-__all__ = ["constraint_lines", "notable", "profile_json_schema", "render_profile"]
+__all__ = ["constraint_lines", "notable", "profile_json_schema", "profile_view", "render_profile"]
 
 _HIGH_NULL = 0.05
 """A NULL fraction at or above this is worth a reviewer's attention."""
@@ -59,19 +64,47 @@ def notable(table: Table, column: Column) -> list[str]:
     return notes
 
 
-def _column_line(table: Table, column: Column) -> str:
+def _flags(table: Table, column: Column) -> str:
     flags = []
     if column.name in table.primary_key:
         flags.append("PK")
-    if any(column.name in fk.columns for fk in table.foreign_keys):
-        refs = [fk.ref_table for fk in table.foreign_keys if column.name in fk.columns]
+    refs = [fk.ref_table for fk in table.foreign_keys if column.name in fk.columns]
+    if refs:
         flags.append("FK->" + ",".join(refs))
     if not column.nullable:
         flags.append("NOT NULL")
-    notes = notable(table, column)
-    tail = f"  ! {'; '.join(notes)}" if notes else ""
-    flag_text = f" [{', '.join(flags)}]" if flags else ""
-    return f"    {column.name:<24} {column.type.value:<9} {column.sql_type}{flag_text}{tail}"
+    return ", ".join(flags)
+
+
+def _table_view(profile: Profile, table: Table) -> Group:
+    columns = grid("column", "type", "sql type", "keys", "notable")
+    for column in table.columns:
+        notes = notable(table, column)
+        columns.add_row(
+            column.name,
+            column.type.value,
+            column.sql_type,
+            _flags(table, column),
+            Text("! " + "; ".join(notes), style="yellow") if notes else "",
+        )
+    title = Text.assemble((table.key, "bold"), f"  ({table.rows:,} rows)")
+    parts: list[object] = [title, Padding(columns, (0, 0, 0, 2))]
+    parts += [f"  unique ({', '.join(unique)})" for unique in table.unique]
+    parts += [_inferred_line(fk) for fk in table.foreign_keys if fk.inferred]
+    parts += constraint_lines(profile, table)
+    return Group(*parts, "")  # type: ignore[arg-type]
+
+
+def profile_view(profile: Profile) -> Group:
+    """The summary as rich renderables: the source, then per table a table of its
+    columns with their keys and what a reviewer should notice."""
+    src = profile.source
+    head = (
+        f"profile of {src.url} ({src.dialect or src.kind}), as of {src.as_of.isoformat()}\n"
+        f"{len(profile.tables)} tables, {sum(t.rows for t in profile.tables):,} rows, "
+        f"{sum(len(t.columns) for t in profile.tables)} columns\n"
+    )
+    return Group(Text(head), *(_table_view(profile, t) for t in profile.tables))
 
 
 def _inferred_line(fk: ForeignKey) -> str:
@@ -123,24 +156,5 @@ def _rules_text(check: Check) -> str:
 
 
 def render_profile(profile: Profile) -> str:
-    """A plain-text summary: source, then per table its rows, keys and notable columns."""
-    src = profile.source
-    lines = [
-        f"profile of {src.url} ({src.dialect or src.kind}), as of {src.as_of.isoformat()}",
-        f"{len(profile.tables)} tables, "
-        f"{sum(t.rows for t in profile.tables):,} rows, "
-        f"{sum(len(t.columns) for t in profile.tables)} columns",
-        "",
-    ]
-    for table in profile.tables:
-        lines.append(f"  {table.key}  ({table.rows:,} rows)")
-        for column in table.columns:
-            lines.append(_column_line(table, column))
-        for unique in table.unique:
-            lines.append(f"    unique ({', '.join(unique)})")
-        for fk in table.foreign_keys:
-            if fk.inferred:
-                lines.append(_inferred_line(fk))
-        lines += constraint_lines(profile, table)
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    """:func:`profile_view` as plain text."""
+    return plain_text(profile_view(profile)).rstrip() + "\n"

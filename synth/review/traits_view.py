@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group, RenderableType
+
+from synth.internal.text import grid, plain_text
 from synth.model import Profile
 from synth.traits import get
 
-__all__ = ["TraitRow", "render_traits", "trait_rows"]
+__all__ = ["TraitRow", "render_traits", "trait_rows", "traits_view"]
 
 
 @dataclass(frozen=True)
@@ -39,14 +42,17 @@ def trait_rows(profile: Profile) -> list[TraitRow]:
     return rows
 
 
-def render_traits(profile: Profile) -> str:
-    """A plain-text table of :func:`trait_rows`."""
+def traits_view(profile: Profile) -> RenderableType:
+    """:func:`trait_rows` as a rich table (where, trait, share of rows, example)."""
     rows = trait_rows(profile)
     if not rows:
-        return "no traits: every column is clean (no NULLs, no measured dirt)\n"
-    width = max(len(r.where) for r in rows)
-    kind = max(len(r.trait) for r in rows)
-    lines = [f"{'where':<{width}}  {'trait':<{kind}}  {'rows':>8}  example"]
+        return "no traits: every column is clean (no NULLs, no measured dirt)"
+    table = grid("where", "trait", "rows", "example", right=("rows",))
     for r in rows:
-        lines.append(f"{r.where:<{width}}  {r.trait:<{kind}}  {r.fraction:>8.2%}  {r.shape}")
-    return "\n".join(lines) + f"\n{len(rows)} shapes\n"
+        table.add_row(r.where, r.trait, f"{r.fraction:.2%}", r.shape)
+    return Group(table, f"{len(rows)} shapes")
+
+
+def render_traits(profile: Profile) -> str:
+    """:func:`traits_view` as plain text."""
+    return plain_text(traits_view(profile))

@@ -9,7 +9,7 @@ manifest's ``options``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,6 +96,7 @@ def write_fixtures(
     """
     from synth._version import __version__
     from synth.generator.parallel import ChunkMaker, Execution
+    from synth.internal.progress import Reporter
 
     execution = execution or Execution()
     writer_cls, given = check_writer_options(format, writer_options)
@@ -104,11 +105,20 @@ def write_fixtures(
     if execution.shard is not None:
         index, count = execution.shard
         options["shard"] = f"{index + 1}/{count}"
-    with atomic_directory(Path(out)) as tmp, ChunkMaker(plan, execution) as maker:
+    digest = profile_digest(plan.original or plan.profile)
+    origin = {"synth.version": __version__, "synth.profile_digest": digest}
+    origin["synth.seed"] = str(plan.seed)
+    reporter = Reporter(plan.options.progress, "generate")
+    with (
+        atomic_directory(Path(out)) as tmp,
+        ChunkMaker(plan, execution) as maker,
+        reporter.task("", len(plan.tables), "tables") as stage,
+    ):
         writer.begin(tmp)
         outputs: dict[str, TableOutput] = {}
         traits: dict[str, dict[str, TraitRows]] = {}
         for tp in plan.tables:
+            stage.at(tp.key)
             gen = maker.run().table(tp.key)
             carriers = _Carriers([e.label for e in gen.injector.entries])
             target = TableTarget(
@@ -117,15 +127,18 @@ def write_fixtures(
                 schema=arrow_schema(gen.columns),
                 filename=file_stem(tp.key),
                 low_cardinality=tuple(gen.low_cardinality()),
+                metadata={**origin, "synth.table": gen.tp.key},
             )
-            chunks = (carriers.add(made) for made in maker.chunks(tp))
-            outputs[tp.key] = writer.write_table(target, chunks)
+            with reporter.task(tp.key, tp.rows, "rows") as task:
+                chunks = (carriers.add(made, task.advance) for made in maker.chunks(tp))
+                outputs[tp.key] = writer.write_table(target, chunks)
             if carriers.counts:
                 traits[tp.key] = carriers.result()
+            stage.advance(1)
         options.update(writer.end())
         manifest = Manifest(
             synth_version=__version__,
-            profile_digest=profile_digest(plan.original or plan.profile),
+            profile_digest=digest,
             seed=plan.seed,
             format=format,
             options=options,
@@ -144,7 +157,8 @@ class _Carriers:
         self.counts = dict.fromkeys(labels, 0)
         self.keys: dict[str, list[object]] = {label: [] for label in labels}
 
-    def add(self, made: ChunkMade) -> pa.Table:
+    def add(self, made: ChunkMade, done: Callable[[int], object]) -> pa.Table:
+        done(made.table.num_rows)
         for label, n in made.counts.items():
             self.counts[label] += n
             room = KEYS_LIMIT - len(self.keys[label])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
@@ -29,6 +29,10 @@ class TableTarget:
     """A file name stem for the table (its key with path separators replaced)."""
     low_cardinality: tuple[str, ...] = ()
     """Columns with few distinct values (worth dictionary encoding)."""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    """Where the rows come from, for a format that can say it in the file (Parquet's
+    key-value metadata): ``synth.version``, ``synth.profile_digest``, ``synth.seed``,
+    ``synth.table``."""
 
     @property
     def key(self) -> str:

@@ -1,10 +1,14 @@
 """The HTML report renders in headless Chromium: one plot per column, no request but the
-page itself, and a screenshot that is not blank."""
+page itself, and at a desktop width (1280 px) and a phone's (390 px) no text leaves its
+box: a script run in the page (a test copy of it; the report itself has none) measures
+every element through the DOM. Screenshots at both widths are not blank."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -50,6 +54,82 @@ def _run(browser: str, page: Path, work: Path, *args: str) -> subprocess.Complet
         timeout=90,
         cwd=work,
     )
+
+
+OVERFLOW_CHECK = """
+(function () {
+  var bad = [];
+  var root = document.documentElement;
+  var width = root.clientWidth;
+  function name(el) {
+    return el.tagName.toLowerCase() + " '" + (el.textContent || "").trim().slice(0, 60) + "'";
+  }
+  if (root.scrollWidth > width + 1) bad.push("the page scrolls sideways: " + root.scrollWidth);
+  var all = document.body.querySelectorAll("*");
+  for (var i = 0; i < all.length; i++) {
+    var el = all[i];
+    if (el.closest("svg") || el.getClientRects().length === 0) continue;  // SVG: below
+    var r = el.getBoundingClientRect();
+    if (r.right > width + 1 || r.left < -1) bad.push("outside the page: " + name(el));
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+      bad.push("clipped or spilling (" + el.scrollWidth + " > " + el.clientWidth + "): "
+        + name(el));
+    }
+    var box = el.parentElement && el.parentElement.closest("figure, section, li, td, th");
+    if (box) {
+      var b = box.getBoundingClientRect();
+      if (r.right > b.right + 1 || r.left < b.left - 1) {
+        bad.push("out of its " + box.tagName.toLowerCase() + ": " + name(el));
+      }
+    }
+  }
+  var texts = document.querySelectorAll("svg text");
+  for (var j = 0; j < texts.length; j++) {
+    var t = texts[j].getBoundingClientRect();
+    var svg = texts[j].ownerSVGElement;  // cut at its edge, unless it lets text overflow
+    var clip = getComputedStyle(svg).overflow === "visible" ? svg.parentElement : svg;
+    var s = clip.getBoundingClientRect();
+    if (t.right > s.right + 1 || t.left < s.left - 1) bad.push("SVG text cut: " + name(texts[j]));
+  }
+  var out = document.createElement("pre");
+  out.id = "overflow-check";
+  out.setAttribute("data-width", String(width));
+  out.textContent = JSON.stringify(bad);
+  window.parent.document.body.appendChild(out);
+})();
+"""
+"""Lists every element whose content is wider than its box, that leaves its card (figure,
+section, list item, table cell) or the page, and every SVG text outside its chart; the
+list goes to the page holding the report's frame."""
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def _framed(page: Path, width: int, work: Path, *, check: bool) -> Path:
+    """A page showing ``page`` in a frame ``width`` CSS pixels wide (Chromium's windows are
+    at least 500 px wide; a frame sets the report's own viewport to any width), with the
+    overflow check appended to the report's body when ``check``."""
+    text = page.read_text(encoding="utf-8")
+    if check:
+        text = text.replace("</body>", f"<script>{OVERFLOW_CHECK}</script></body>")
+    framed = work / f"framed-{width}{'-checked' if check else ''}.html"
+    framed.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe style="display:block;border:0;width:{width}px;height:3000px" '
+        f'srcdoc="{html.escape(text, quote=True)}"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    return framed
+
+
+def _overflow(browser: str, page: Path, width: int, work: Path) -> tuple[int, list[str]]:
+    """The report's viewport width at ``width`` and what the overflow check found there."""
+    framed = _framed(page, width, work, check=True)
+    dom = _run(browser, framed, work, f"--window-size={max(width, 500) + 40},3000", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'<pre id="overflow-check" data-width="(\d+)">(.*?)</pre>', dom.stdout, re.S)
+    assert found, "the overflow check did not run"
+    return int(found.group(1)), json.loads(html.unescape(found.group(2)))
 
 
 def _page_requests(net_log: Path) -> list[str]:
@@ -103,14 +183,49 @@ def test_report_renders_one_plot_per_column_offline(
     assert dom.stdout.count('<figure class="plot fail"') == 2
     assert 'data-column="users.postal_code"' in dom.stdout
 
-    shot, net = tmp_path / "report.png", tmp_path / "net.json"
-    result = _run(browser, page, tmp_path, "--window-size=1200,3000",
-                  f"--screenshot={shot}", f"--log-net-log={net}")  # fmt: skip
+    report = validate(SHOP, bad_dir)
+    labels = [t.label for col in report.columns for t in col.traits]
+    assert labels and all(html.escape(label) in dom.stdout for label in labels)  # never cut
+
+    net = tmp_path / "net.json"
+    result = _run(browser, page, tmp_path, "--dump-dom", f"--log-net-log={net}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert _page_requests(net) == []
-    width, height, colours = _png_pixels(shot)
-    assert (width, height) == (1200, 3000)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_report_text_stays_in_its_boxes(bad_dir: Path, tmp_path: Path, width: int) -> None:
+    browser = _chromium()
+    page = write_html(validate(SHOP, bad_dir), tmp_path / "report.html")
+    seen, problems = _overflow(browser, page, width, tmp_path)
+    assert width - 20 <= seen <= width  # the report laid out at that width (less a scrollbar)
+    assert problems == []
+
+    shot = tmp_path / f"report-{width}.png"
+    window = max(width, 500)
+    framed = _framed(page, width, tmp_path, check=False)
+    result = _run(browser, framed, tmp_path, "--hide-scrollbars",
+                  f"--window-size={window},2400", f"--screenshot={shot}")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    png_width, height, colours = _png_pixels(shot)
+    assert (png_width, height) == (window, 2400)
     assert shot.stat().st_size > 20_000 and len(colours) > 20
+
+
+def test_the_overflow_check_sees_clipped_text(tmp_path: Path) -> None:
+    """The check above would notice a cell too narrow for its text, and a cut SVG label."""
+    browser = _chromium()
+    page = tmp_path / "clipped.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><figure style='width:100px'><table><tr>"
+        "<td style='white-space:nowrap'>a_rather_long_trait_label=with_its_value</td>"
+        "</tr></table></figure><div><svg width='60' height='20'><text x='0' y='15'>"
+        "childless_parent(id)=payments.order_id</text></svg></div></body></html>",
+        encoding="utf-8",
+    )
+    _, problems = _overflow(browser, page, 390, tmp_path)
+    assert any(p.startswith("out of its figure") for p in problems), problems
+    assert any(p.startswith("SVG text cut") for p in problems), problems
 
 
 def test_the_request_detector_sees_a_page_request(tmp_path: Path) -> None:

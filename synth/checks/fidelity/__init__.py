@@ -42,6 +42,7 @@ from synth.checks.fidelity.report import (
     ValueBar,
 )
 from synth.errors import SourceError, UsageError
+from synth.internal.progress import ProgressCallback, Reporter
 from synth.model import Profile
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def validate(
     tolerances: Tolerances | Mapping[str, float] | Iterable[str] | None = None,
     engine: Engine = "synth",
     min_trait_rows: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ValidationReport:
     """Compare the fixtures (a directory written by ``synth generate``, or table frames)
     with ``profile``, column by column; see the module docstring and ``docs/validate.md``.
@@ -76,7 +78,8 @@ def validate(
     allow the ``--min-trait-rows`` floor (``min_trait_rows`` overrides it; frames without
     a manifest assume 1). ``engine="gx"`` runs the Great Expectations suite of the profile
     (:mod:`synth.checks.gx`) instead of synth's own checks; the plots stay synth's.
-    A table of the profile missing from the fixtures is a :class:`UsageError`."""
+    A table of the profile missing from the fixtures is a :class:`UsageError`.
+    ``progress`` hears of each table measured."""
     from synth.checks.fidelity.measure import measure_table
     from synth.model.io import profile_digest, read_profile
 
@@ -87,7 +90,10 @@ def validate(
     if not isinstance(profile, Profile):
         source = os.fspath(profile)
         profile = read_profile(profile)
+    from synth.model.arrow import plain_strings
+
     frames, manifest, where = _fixture_frames(fixtures)
+    frames = {key: plain_strings(frame) for key, frame in frames.items()}  # enums measured as text
     digest = None if manifest is None else manifest.profile_digest == profile_digest(profile)
     options: Mapping[str, Any] = manifest.options if manifest is not None else {}
     floor = min_trait_rows if min_trait_rows is not None else int(options.get("min_trait_rows", 1))
@@ -95,7 +101,12 @@ def validate(
     chosen = _tables(profile, frames, options, where)
     from synth.generator.blocked import blocked_in
 
-    reports = [measure_table(t, frames, tol, floor, blocked_in(profile, t)) for t in chosen]
+    reports = []
+    with Reporter(progress, "validate").task("", len(chosen), "tables") as stage:
+        for table in chosen:
+            stage.at(table.key)
+            reports.append(measure_table(table, frames, tol, floor, blocked_in(profile, table)))
+            stage.advance(1)
     if engine == "gx":
         reports = _with_gx(profile, chosen, frames, reports)
     return ValidationReport(

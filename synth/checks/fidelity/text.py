@@ -1,11 +1,16 @@
 """``synth validate``'s report for a terminal: failures first (with what to look at), then
-one line per table, then the verdict."""
+one line per table, then the verdict. Rich tables (:func:`validation_view`), or the same as
+plain text (:func:`render_text`)."""
 
 from __future__ import annotations
 
-from synth.checks.fidelity.report import Check, ValidationReport
+from rich.console import Group, RenderableType
+from rich.text import Text
 
-__all__ = ["render_text"]
+from synth.checks.fidelity.report import Check, ValidationReport
+from synth.internal.text import grid, plain_text
+
+__all__ = ["render_text", "validation_view"]
 
 
 def _cell(value: object) -> str:
@@ -16,62 +21,74 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _rows(checks: list[Check]) -> list[str]:
-    head = ("", "where", "check", "subject", "profile", "fixture", "distance", "tolerance")
-    rows = [head]
+def _checks_table(checks: list[Check]) -> RenderableType:
+    table = grid(
+        "", "where", "check", "subject", "profile", "fixture", "distance", "tolerance",
+        right=("distance", "tolerance"),
+    )  # fmt: skip
     for c in checks:
-        rows.append(
-            (
-                "ok" if c.ok else "FAIL",
-                c.where,
-                c.check,
-                c.subject or "-",
-                _cell(c.expected),
-                _cell(c.observed),
-                _cell(c.distance),
-                _cell(c.tolerance),
-            )
+        table.add_row(
+            Text("ok", style="green") if c.ok else Text("FAIL", style="bold red"),
+            c.where,
+            c.check,
+            c.subject or "-",
+            _cell(c.expected),
+            _cell(c.observed),
+            _cell(c.distance),
+            _cell(c.tolerance),
         )
-    widths = [min(max(len(r[i]) for r in rows), 48) for i in range(len(head))]
-    out = []
-    for r in rows:
-        cells = [r[i][: widths[i]].ljust(widths[i]) for i in range(len(head))]
-        out.append("  ".join(cells).rstrip())
-    return out
+    return table
 
 
-def render_text(report: ValidationReport, *, show_all: bool = False) -> str:
-    """Failures first (with what to look at), then one line per table, then the verdict."""
-    lines: list[str] = []
+def _tables_table(report: ValidationReport) -> RenderableType:
+    table = grid("table", "rows", "columns", "status", right=("rows", "columns"))
+    for t in report.tables:
+        bad = sorted({c.key for c in t.columns if not c.ok})
+        bad += ["(table)"] if not all(c.ok for c in t.checks) else []
+        status = (
+            Text(f"{len(bad)} failing: {', '.join(bad)}", style="red")
+            if bad
+            else Text("ok", style="green")
+        )
+        table.add_row(t.table, f"{t.rows:,}", str(len(t.columns)), status)
+    return table
+
+
+def validation_view(report: ValidationReport, *, show_all: bool = False) -> Group:
+    """Failures first (every check with ``show_all``), with what to look at, then a table
+    of the tables, notes, and the verdict."""
+    parts: list[RenderableType] = []
     failures = list(report.failures)
-    shown = list(report.checks) if show_all else failures
+    shown = sorted(report.checks, key=lambda c: c.ok) if show_all else failures
     if shown:
-        lines += _rows(sorted(shown, key=lambda c: c.ok) if show_all else shown)
+        parts.append(_checks_table(shown))
         notes = [
             f"  {c.where} {c.check} {c.subject}: {c.note}".rstrip() for c in failures if c.note
         ]
         if notes:
-            lines += ["", *notes]
-        lines.append("")
-    for table in report.tables:
-        bad = sorted({c.key for c in table.columns if not c.ok})
-        bad += ["(table)"] if not all(c.ok for c in table.checks) else []
-        status = f"{len(bad)} failing: {', '.join(bad)}" if bad else "ok"
-        lines.append(
-            f"  {table.table:<28} {table.rows:>9,} rows  {len(table.columns):>3} columns  {status}"
-        )
-    for note in report.notes:
-        lines.append(f"  note: {note}")
+            parts += ["", *notes]
+        parts.append("")
+    parts.append(_tables_table(report))
+    parts += [f"  note: {note}" for note in report.notes]
     if report.digest_matches is False:
-        lines.append("  note: the manifest names another profile digest than this profile's")
+        parts.append("  note: the manifest names another profile digest than this profile's")
     checks = report.checks
     columns = sorted({c.where for c in failures})
     if report.ok:
-        verdict = f"ok: {len(checks)} checks within tolerance ({report.engine} engine)"
-    else:
-        verdict = (
-            f"FAILED: {len(failures)} of {len(checks)} checks out of tolerance in "
-            f"{len(columns)} columns: {', '.join(columns)}"
+        verdict = Text(
+            f"ok: {len(checks)} checks within tolerance ({report.engine} engine)",
+            style="bold green",
         )
-    lines.append(verdict)
-    return "\n".join(lines) + "\n"
+    else:
+        verdict = Text(
+            f"FAILED: {len(failures)} of {len(checks)} checks out of tolerance in "
+            f"{len(columns)} columns: {', '.join(columns)}",
+            style="bold red",
+        )
+    parts.append(verdict)
+    return Group(*parts)
+
+
+def render_text(report: ValidationReport, *, show_all: bool = False) -> str:
+    """:func:`validation_view` as plain text."""
+    return plain_text(validation_view(report, show_all=show_all))
