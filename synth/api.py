@@ -183,12 +183,13 @@ def generate_into(
     truncate: bool = False,
     defer_constraints: bool = False,
     progress: ProgressCallback | None = None,
+    workers: int | None = 1,
     **options: Unpack[GenerateArgs],
 ) -> dict[str, int]:
-    """Generate fixtures (as :func:`write` with Parquet) and load them into ``url`` (as
-    :func:`load_into`); return the rows loaded per table. The Parquet files go to ``out``
-    when given, else to a temporary directory removed afterwards (memory stays bounded).
-    ``progress`` hears of both stages, ``generate`` then ``load``.
+    """Generate fixtures (as :func:`write` with Parquet, on ``workers`` processes) and load
+    them into ``url`` (as :func:`load_into`); return the rows loaded per table. The Parquet
+    files go to ``out`` when given, else to a temporary directory removed afterwards
+    (memory stays bounded). ``progress`` hears of both stages, ``generate`` then ``load``.
     """
     import tempfile
     from contextlib import nullcontext
@@ -196,7 +197,7 @@ def generate_into(
     place = nullcontext(None) if out is not None else tempfile.TemporaryDirectory(prefix="synth-")
     with place as tmp:
         directory = Path(out) if out is not None else Path(str(tmp)) / "fixtures"
-        write(profile, directory, progress=progress, **options)
+        write(profile, directory, progress=progress, workers=workers, **options)
         return load_into(
             directory,
             url,

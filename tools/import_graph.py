@@ -35,7 +35,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("model",),
     ("traits",),
     ("profiler", "generator"),
-    ("writers",),
+    ("writers", "spark"),
     ("loader",),
     ("checks", "review"),
     ("api",),

@@ -232,9 +232,28 @@ def generate(
     truncate: TruncateOpt = False,
     defer_constraints: DeferOpt = False,
     progress: ProgressOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N", help="Processes making chunks (default: every core); same bytes."
+        ),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(metavar="I/N", help="Write only the I-th of N interleaved parts."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(metavar="local|spark", help="spark: make the chunks in a Spark session."),
+    ] = "local",
 ) -> None:
     """Generate deterministic, production-shaped fixtures from a profile (--to: load them)."""
     from synth import api
+    from synth.generator.parallel import Execution
+
+    execution = Execution.of(workers, shard)  # a bad --workers/--shard fails first
+    if engine not in ("local", "spark"):
+        raise UsageError(f"--engine {engine!r} is not an engine; choose local or spark")
 
     options: GenerateArgs = {
         "rows": rows,
@@ -251,6 +270,8 @@ def generate(
                 "--to loads the generated rows straight into a database; drop --format sql "
                 "and its options, or generate SQL files without --to"
             )
+        if engine != "local" or shard is not None:
+            raise UsageError("--to generates on this machine, whole; drop --engine and --shard")
         with shown_warnings(), progress_display(progress) as on_progress:
             loaded = api.generate_into(
                 profile,
@@ -259,6 +280,7 @@ def generate(
                 truncate=truncate,
                 defer_constraints=defer_constraints,
                 progress=on_progress,
+                workers=execution.workers,
                 **options,
             )
         _report_load(loaded, to)
@@ -266,6 +288,9 @@ def generate(
     if truncate or defer_constraints:
         raise UsageError("--truncate and --defer-constraints apply with --to URL only; add --to")
     out = out or Path("build/fixtures")
+    if engine == "spark":
+        _spark(profile, out, format, shard, options)
+        return
     with shown_warnings(), progress_display(progress) as on_progress:
         manifest = api.write(
             profile,
@@ -276,12 +301,36 @@ def generate(
             split=True if split else None,
             sql_style=sql_style,
             progress=on_progress,
+            workers=execution.workers,
+            shard=shard,
             **options,
         )
     total = sum(t.rows for t in manifest.tables.values())
     for key, table in manifest.tables.items():
         err(f"  {key:<32} {table.rows:>10,} rows")
     err(f"wrote {len(manifest.tables)} tables, {total:,} rows ({format}, seed {seed}) -> {out}")
+
+
+def _spark(profile: Path, out: Path, format: str, shard: str | None, options: GenerateArgs) -> None:
+    """``--engine spark``: the session ``SparkSession.builder`` gives (spark-submit's
+    settings, or local mode), Parquet written by Spark."""
+    if format != "parquet" or shard is not None:
+        raise UsageError("--engine spark writes Parquet, whole; drop --format and --shard")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError(
+            "--engine spark needs PySpark: pip install 'synth-fixtures[spark]' (and a Java runtime)"
+        ) from None
+    import synth.spark
+
+    out.mkdir(parents=True, exist_ok=True)
+    session = SparkSession.builder.appName("synth").getOrCreate()
+    with shown_warnings():
+        rows = synth.spark.write(session, profile, out, **options)
+    for key, n in rows.items():
+        err(f"  {key:<32} {n:>10,} rows")
+    err(f"wrote {len(rows)} tables, {sum(rows.values()):,} rows (parquet, spark) -> {out}")
 
 
 def _report_load(loaded: dict[str, int], to: str) -> None:

@@ -92,7 +92,7 @@ def _group_offsets(
             "which has none; generate that table with rows or drop the key from the profile"
         )
     rng = stream(plan.seed, tp.key, fk.columns[0], purpose="layout")
-    active = _active(plan, tp, fk, parents)
+    active = _active(plan, tp, fk, parents).rows()
     counts = np.zeros(parents, dtype=np.int64)
     # every parent with children in production gets one, the rest spread over them
     first = min(rows, len(active))
@@ -112,17 +112,38 @@ def _group_offsets(
     return offsets
 
 
-def _active(plan: Plan, tp: TablePlan, fk: ForeignKey, parents: int) -> np.ndarray:
+@dataclass(frozen=True)
+class Active:
+    """The parent rows that have children through a foreign key: the first ``count`` of an
+    affine permutation of the ``parents`` rows, so any of them is found from its number
+    alone (no array the size of the parent table)."""
+
+    count: int
+    a: int
+    b: int
+    parents: int
+
+    def at(self, j: np.ndarray) -> np.ndarray:
+        """The parent rows numbered ``j`` (``0 <= j < count``)."""
+        return (self.a * j + self.b) % self.parents
+
+    def rows(self) -> np.ndarray:
+        """All of them, in order."""
+        return self.at(np.arange(self.count, dtype=np.int64))
+
+
+def _active(plan: Plan, tp: TablePlan, fk: ForeignKey, parents: int) -> Active:
     """The parent rows that have children through ``fk``, in a seeded order: as many as
     production's share of parents with children (the key's distinct values over the
     parent's rows), all of them where the profile does not say."""
-    order = stream(plan.seed, tp.key, fk.columns[0], purpose="active").permutation(parents)
+    a, b = affine_permutation(plan.seed, tp.key, fk.columns[0], "active", parents)
     parent = plan.get(fk.ref_table)
     distinct = tp.table.column(fk.columns[0]).stats.distinct
-    if parent is None or not distinct or not parent.table.rows:
-        return order
-    share = min(1.0, distinct / parent.table.rows)
-    return order[: max(1, min(parents, round(parents * share)))]
+    count = parents
+    if parent is not None and distinct and parent.table.rows:
+        share = min(1.0, distinct / parent.table.rows)
+        count = max(1, min(parents, round(parents * share)))
+    return Active(count, a, b, max(parents, 1))
 
 
 def assign_roles(plan: Plan, tp: TablePlan) -> tuple[dict[str, Role], Layout | None]:
@@ -264,9 +285,9 @@ def parent_index(
         # that every one of them has a child (children_per_parent, where measured, then
         # shapes how many each)
         active = _active(plan, tp, role.fk, parents)
-        n_active = len(active)
+        n_active = active.count
         drawn = np.minimum((u * n_active).astype(np.int64), n_active - 1)
-        idx = active[np.where(rows < n_active, np.minimum(rows, n_active - 1), drawn)]
+        idx = active.at(np.where(rows < n_active, np.minimum(rows, n_active - 1), drawn))
     elif role.mode == "self":
         # a hierarchy: the first rows are the parents (as many as production has distinct
         # values), each the parent of one of the next rows, and every other row points at
@@ -295,8 +316,7 @@ def parent_index(
             # pair: parents taken in turn over the whole table, so a group's rows get
             # distinct parents and every parent with children in production gets some
             active = _active(plan, tp, role.fk, parents)
-            if len(active) < layout.widest:  # a group wider than those: all parents
-                active = np.arange(parents, dtype=np.int64)
-            idx = active[rows % len(active)]
+            wide = active.count < layout.widest  # a group wider than those: all parents
+            idx = rows % parents if wide else active.at(rows % active.count)
         nulls = None
     return idx, nulls

@@ -138,9 +138,13 @@ class ChunkMaker:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> ChunkMaker:
-        if self.execution.workers > 1:
-            # not fork: polars and pyarrow keep thread pools a fork would copy mid-use; a
-            # fork server also spares the workers re-running the caller's main script
+        return self
+
+    def _workers(self) -> ProcessPoolExecutor:
+        """The pool, started for the first table of more than one chunk: a worker costs a
+        Python start, which small tables are not worth."""
+        if self._pool is None:
+            # not fork: polars and pyarrow keep thread pools a fork would copy mid-use
             method = "forkserver" if "forkserver" in get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(
                 self.execution.workers,
@@ -148,9 +152,7 @@ class ChunkMaker:
                 initializer=_start_worker,
                 initargs=(pickle.dumps(self.plan),),
             )
-        else:
-            self._run = Run(self.plan)
-        return self
+        return self._pool
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -165,15 +167,15 @@ class ChunkMaker:
     def chunks(self, tp: TablePlan) -> Iterator[ChunkMade]:
         """The table's chunks of this shard, in order."""
         ranges = [r for r in chunk_ranges(tp.rows) if self.execution.mine(r[0])]
-        if self._pool is None:
+        if self.execution.workers == 1 or len(ranges) < 2:
             for index, start, stop in ranges:
                 yield make_chunk(self.run(), tp.key, index, start, stop)
             return
+        pool = self._workers()
         pending: deque[Future[ChunkMade]] = deque()
         window = 2 * self.execution.workers
-        todo = iter(ranges)
-        for index, start, stop in todo:
-            pending.append(self._pool.submit(_work, tp.key, index, start, stop))
+        for index, start, stop in ranges:
+            pending.append(pool.submit(_work, tp.key, index, start, stop))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:

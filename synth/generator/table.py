@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import polars as pl
@@ -17,7 +17,7 @@ from synth.generator.keys import FkRole, Layout, Role, UniqueRole, assign_roles,
 from synth.generator.plan import Plan, TablePlan
 from synth.generator.ranks import ranked_values
 from synth.generator.samplers import ColumnContext, sampler_for
-from synth.internal.streams import chunk_ranges, stream
+from synth.internal.streams import affine_permutation, chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
 from synth.model.arrow import polars_dtype
 from synth.traits.base import InjectContext, RunMemo
@@ -46,6 +46,9 @@ class Run:
         self.memo: RunMemo = {}
         """What traits remember across this run's tables (see :data:`RunMemo`)."""
         self._prepared: set[str] = set()
+        self.materialized: set[tuple[str, tuple[str, ...]]] = set()
+        """(table, key columns) whose every row this run made and holds: the parents a
+        child could not draw keys from row by row."""
 
     def prepare(self, key: str) -> None:
         """Prepare the traits of every table up to ``key`` in plan order (each once): what
@@ -67,9 +70,24 @@ class Run:
             self._tables[key] = TableGenerator(self, tp)
         return self._tables[key]
 
+    def keys_at(self, key: str, columns: Sequence[str], rows: np.ndarray) -> pl.DataFrame | None:
+        """``columns`` of table ``key`` at its rows ``rows``, computed for those rows alone
+        (an integer key is a function of its row: see :meth:`TableGenerator.key_at`); None
+        where a column's values depend on other rows (then :meth:`key_values`)."""
+        gen = self.table(key)
+        out = []
+        for name in columns:
+            values = gen.key_at(name, rows)
+            if values is None:
+                return None
+            out.append(values)
+        return pl.DataFrame(out)
+
     def key_values(self, key: str, columns: tuple[str, ...]) -> pl.DataFrame:
-        """All rows of ``columns`` of table ``key``, made without its other columns."""
+        """All rows of ``columns`` of table ``key``, made without its other columns (and
+        kept for the run: see :attr:`materialized`)."""
         cache_key = (key, columns)
+        self.materialized.add(cache_key)
         if cache_key not in self._keys:
             gen = self.table(key)
             parts = [
@@ -170,12 +188,64 @@ class TableGenerator:
                 return col.model_copy(update={"stats": stats})
         return col
 
+    def key_at(self, name: str, rows: np.ndarray) -> pl.Series | None:
+        """Primary-key column ``name`` at rows ``rows``, computed for those rows alone: made
+        from the row numbers by a sampler whose values depend on the code alone (integers),
+        or, for a key shared with a parent, the parent's key at the row this row took. None
+        where the values depend on other rows."""
+        role = self.roles.get(name)
+        col = self.tp.table.column(name)
+        if name not in self.tp.table.primary_key:
+            return None
+        if isinstance(role, UniqueRole) and role.code == "row":
+            sampler = sampler_for(col)
+            if not sampler.pure_unique:
+                return None
+            ctx = self.column_context(col)
+            values = sampler.unique(ctx, rows.astype(np.int64), stream(ctx.seed, ctx.table, name))
+            return self.enforcer.mend_key(values.rename(name).cast(ctx.dtype))
+        if isinstance(role, FkRole) and role.mode == "perm":
+            parent = self.run.plan.get(role.fk.ref_table)
+            parents = parent.rows if parent is not None else 0
+            if parents == 0 or (len(rows) and int(rows.max()) >= parents):
+                return None
+            first = role.fk.columns[0]
+            a, b = affine_permutation(self.run.plan.seed, self.tp.key, first, "perm", parents)
+            ref = role.fk.ref_columns[role.fk.columns.index(name)]
+            got = self.run.keys_at(role.fk.ref_table, (ref,), (a * rows + b) % parents)
+            if got is None:
+                return None
+            return got.to_series().cast(polars_dtype(col), strict=False).rename(name)
+        return None
+
     def _fk_frame(self, role: FkRole, start: int, stop: int, chunk: int) -> pl.DataFrame:
         fk: ForeignKey = role.fk
         table = self.tp.table
         parent = self.run.plan.get(fk.ref_table)
         parents = parent.rows if parent is not None else 0
         keys = None
+        empty = np.zeros(0, dtype=np.int64)
+        pure = (
+            parents > 0
+            and role.mode != "null"
+            and self.run.keys_at(fk.ref_table, fk.ref_columns, empty) is not None
+        )
+        if pure:  # the parents' keys are computed for the rows drawn, never held whole
+            idx, nulls = parent_index(
+                self.run.plan, self.tp, role, self.layout, parents, start, stop, chunk
+            )
+            picked = self.run.keys_at(fk.ref_table, fk.ref_columns, idx)
+            assert picked is not None
+            mask = pl.Series(nulls) if nulls is not None else None
+            return pl.DataFrame(
+                [
+                    with_nulls(
+                        picked.get_column(ref).cast(polars_dtype(table.column(c)), strict=False),
+                        mask.to_numpy() if mask is not None else None,
+                    ).rename(c)
+                    for c, ref in zip(fk.columns, fk.ref_columns, strict=True)
+                ]
+            )
         if parents > 0 and role.mode != "null":
             keys = self.run.key_values(fk.ref_table, fk.ref_columns)
             if role.mode in ("random", "perm") and keys.null_count().sum_horizontal().item():

@@ -89,9 +89,10 @@ def _table_view(profile: Profile, table: Table) -> Group:
         )
     title = Text.assemble((table.key, "bold"), f"  ({table.rows:,} rows)")
     parts: list[object] = [title, Padding(columns, (0, 0, 0, 2))]
-    parts += [f"  unique ({', '.join(unique)})" for unique in table.unique]
-    parts += [_inferred_line(fk) for fk in table.foreign_keys if fk.inferred]
-    parts += constraint_lines(profile, table)
+    lines = [f"  unique ({', '.join(unique)})" for unique in table.unique]
+    lines += [_inferred_line(fk) for fk in table.foreign_keys if fk.inferred]
+    lines += constraint_lines(profile, table)
+    parts += [Text(line) for line in lines]  # plain text: '[a-z]' in a CHECK is no markup
     return Group(*parts, "")  # type: ignore[arg-type]
 
 

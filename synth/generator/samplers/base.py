@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import polars as pl
@@ -55,6 +56,10 @@ class ColumnContext:
 
 class Sampler:
     """Base class; subclasses override :meth:`sample` and, where they can, :meth:`unique`."""
+
+    pure_unique: ClassVar[bool] = False
+    """Whether :meth:`unique` makes each value from its code alone (the ``rng`` unused), so
+    a key at any row is computed without its neighbours (see ``Run.keys_at``)."""
 
     def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
         """``n`` non-NULL values of the column's dtype."""

@@ -79,6 +79,8 @@ class IntegerSampler(Sampler):
         values = np.clip(raw, lo, hi).astype(np.int64)
         return pl.Series(col.name, values).cast(ctx.dtype)
 
+    pure_unique = True  # the start value plus the code
+
     def unique(self, ctx: ColumnContext, codes: np.ndarray, rng: np.random.Generator) -> pl.Series:
         values = start_value(ctx) + codes.astype(np.int64)
         return pl.Series(ctx.column.name, values).cast(ctx.dtype)
