@@ -34,9 +34,6 @@ CONNECT_TIMEOUT_SECONDS = 10
 SAMPLE_SEED = 20250101
 """Seed of PostgreSQL's ``TABLESAMPLE ... REPEATABLE``: every query of a table reads the
 same pages, and so does a re-profile of unchanged data."""
-CLIENT_CHECK_MS = 1000
-"""PostgreSQL 14+: how often the server looks whether the profiler is still connected while
-one of its queries runs (``client_connection_check_interval``)."""
 PROGRESS_STEPS = 10_000
 """SQLite virtual-machine steps between two looks at a query's deadline (well under 1 ms)."""
 
@@ -106,13 +103,7 @@ class Dialect:
 
     def canceller(self, conn: sa.Connection) -> Callable[[], None] | None:
         """A function that cancels the query running on ``conn`` from elsewhere, called
-        after Ctrl-C or SIGTERM interrupted it (None: the driver cancels, or nothing can)."""
-        return None
-
-    def guard(self, conn: sa.Connection) -> Callable[[], None] | None:
-        """Where the server cannot notice a client that died mid-query (``kill -9``): start
-        something that ends ``conn``'s query then, and return the function that stands it
-        down once ``conn`` is closed normally (None: nothing to start)."""
+        after Ctrl-C interrupted it (None: the driver cancels, or nothing can)."""
         return None
 
     def sampled(
@@ -199,10 +190,6 @@ class PostgreSQL(Dialect):
         # the connection's default already is), its statements cut at `timeout`. Both are
         # undone when the transaction ends.
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-        if (conn.dialect.server_version_info or (0,)) >= (14,):
-            # The server polls the socket while a query runs and ends the query once the
-            # client is gone (kill -9, a lost host), instead of running it to the end.
-            conn.exec_driver_sql(f"SET client_connection_check_interval = {CLIENT_CHECK_MS}")
         if timeout:
             conn.exec_driver_sql(f"SET statement_timeout = {_milliseconds(timeout)}")
 
@@ -358,18 +345,6 @@ class MySQL(Dialect):
                 other.exec_driver_sql(f"KILL QUERY {ident}")
 
         return cancel
-
-    def guard(self, conn: sa.Connection) -> Callable[[], None] | None:
-        # MySQL/MariaDB notice a dead client only when they next write to it, at the end
-        # of the query: a separate guard process kills the connection if we die first.
-        from synth.internal.watchdog import start_watchdog
-
-        thread_id = getattr(conn.connection.dbapi_connection, "thread_id", None)
-        if not callable(thread_id) or conn.engine.url.get_driver_name() != "pymysql":
-            return None
-        _, params = conn.dialect.create_connect_args(conn.engine.url)
-        watchdog = start_watchdog(dict(params), f"KILL {int(thread_id())}")
-        return None if watchdog is None else watchdog.release
 
     def sampled(
         self, table: sa.TableClause, percent: float, name: str, key: str | None

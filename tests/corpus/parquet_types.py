@@ -96,7 +96,8 @@ def _pandas_ok(col: Column, dtype: object, categories: list[str] | None) -> str 
     if t is LogicalType.DATETIME:
         wanted = "datetime64[us, UTC]" if col.timezone else "datetime64[us]"
         return None if str(dtype) == wanted else f"{dtype}, expected {wanted}"
-    if t in (LogicalType.STRING, LogicalType.UUID, LogicalType.JSON, LogicalType.OPAQUE):
+    text = (LogicalType.STRING, LogicalType.UUID, LogicalType.JSON, LogicalType.GEOMETRY)
+    if t in (*text, LogicalType.OPAQUE):  # a geometry is its WKT text
         return None if pd.api.types.is_string_dtype(dtype) else f"{dtype} is not a string"
     return None if str(dtype) == "object" else f"{dtype}, expected object"
 
