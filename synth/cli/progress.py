@@ -80,6 +80,7 @@ def progress_display(flag: bool | None) -> Iterator[ProgressCallback | None]:
         transient=True,
     )
     ids: dict[tuple[str, str], int] = {}
+    shown: dict[tuple[str, str], str] = {}  # the detail each row shows
 
     def on_event(event: ProgressEvent) -> None:
         key = (event.stage, event.task)
@@ -90,12 +91,17 @@ def progress_display(flag: bool | None) -> Iterator[ProgressCallback | None]:
         if event.finished and event.task:  # a table done: make room for the next
             bars.remove_task(task_id)  # type: ignore[arg-type]
             return
+        detail = _short(event.detail)
+        changed = shown.get(key) != detail
+        shown[key] = detail
         bars.update(
             task_id,  # type: ignore[arg-type]
             completed=event.done,
             total=event.total,
-            detail=_short(event.detail),
+            detail=detail,
         )
+        if changed and detail:  # a new statistic is drawn as it starts, however quick
+            bars.refresh()
 
     with bars:
         yield on_event
