@@ -4,6 +4,7 @@ one line on stderr and an exit status."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -31,6 +32,39 @@ __all__ = [
 EXIT_ERROR = 2
 """Exit status of every error a user can cause (a bad flag, file, URL or profile)."""
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+"""128 + SIGTERM, what a shell reports for a process SIGTERM ended."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises ``KeyboardInterrupt``: every path that cancels a
+    running query on Ctrl-C (psycopg's cancel, MariaDB's KILL QUERY, SQLite's interrupt)
+    cancels it on SIGTERM too."""
+
+
+_received: list[int] = []
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    _received.append(signum)
+    raise Terminated
+
+
+def _install_signal_handlers() -> None:
+    """SIGTERM stops a run as Ctrl-C does; a SIGINT inherited as ignored (a background job
+    of a script) is restored, so Ctrl-C and ``kill -INT`` stop synth."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _stopped() -> None:
+    """One line for a run stopped by a signal, and the shell's exit status for it."""
+    if _received:
+        err("synth: terminated (SIGTERM); running queries were cancelled, nothing was written")
+        sys.exit(EXIT_TERMINATED)
+    err("synth: interrupted; nothing was written")
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def names(values: list[str] | None) -> list[str] | None:
@@ -115,6 +149,7 @@ argument or value of the wrong type."""
 
 def run(app: Callable[..., object]) -> None:
     """Run the Typer ``app``; every error a user can cause is one line, never a traceback."""
+    _install_signal_handlers()
     try:
         code = app(standalone_mode=False)
     except _ParseError as exc:  # a bad flag or value: one line, like our own errors
@@ -123,12 +158,11 @@ def run(app: Callable[..., object]) -> None:
         err(f"synth: error: {exc.format_message()}{where}")  # type: ignore[attr-defined]
         sys.exit(EXIT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
-        err("synth: interrupted; nothing was written")
-        sys.exit(EXIT_INTERRUPTED)
+        _stopped()
     except SynthError as exc:
         err(f"synth: error: {exc}")
         sys.exit(EXIT_ERROR)
     if code == EXIT_INTERRUPTED:  # Ctrl-C, turned into an exit code by typer
-        err("synth: interrupted; nothing was written")
+        _stopped()
     if isinstance(code, int) and code:
         sys.exit(code)

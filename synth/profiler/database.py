@@ -126,7 +126,7 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
         raise connect_error(exc, url) from None
-    with conn:
+    with conn, dialect.guard(conn):
         try:
             progress = Reporter(options.progress, "profile")
             active = start_session(conn, dialect, session, masked, progress)

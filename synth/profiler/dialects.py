@@ -23,9 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from synth.errors import SourceError
+from synth.internal.watchdog import Watchdog
 from synth.model import LogicalType
 from synth.profiler import catalog
 from synth.profiler.catalog import TriggerText
+from synth.profiler.sampling import HASH_MODULUS, hash_cut, key_sample
 from synth.profiler.types import TypeInfo, describe_sql
 
 __all__ = ["Deadline", "Dialect", "TriggerText", "dialect_for"]
@@ -34,30 +36,14 @@ CONNECT_TIMEOUT_SECONDS = 10
 SAMPLE_SEED = 20250101
 """Seed of PostgreSQL's ``TABLESAMPLE ... REPEATABLE``: every query of a table reads the
 same pages, and so does a re-profile of unchanged data."""
+CONNECTION_CHECK_MS = 1000
+"""How often PostgreSQL (14+) looks whether a profiling session's client is still there."""
 PROGRESS_STEPS = 10_000
 """SQLite virtual-machine steps between two looks at a query's deadline (well under 1 ms)."""
 
 
-_HASH_MODULUS = 1_000_003
-"""A prime: row-filter samples keep a row when its hash modulo this is under the cut."""
-_HASH_MULTIPLIER = 618_034
-"""About the golden ratio times the modulus: consecutive keys land far apart."""
-
-
 def _milliseconds(seconds: float) -> int:
     return max(1, math.ceil(seconds * 1000))
-
-
-def _hash_cut(percent: float) -> int:
-    return round(percent / 100 * _HASH_MODULUS)
-
-
-def _key_sample(key: Any, percent: float) -> Any:
-    """``(|key| mod m) * a mod m < cut``: about ``percent`` % of the integer keys, the same
-    ones every time, spread evenly over consecutive keys; no overflow (``(m - 1) * a`` fits in
-    64 bits)."""
-    spread = sa.func.abs(key) % _HASH_MODULUS * _HASH_MULTIPLIER % _HASH_MODULUS
-    return spread < _hash_cut(percent)
 
 
 @dataclass
@@ -103,8 +89,13 @@ class Dialect:
 
     def canceller(self, conn: sa.Connection) -> Callable[[], None] | None:
         """A function that cancels the query running on ``conn`` from elsewhere, called
-        after Ctrl-C interrupted it (None: the driver cancels, or nothing can)."""
+        after Ctrl-C or SIGTERM interrupted it (None: the driver cancels, or nothing can)."""
         return None
+
+    def guard(self, conn: sa.Connection) -> contextlib.AbstractContextManager[object]:
+        """Held while ``conn`` profiles: what ends its query on the server if this process
+        dies without a word (``kill -9``); nothing where the server notices by itself."""
+        return contextlib.nullcontext()
 
     def sampled(
         self, table: sa.TableClause, percent: float, name: str, key: str | None
@@ -192,6 +183,9 @@ class PostgreSQL(Dialect):
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         if timeout:
             conn.exec_driver_sql(f"SET statement_timeout = {_milliseconds(timeout)}")
+        if (conn.dialect.server_version_info or (0,)) >= (14,):
+            # The server ends a running query once its client is gone (a kill -9).
+            conn.exec_driver_sql(f"SET client_connection_check_interval = {CONNECTION_CHECK_MS}")
 
     def timed_out(self, exc: sa.exc.DBAPIError) -> bool:
         orig = exc.orig
@@ -346,6 +340,15 @@ class MySQL(Dialect):
 
         return cancel
 
+    def guard(self, conn: sa.Connection) -> contextlib.AbstractContextManager[object]:
+        # MariaDB and MySQL finish a running SELECT whatever happened to its client: a
+        # second process kills this connection if this one dies (synth.internal.watchdog).
+        thread_id = getattr(conn.connection.dbapi_connection, "thread_id", None)
+        if not callable(thread_id):
+            return contextlib.nullcontext()
+        url = conn.engine.url.render_as_string(hide_password=False)
+        return Watchdog(url, f"KILL CONNECTION {int(thread_id())}")
+
     def sampled(
         self, table: sa.TableClause, percent: float, name: str, key: str | None
     ) -> sa.Select[Any]:
@@ -353,9 +356,9 @@ class MySQL(Dialect):
         # one (RAND() would pick other rows when a query reads in another order). It still
         # reads every row, but aggregates only about `percent` % of them.
         if key is not None:
-            return sa.select(*table.c).where(_key_sample(table.c[key], percent))
+            return sa.select(*table.c).where(key_sample(table.c[key], percent))
         row = sa.func.crc32(sa.func.concat_ws("|", *table.c))
-        return sa.select(*table.c).where(row % _HASH_MODULUS < _hash_cut(percent))
+        return sa.select(*table.c).where(row % HASH_MODULUS < hash_cut(percent))
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         from sqlalchemy.dialects import mysql
@@ -474,7 +477,7 @@ class SQLite(Dialect):
         # hash of the integer key, else of the rowid (a WITHOUT ROWID table needs an
         # integer key). It still reads every row.
         ident = table.c[key] if key is not None else sa.literal_column("rowid")
-        return sa.select(*table.c).where(_key_sample(ident, percent))
+        return sa.select(*table.c).where(key_sample(ident, percent))
 
     def describe(self, t: sa.types.TypeEngine[Any], sql_type: str) -> TypeInfo:
         info = describe_sql(t, sql_type)

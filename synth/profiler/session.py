@@ -6,8 +6,10 @@ A profile may be taken on a production replica, so the database profiler
   each database does is in :mod:`synth.profiler.dialects`);
 - runs every statistics query through :func:`execute`, with a **label** naming the
   statistic it computes: a query that runs past ``--statement-timeout`` becomes a one-line
-  :class:`~synth.errors.SourceError` naming the table and that statistic, and Ctrl-C
-  cancels the query on the server before it stops the run;
+  :class:`~synth.errors.SourceError` naming the table and that statistic, and Ctrl-C (or
+  SIGTERM, which the CLI raises as a ``KeyboardInterrupt``) cancels the query on the
+  server before it stops the run; a killed process's query is ended by the server
+  (PostgreSQL) or a watchdog (MariaDB/MySQL, :meth:`Dialect.guard`);
 - with ``--sample PERCENT``, reads each table through a :class:`SampledTable` and scales
   the row count back up (:func:`profile_sampled`).
 """
@@ -178,6 +180,7 @@ def _interruptible() -> None:
     changes only that flag of whatever handler is installed, not the handler."""
     if hasattr(signal, "siginterrupt"):  # not on Windows
         signal.siginterrupt(signal.SIGINT, True)
+        signal.siginterrupt(signal.SIGTERM, True)
 
 
 def execute(conn: sa.Connection, query: Any, statistic: str) -> sa.Result[Any]:
