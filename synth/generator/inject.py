@@ -210,6 +210,9 @@ class TraitInjector:
             .to_numpy()
         )
         eligible = series.is_not_null().to_numpy() & ~carrying
+        taken = trait.taken(pl.col(col.name), col)
+        if taken is not None:
+            eligible &= ~frame.select(taken.fill_null(False)).to_series().to_numpy()
         covered = float(weights.sum())
         # top up what the chunk lacks: carriers the column's values already made (frequent
         # values, Faker postcodes with a leading zero) count

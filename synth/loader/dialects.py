@@ -31,6 +31,8 @@ COPY_CHUNK_ROWS = 50_000
 BATCH_ROWS = 5_000
 """Rows per ``executemany`` call (MySQL, SQLite)."""
 _FLOAT_MAX = 1.7976931348623157e308
+_FLOAT32_MAX = 3.4028234663852886e38
+"""The largest finite 4-byte float: a ``Float32`` column's infinities clamp to it."""
 
 Advance = Callable[[int], None]
 """Called with the number of rows just written (progress)."""
@@ -388,7 +390,8 @@ class MySQL(Dialect):
         if dtype.is_float():  # no infinities either: the largest finite float of the sign
             expr, counts = super().driver_column(name, dtype, nullable)
             counts.append(("infinity_clamped", e.is_infinite().sum()))
-            return expr.clip(-_FLOAT_MAX, _FLOAT_MAX).alias(name), counts
+            biggest = _FLOAT32_MAX if dtype == pl.Float32 else _FLOAT_MAX
+            return expr.clip(-biggest, biggest).alias(name), counts
         if isinstance(dtype, pl.Datetime) and dtype.time_zone:  # DATETIME holds UTC wall time
             return e.dt.convert_time_zone("UTC").dt.replace_time_zone(None).alias(name), []
         return super().driver_column(name, dtype, nullable)

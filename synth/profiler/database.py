@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth.errors import SourceError
+from synth.internal.floats import finite
 from synth.internal.progress import Reporter
 from synth.internal.urls import connect_error, create_engine, masked_url, parse_url, reason
 from synth.model import (
@@ -37,6 +38,7 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.frequent import STATS_TAG, frequent_query
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
 from synth.profiler.relations import infer_relations
@@ -53,14 +55,12 @@ from synth.profiler.session import (
     REFLECTION,
     SampledTable,
     execute,
-    frequent_label,
     integer_key,
     profile_sampled,
     start_session,
     trait_label,
 )
 from synth.profiler.stats import (
-    MAX_FREQUENT,
     NO_DISTINCT,
     PERCENTS,
     QUANTILE_TYPES,
@@ -81,9 +81,6 @@ from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
 from synth.traits.instants import dated_column, param
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
-
-STATS_TAG = "/* synth:profile */"
-"""Leading comment of every statistics query."""
 
 _MAX_ITEMS = 1000
 """Result columns per statistics query; very wide tables take one more query per 1,000."""
@@ -230,6 +227,12 @@ class _Plan:
         return self.column.info.logical
 
     @property
+    def values(self) -> Any:
+        """What ``values`` and frequent values measure: floats without NaN and infinities
+        (the ``non_finite`` trait counts those)."""
+        return finite(self.expr) if self.logical is LogicalType.FLOAT else self.expr
+
+    @property
     def length(self) -> Any | None:
         """What ``lengths`` measures: characters of a string, elements of an array."""
         if self.text is not None:
@@ -289,10 +292,13 @@ def _aggregate_items(
             distinct = sa.func.count(sa.distinct(dialect.exact(expr, logical)))
             items.append((distinct, _setter(m, "distinct", _counts)))
         if logical in QUANTILE_TYPES:
-            items.append((sa.type_coerce(sa.func.min(expr), _RAW), _setter(m, "value_min")))
-            items.append((sa.type_coerce(sa.func.max(expr), _RAW), _setter(m, "value_max")))
+            values = p.values
+            items.append((sa.type_coerce(sa.func.min(values), _RAW), _setter(m, "value_min")))
+            items.append((sa.type_coerce(sa.func.max(values), _RAW), _setter(m, "value_max")))
+            if values is not expr:
+                items.append((sa.func.count(values), _setter(m, "finite", _counts)))
             if dialect.ordered_set_percentiles:
-                items.append(_percentile_item(dialect, expr, m.value_quantiles))
+                items.append(_percentile_item(dialect, values, m.value_quantiles))
         length = p.length
         if length is not None:
             items.append((sa.func.min(length), _setter(m, "length_min")))
@@ -325,13 +331,14 @@ def _ranks(
     largest value (into ``m.<kind>_low``/``_high``) and, with ``percentiles``, each percentile."""
     from synth.profiler.stats import extreme_ranks
 
-    ranks = extreme_ranks(m.nonnull, k)
+    n = m.valued if kind == "value" else m.nonnull
+    ranks = extreme_ranks(n, k)
     if ranks is None:
         return []
     low, high = ranks
     out = [(low, _setter(m, f"{kind}_low")), (high, _setter(m, f"{kind}_high"))]
     if percentiles:
-        out += [(nearest_rank(pct, m.nonnull), _store_into(into, name)) for name, pct in PERCENTS]
+        out += [(nearest_rank(pct, n), _store_into(into, name)) for name, pct in PERCENTS]
     return out
 
 
@@ -350,7 +357,7 @@ def _quantile_queries(
     for p in plans:
         m = p.m
         if p.logical in QUANTILE_TYPES:
-            targets.append((p.expr, _ranks(m, "value", m.value_quantiles, k, percentiles)))
+            targets.append((p.values, _ranks(m, "value", m.value_quantiles, k, percentiles)))
         if p.length is not None:
             targets.append((p.length, _ranks(m, "length", m.length_quantiles, k, percentiles)))
     targets = [(expr, picks) for expr, picks in targets if picks]
@@ -372,33 +379,6 @@ def _quantile_queries(
         row = execute(conn, sa.select(*outer).prefix_with(STATS_TAG), PERCENTILES).one()
         for value, store in zip(row, stores, strict=True):
             store(value)
-
-
-def _frequent_query(
-    conn: sa.Connection, dialect: Dialect, source: Any, p: _Plan, dated: tuple[Any, Any] | None
-) -> list[tuple[Any, ...]]:
-    """(value, count) rows; with ``dated`` = (time column, old-before instant) also each
-    value's newest time and its count of old rows (for legacy values and stale rows)."""
-    key = dialect.exact(p.expr, p.logical)
-    value = p.expr if key is p.expr else sa.func.min(p.expr)
-    count = sa.func.count().label("n")
-    ages = []
-    if dated is not None:
-        time, old_before = dated
-        ages = [
-            sa.type_coerce(sa.func.max(time), _RAW).label("newest"),
-            sa.func.sum(sa.case((time < old_before, 1), else_=0)).label("old"),
-        ]
-    query = (
-        sa.select(sa.type_coerce(value, _RAW).label("v"), count, *ages)
-        .select_from(source)
-        .where(p.expr.is_not(None))
-        .group_by(key)
-        .order_by(sa.desc("n"), key)
-        .limit(MAX_FREQUENT)
-        .prefix_with(STATS_TAG)
-    )
-    return [tuple(row) for row in execute(conn, query, frequent_label(p.column.name))]
 
 
 class _SqlMeasure(TableMeasure):
@@ -486,7 +466,7 @@ def _profile_table(
         semantic = personal_override(semantic, f"{skeleton.key}.{p.column.name}", privacy)
         has_domain = p.column.info.domain is not None
         if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
-            found = _frequent_query(conn, dialect, source, p, dated)
+            found = frequent_query(conn, dialect, source, p.values, p.logical, p.column.name, dated)
             p.m.frequent = record_ages(ctx, p.column.name, p.logical, time_col, found)
         stats = column_stats(rows["rows"], p.logical, p.m)
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})

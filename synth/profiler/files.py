@@ -176,6 +176,10 @@ class _Col:
     def __init__(self, name: str, info: TypeInfo, nullable: bool) -> None:
         self.name, self.info, self.nullable = name, info, nullable
         self.expr = pl.col(name)
+        self.values = self.expr
+        """What ``values`` and frequent values measure: floats without NaN and infinities."""
+        if info.logical is LogicalType.FLOAT:
+            self.values = pl.when(self.expr.is_finite()).then(self.expr)
         self.text: pl.Expr | None = None
         self.length: pl.Expr | None = None
         """What ``lengths`` measures: characters of a string, elements of an array."""
@@ -252,9 +256,11 @@ def _profile_frame(
             items.append((c.expr.drop_nulls().n_unique(), _store(m, "distinct")))
         if logical in QUANTILE_TYPES:
             items += [
-                (c.expr.min(), _store(m, "value_min")),
-                (c.expr.max(), _store(m, "value_max")),
+                (c.values.min(), _store(m, "value_min")),
+                (c.values.max(), _store(m, "value_max")),
             ]
+            if logical is LogicalType.FLOAT:
+                items.append((c.values.count(), _store(m, "finite")))
         if c.length is not None:
             items += [
                 (c.length.min(), _store(m, "length_min")),
@@ -271,18 +277,18 @@ def _profile_frame(
     privacy = privacy or PrivacyOptions()
     quantiles: list[tuple[pl.Expr, Callable[[Any], None]]] = []
     for c in cols:
-        ranks = extreme_ranks(c.m.nonnull, privacy.min_count)
-        if ranks is None:
-            continue
         targets = []
         if c.info.logical in QUANTILE_TYPES:
-            targets.append((c.expr, c.m.value_quantiles, "value"))
+            targets.append((c.values, c.m.value_quantiles, "value", c.m.valued))
         if c.length is not None:
-            targets.append((c.length, c.m.length_quantiles, "length"))
-        for expr, into, kind in targets:
+            targets.append((c.length, c.m.length_quantiles, "length", c.m.nonnull))
+        for expr, into, kind, n in targets:
+            ranks = extreme_ranks(n, privacy.min_count)
+            if ranks is None:
+                continue
             ordered = expr.drop_nulls().sort()
             for pname, percent in PERCENTS:
-                rank = nearest_rank(percent, c.m.nonnull)
+                rank = nearest_rank(percent, n)
                 quantiles.append((ordered.get(rank - 1), _store_into(into, pname)))
             quantiles.append((ordered.get(ranks[0] - 1), _store(c.m, f"{kind}_low")))
             quantiles.append((ordered.get(ranks[1] - 1), _store(c.m, f"{kind}_high")))
@@ -303,7 +309,7 @@ def _profile_frame(
         if wants_frequent(c.info.logical, c.semantic, c.m.distinct, c.m.nonnull, has_domain):
             n = "n" if c.name != "n" else "n_"
             counted = (
-                lf.filter(c.expr.is_not_null())
+                lf.filter(c.values.is_not_null())
                 .group_by(c.name)
                 .agg(pl.len().alias(n), *ages)
                 .sort(n, descending=True)

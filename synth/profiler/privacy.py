@@ -67,6 +67,10 @@ CASES: tuple[LetterCase, ...] = ("lower", "upper", "title", "mixed")
 _NUMERIC = (L.INTEGER, L.FLOAT, L.DECIMAL)
 _DAY_EDGES = (dt.time(0, 0), dt.time(23, 59, 59), dt.time(23, 59, 59, 999999))
 """Times of day at which a sentinel day is still vocabulary (``1970-01-01T00:00:00``)."""
+_SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})
+"""How a profile names the float values that are not numbers (``non_finite``)."""
+_VOCABULARY_TRAITS = frozenset({"sentinel", "non_finite"})
+"""Traits whose values are vocabulary, never data: kept whatever their row count."""
 _SCHEMA_VALUE_TRAITS = frozenset({"childless_parent"})
 """Traits whose ``value`` names schema objects (``orders.customer_id``), not data."""
 _COLUMN_VALUE_TRAITS = frozenset({"legacy_value", "stale"})
@@ -92,6 +96,8 @@ def vocabulary(column: Column, value: Scalar) -> str | None:
         return "sentinel vocabulary"
     if column.type in _NUMERIC and isinstance(value, int | float) and value in NUMBERS:
         return "sentinel vocabulary"
+    if column.type is L.FLOAT and value in _SPECIAL_FLOATS:
+        return "an IEEE special value"
     if column.type in (L.DATE, L.DATETIME) and isinstance(value, str):
         days = {d.isoformat() for d in DAYS}
         if value in days:
@@ -246,7 +252,9 @@ def _protect_stats(column: Column, m: Measured | None, k: int) -> ColumnStats:
     personal = is_personal(column.semantic)
     values = lengths = None
     if m is not None and not personal:
-        values = protect_distribution(stats.values, n, k, m.value_low, m.value_high, column.type)
+        values = protect_distribution(
+            stats.values, m.valued, k, m.value_low, m.value_high, column.type
+        )
     if m is not None:
         lengths = protect_distribution(stats.lengths, n, k, m.length_low, m.length_high, L.INTEGER)
     kept: tuple[ValueFrequency, ...] = ()
@@ -333,9 +341,9 @@ class _Traits:
     def column_trait(self, column: Column, stat: TraitStat) -> TraitStat | None:
         if stat.value is None:
             return stat
-        if self.personal([column.name]) and stat.trait != "sentinel":
+        if self.personal([column.name]) and stat.trait not in _VOCABULARY_TRAITS:
             return None  # a personal column's values never reach a profile
-        if stat.trait == "sentinel":
+        if stat.trait in _VOCABULARY_TRAITS:
             return stat if vocabulary(column, stat.value) is not None else None
         if not self.column_value(column.name, stat.value):
             return None

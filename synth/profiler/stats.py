@@ -91,6 +91,13 @@ class Measured:
     """The k-th smallest character length (strings)."""
     length_high: Any = None
     """The k-th largest character length (strings)."""
+    finite: int | None = None
+    """Non-NULL values that are numbers (floats: not NaN or infinite; None: all of them)."""
+
+    @property
+    def valued(self) -> int:
+        """How many values ``values`` (min, max, percentiles) describes."""
+        return self.nonnull if self.finite is None else self.finite
 
 
 def _distribution(
@@ -145,7 +152,7 @@ def _frequent(
 def column_stats(rows: int, logical: LogicalType, m: Measured) -> ColumnStats:
     """The :class:`ColumnStats` of a column of a ``rows``-row table."""
     values = lengths = None
-    if m.nonnull > 0 and logical in QUANTILE_TYPES:
+    if m.valued > 0 and logical in QUANTILE_TYPES:
         values = _distribution(m.value_min, m.value_max, m.value_quantiles, logical)
     if m.nonnull > 0 and logical in (L.STRING, L.ARRAY):  # characters; elements of an array
         lengths = _distribution(m.length_min, m.length_max, m.length_quantiles, L.INTEGER)

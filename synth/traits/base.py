@@ -219,6 +219,11 @@ class ColumnTrait(Trait):
         """``values`` (non-NULL, of the column's dtype) turned into carriers of ``stat``."""
         raise NotImplementedError
 
+    def taken(self, expr: pl.Expr, column: Column) -> pl.Expr | None:
+        """Rows a top-up leaves alone: carriers of the trait's other values (a NaN row is
+        not turned into an infinity). None (the default): none."""
+        return None
+
     def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
         """How close each value already is to carrying the trait, for traits whose mass the
         column's interpolated distribution spreads around the carriers (lengths just
