@@ -20,6 +20,7 @@ from synth.model.manifest import KEYS_LIMIT, MANIFEST_NAME, Manifest, TableOutpu
 from synth.writers.atomic import atomic_directory
 from synth.writers.base import FixtureWriter, TableTarget
 from synth.writers.parquet import ParquetFixtureWriter
+from synth.writers.space import check_free_space, estimate_bytes
 from synth.writers.sql import SqlFixtureWriter
 
 if TYPE_CHECKING:
@@ -108,6 +109,9 @@ def write_fixtures(
     digest = profile_digest(plan.original or plan.profile)
     origin = {"synth.version": __version__, "synth.profile_digest": digest}
     origin["synth.seed"] = str(plan.seed)
+    shards = execution.shard[1] if execution.shard is not None else 1
+    needed = estimate_bytes(plan, writer_cls.size_factor, shards)
+    check_free_space(Path(out), needed, sum(tp.rows for tp in plan.tables) // shards)
     reporter = Reporter(plan.options.progress, "generate")
     with (
         atomic_directory(Path(out)) as tmp,

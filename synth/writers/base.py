@@ -54,6 +54,8 @@ class FixtureWriter(Protocol):
     format: ClassVar[str]
     options: ClassVar[tuple[str, ...]]
     """The names of the options this format accepts (``writer_options`` keys)."""
+    size_factor: ClassVar[float]
+    """Bytes written per raw byte of values, at the low end (see :mod:`synth.writers.space`)."""
 
     def __init__(self, plan: Plan, options: Mapping[str, object]) -> None: ...
 

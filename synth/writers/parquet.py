@@ -39,6 +39,7 @@ class ParquetFixtureWriter:
 
     format: ClassVar[str] = "parquet"
     options: ClassVar[tuple[str, ...]] = ()
+    size_factor: ClassVar[float] = 0.25  # compressed columns
 
     def __init__(self, plan: Plan, options: Mapping[str, object]) -> None:
         self.directory = Path()

@@ -90,6 +90,7 @@ class SqlFixtureWriter:
 
     format: ClassVar[str] = "sql"
     options: ClassVar[tuple[str, ...]] = ("dialect", "ddl", "split", "sql_style", "batch_rows")
+    size_factor: ClassVar[float] = 1.0  # every value spelled out
 
     def __init__(self, plan: Plan, options: Mapping[str, object]) -> None:
         self.plan = plan
