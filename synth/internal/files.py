@@ -9,7 +9,18 @@ from pathlib import Path
 
 from synth.errors import OutputError
 
-__all__ = ["write_text_atomic"]
+__all__ = ["file_sha256", "write_text_atomic"]
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of the file's bytes, as hex (read in 1 MiB blocks)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, what: str, fix: str) -> Path:

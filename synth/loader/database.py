@@ -66,8 +66,11 @@ class _Tables:
                 file = self.directory / table.files[0]
                 try:
                     self.columns[key] = list(pq.read_schema(file).names)
-                except OSError as exc:
-                    raise SourceError(f"cannot read {str(file)!r} (table {key!r}): {exc}") from None
+                except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                    raise SourceError(
+                        f"cannot read {str(file)!r} (table {key!r}): {exc}; regenerate the "
+                        "fixtures with 'synth generate PROFILE --out DIR'"
+                    ) from None
             else:
                 self.columns[key] = []
 

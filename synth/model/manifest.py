@@ -71,6 +71,9 @@ class Manifest(BaseModel):
     """Table key -> output, in generation (foreign-key) order."""
     traits: dict[str, dict[str, TraitRows]] = Field(default_factory=dict)
     """Table key -> trait label (``column:trait[=value]``) -> the rows that carry it."""
+    digests: dict[str, str] = Field(default_factory=dict)
+    """Every file of the set but the manifest (path relative to the directory) -> the sha256
+    of its bytes, checked before a file is read (empty in manifests of older versions)."""
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

@@ -52,7 +52,8 @@ class SynthData:
     """A fixture set: tables by name, as polars, rows, pandas, or loaded into a database.
 
     ``status`` says how it was obtained: ``cache hit``, ``generated``, ``regenerated``
-    (``--synth-refresh``) or ``pre-generated``. Tables are read on first use and kept.
+    (``--synth-refresh``), ``rebuilt`` (a damaged cache entry) or ``pre-generated``.
+    Tables are read on first use and kept.
     """
 
     def __init__(
@@ -205,8 +206,22 @@ def _generated(settings: SynthSettings) -> _Source:
     check_cache_root(settings.cache_root)
     directory = settings.cache_root / cache_key(data, settings.seed, settings.rows)[:16]
     complete = (directory / "manifest.json").is_file()
+    rebuilt = False
     if complete and not settings.refresh:
-        return _Source(directory, "cache hit")
+        problem = _damage(directory)
+        if problem is None:
+            return _Source(directory, "cache hit")
+        import shutil
+        import warnings
+
+        from synth.errors import SynthWarning
+
+        warnings.warn(
+            SynthWarning(f"synth cache entry {str(directory)!r} is damaged ({problem}); rebuilt"),
+            stacklevel=2,
+        )
+        shutil.rmtree(directory, ignore_errors=True)
+        rebuilt = True
     from synth.api import write  # the generator's imports only where it generates
 
     try:
@@ -217,7 +232,19 @@ def _generated(settings: SynthSettings) -> _Source:
         if (directory / "manifest.json").is_file():
             return _Source(directory, "cache hit")
         raise
-    return _Source(directory, "regenerated" if complete else "generated")
+    return _Source(directory, "rebuilt" if rebuilt else "regenerated" if complete else "generated")
+
+
+def _damage(directory: Path) -> str | None:
+    """What is wrong with the cache entry ``directory`` (None: every file is as written)."""
+    from synth.loader.files import verify_files
+    from synth.model.manifest import read_manifest
+
+    try:
+        verify_files(directory, read_manifest(directory))
+    except SourceError as exc:
+        return str(exc)
+    return None
 
 
 def _check_same_profile(settings: SynthSettings, manifest: Manifest) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synth.errors import UsageError
+from synth.internal.files import file_sha256
 from synth.model.arrow import arrow_schema, to_arrow
 from synth.model.io import profile_digest
 from synth.model.manifest import KEYS_LIMIT, MANIFEST_NAME, Manifest, TableOutput, TraitRows
@@ -140,6 +141,11 @@ def write_fixtures(
                 traits[tp.key] = carriers.result()
             stage.advance(1)
         options.update(writer.end())
+        digests = {
+            p.relative_to(tmp).as_posix(): file_sha256(p)
+            for p in sorted(tmp.rglob("*"))
+            if p.is_file() and p.name != MANIFEST_NAME
+        }
         manifest = Manifest(
             synth_version=__version__,
             profile_digest=digest,
@@ -148,6 +154,7 @@ def write_fixtures(
             options=options,
             tables=outputs,
             traits=traits,
+            digests=digests,
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return manifest

@@ -208,3 +208,19 @@ def test_settings_origin_is_read_only(project: pytest.Pytester) -> None:
     assert settings.where("seed") == "ini option synth_seed='7'" and settings.from_flag("profile")
     with pytest.raises(TypeError):
         settings.origin["seed"] = "x"  # type: ignore[index]
+
+
+def test_a_damaged_cache_entry_is_rebuilt_with_a_warning(project: pytest.Pytester) -> None:
+    project.makepyfile(SHOW_SETTINGS)
+    project.runpytest_subprocess().assert_outcomes(passed=1)
+    [entry] = _cache_entries(project)
+    users = entry / "users.parquet"
+    users.write_bytes(users.read_bytes()[: users.stat().st_size // 2])  # a truncated file
+
+    again = project.runpytest_subprocess("-W", "always")
+    again.assert_outcomes(passed=1, warnings=1)
+    again.stdout.fnmatch_lines(["*SynthWarning: synth cache entry *is damaged (*users.parquet*"])
+    again.stdout.fnmatch_lines(["synth: *(rebuilt, *"])
+    assert _cache_entries(project) == [entry]
+    third = project.runpytest_subprocess()
+    third.stdout.fnmatch_lines(["synth: *(cache hit, *"])
