@@ -112,7 +112,7 @@ def load_profile(text: str, *, source: str = "<profile>") -> Profile:
             f"(reads version {PROFILE_VERSION}); upgrade synth or re-profile"
         )
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = err["loc"]
@@ -123,6 +123,15 @@ def load_profile(text: str, *, source: str = "<profile>") -> Profile:
         shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
         more = f" and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
         raise ProfileError(f"{where}: {path}: {err['msg']}{shown}{more}") from None
+    from synth.model.sanity import impossible_statistics
+
+    problem = impossible_statistics(profile)
+    if problem is not None:
+        loc, named, message = problem
+        line = _line_of(text, loc)
+        raise ProfileError(f"{source}:{line}: {named}: {message}" if line else
+                           f"{source}: {named}: {message}")  # fmt: skip
+    return profile
 
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:
