@@ -147,8 +147,26 @@ _ParseError: type[Exception] = typer.BadParameter.__mro__[1]
 argument or value of the wrong type."""
 
 
+def mask_argv() -> bool:
+    """Replace a password given on the command line (in a URL) by ``***`` in what ``ps`` and
+    ``/proc/PID/cmdline`` show for the rest of the run; whether there was one. Until this
+    runs (the interpreter's start) the password is visible: docs/safety.md says how to keep
+    it out of the command line altogether."""
+    from synth.internal.urls import mask_secrets
+
+    argv = getattr(sys, "orig_argv", sys.argv)
+    masked = [mask_secrets(a) if "://" in a else a for a in argv]
+    if masked == list(argv):
+        return False
+    import setproctitle
+
+    setproctitle.setproctitle(" ".join(masked))
+    return True
+
+
 def run(app: Callable[..., object]) -> None:
     """Run the Typer ``app``; every error a user can cause is one line, never a traceback."""
+    mask_argv()
     _install_signal_handlers()
     try:
         code = app(standalone_mode=False)

@@ -142,11 +142,25 @@ def profile(
             help="Never infer a relation for this column ('*': for any column).",
         ),
     ] = None,
+    url_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--url-file",
+            metavar="FILE",
+            help="Read the database URL from this file (keeps a password out of ps).",
+        ),
+    ] = None,
     progress: ProgressOpt = None,
 ) -> None:
     """Profile a database (statistics computed inside it) or files into a YAML profile."""
     from synth import api
     from synth.model.io import dump_profile, write_profile
+    from synth.profiler.options import url_from_file
+
+    if url_file is not None:
+        if source:
+            raise UsageError("give either a source or --url-file, not both")
+        source = [url_from_file(url_file)]
 
     target: str | list[str] | None = source
     if source and len(source) == 1 and "://" in source[0]:

@@ -18,6 +18,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypedDict, Unpack
 
 from synth.errors import UsageError
@@ -137,6 +138,28 @@ def source_from_env(source: object) -> object:
     if "://" not in url:  # never echo it: it may hold a password
         raise UsageError(
             f"{URL_VARIABLE} is not a database URL (no '://'); expected "
+            "dialect[+driver]://user:password@host:port/database"
+        )
+    return url
+
+
+def url_from_file(path: str | os.PathLike[str]) -> str:
+    """The database URL in the file at ``path`` (its first non-blank line): ``--url-file``,
+    which keeps a password out of the process list and of shell history."""
+    file = Path(path)
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(
+            f"--url-file {str(file)!r} does not exist; write the database URL into it "
+            "(one line, readable by you only: chmod 600)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read --url-file {str(file)!r}: {exc}") from None
+    url = next((line.strip() for line in lines if line.strip()), "")
+    if "://" not in url:  # never echo it: it may hold a password
+        raise UsageError(
+            f"--url-file {str(file)!r} holds no database URL on its first line; expected "
             "dialect[+driver]://user:password@host:port/database"
         )
     return url
