@@ -36,6 +36,10 @@ def profile_source(
 
         paths = [source] if isinstance(source, str | os.PathLike) else list(source)
         result = profile_files(paths, options)
+    if options.traits.time_columns:
+        from synth.profiler.traits import check_time_columns
+
+        check_time_columns(result, options.traits.time_columns)
     if options.traits.segment_by:
         from synth.traits.cohorts import check_segment_by
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from synth.errors import UsageError
+from synth.errors import SourceError, UsageError
 from synth.model import Check, Column, ForeignKey, LogicalType, Trigger
 from synth.profiler.catalog import trigger_effects
 from synth.profiler.checks import (
@@ -309,6 +309,7 @@ def reflect_selected(
     other schemas (so that foreign keys resolve), unless excluded."""
     reflector = Reflector(conn, dialect, schema)
     targets = reflector.choose(tables, exclude, masked)
+    _say_skipped(reflector, targets, masked)
     reflected = reflector.reflect(targets)
     if tables is not None:
         return reflected
@@ -324,6 +325,46 @@ def reflect_selected(
             return reflected
         seen |= missing
         reflected += reflector.reflect(sorted(missing))
+
+
+def _views(reflector: Reflector) -> list[str]:
+    """The views and materialized views of the profiled schema, described for a message."""
+    insp, schema = reflector.inspector, reflector.query_schema
+    found = []
+    for kind, names in (
+        ("view", insp.get_view_names(schema=schema)),
+        ("materialized view", _materialized(insp, schema)),
+    ):
+        if names:
+            plural = "s" if len(names) > 1 else ""
+            found.append(f"{len(names)} {kind}{plural} ({', '.join(sorted(names)[:10])})")
+    return found
+
+
+def _materialized(insp: sa.Inspector, schema: str | None) -> list[str]:
+    try:
+        return list(insp.get_materialized_view_names(schema=schema))
+    except NotImplementedError:  # databases without materialized views
+        return []
+
+
+def _say_skipped(reflector: Reflector, targets: Sequence[tuple[str, str]], masked: str) -> None:
+    """Views are never profiled: say which were skipped, and refuse a source with no table."""
+    views = _views(reflector)
+    where = f"schema {reflector.base!r}" if reflector.base else "the default schema"
+    if not targets:
+        found = " and ".join(views) if views else "nothing"
+        raise SourceError(
+            f"{masked}: no table to profile in {where} (found {found}; synth profiles "
+            "tables, not views); pass --schema NAME for another schema, or fix --tables/--exclude"
+        )
+    if views:
+        from synth.errors import SynthWarning
+
+        warnings.warn(
+            SynthWarning(f"skipped {' and '.join(views)} in {where}: synth profiles tables only"),
+            stacklevel=2,
+        )
 
 
 def _absorbed(check: Check, columns: Sequence[ReflectedColumn], dialect: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from synth.model import Column, LogicalType, Scalar, Table, TraitStat
+from synth.model import Column, LogicalType, Profile, Scalar, Table, TraitStat
 from synth.traits import column_traits, table_traits
 from synth.traits.base import ColumnTrait, MeasureContext, Probe, TraitSettings, ValueAge
 
@@ -29,6 +29,21 @@ _TIME_NAMES = re.compile(
     r"|^(creation|insert|signup)_(date|time)$|^(date_)?created$"
 )
 _TEMPORAL = (LogicalType.DATETIME, LogicalType.DATE)
+
+
+def check_time_columns(profile: Profile, time_columns: Mapping[str, str]) -> None:
+    """Each ``--time-column`` names a profiled table (its column was checked while
+    measuring it): a misspelt table must not be ignored in silence."""
+    tables = {t.key for t in profile.tables} | {t.name for t in profile.tables}
+    for name, column in time_columns.items():
+        if name not in tables:
+            from synth.errors import UsageError
+
+            known = ", ".join(t.key for t in profile.tables) or "(none)"
+            raise UsageError(
+                f"time_column (--time-column) {name}.{column}: table {name!r} is not "
+                f"profiled; profiled tables: {known}"
+            )
 
 
 def detect_time_column(table: Table, settings: TraitSettings) -> str | None:
