@@ -104,6 +104,7 @@ class TraitInjector:
                 if skip and trait_label(stat, col.name) in skip:
                     continue  # it would break one of the column's constraints
                 if col.name in written and isinstance(trait, ColumnTrait):
+                    trait.check(stat, col, f"{table.key}.{col.name}")
                     self.entries.append(TraitEntry(trait, stat, col))
                 elif col.name in pinned:
                     self.held_back.append(stat)

@@ -54,7 +54,7 @@ class _Tables:
             return
         import pyarrow.parquet as pq
 
-        from synth.loader.files import open_fixtures
+        from synth.loader.files import check_rows, open_fixtures
 
         self.directory = Path(source)
         self.manifest = open_fixtures(self.directory)
@@ -71,6 +71,7 @@ class _Tables:
                         f"cannot read {str(file)!r} (table {key!r}): {exc}; regenerate the "
                         "fixtures with 'synth generate PROFILE --out DIR'"
                     ) from None
+                check_rows(self.directory, key, table)  # before the target is touched
             else:
                 self.columns[key] = []
 

@@ -15,7 +15,7 @@ from synth.errors import SourceError
 from synth.internal.files import file_sha256
 from synth.model.manifest import MANIFEST_NAME, Manifest, TableOutput, read_manifest
 
-__all__ = ["load_fixtures", "open_fixtures", "read_fixture_table", "verify_files"]
+__all__ = ["check_rows", "load_fixtures", "open_fixtures", "read_fixture_table", "verify_files"]
 
 _REGENERATE = "regenerate the fixtures with 'synth generate PROFILE --out DIR'"
 
@@ -82,17 +82,38 @@ def _read(file: Path, key: str) -> pl.DataFrame:
         ) from None
 
 
+def check_rows(directory: Path, key: str, table: TableOutput) -> None:
+    """Table ``key``'s files hold the rows the manifest says (read from the Parquet
+    footers, no rows read); a :class:`SourceError` otherwise."""
+    import pyarrow.parquet as pq
+
+    rows = 0
+    for name in table.files:
+        file = Path(directory) / name
+        try:
+            rows += pq.read_metadata(file).num_rows
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise SourceError(
+                f"cannot read {str(file)!r} (table {key!r}): {exc}; {_REGENERATE}"
+            ) from None
+    _same_rows(directory, key, table, rows)
+
+
+def _same_rows(directory: Path, key: str, table: TableOutput, rows: int) -> None:
+    if rows != table.rows:
+        where = ", ".join(repr(str(Path(directory) / n)) for n in table.files)
+        raise SourceError(
+            f"{where} (table {key!r}) holds {rows:,} rows where {MANIFEST_NAME} says "
+            f"{table.rows:,}; the file or the manifest was changed: {_REGENERATE}"
+        )
+
+
 def read_fixture_table(directory: Path, key: str, table: TableOutput) -> pl.DataFrame:
     """The rows of table ``key`` of the fixture directory ``directory``; a
     :class:`SourceError` when its files hold another number of rows than the manifest."""
     frames = [_read(Path(directory) / name, key) for name in table.files]
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
-    if frame.height != table.rows:
-        where = ", ".join(repr(str(Path(directory) / n)) for n in table.files)
-        raise SourceError(
-            f"{where} (table {key!r}) holds {frame.height:,} rows where {MANIFEST_NAME} says "
-            f"{table.rows:,}; the file or the manifest was changed: {_REGENERATE}"
-        )
+    _same_rows(directory, key, table, frame.height)
     return frame
 
 

@@ -219,6 +219,10 @@ class ColumnTrait(Trait):
         """``values`` (non-NULL, of the column's dtype) turned into carriers of ``stat``."""
         raise NotImplementedError
 
+    def check(self, stat: TraitStat, column: Column, where: str) -> None:
+        """Raise :class:`~synth.errors.ProfileError` naming ``where`` when ``stat`` cannot
+        be generated into ``column`` (a hand edit); the default accepts any entry."""
+
     def taken(self, expr: pl.Expr, column: Column) -> pl.Expr | None:
         """Rows a top-up leaves alone: carriers of the trait's other values (a NaN row is
         not turned into an infinity). None (the default): none."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from synth.errors import ProfileError
 from synth.internal.floats import SPECIALS, special
 from synth.model import Column, LogicalType, TraitStat
 from synth.traits import register
@@ -47,6 +48,14 @@ class NonFinite(ColumnTrait):
             Probe(sql=lambda e, w=which: e == special(w), frame=_FRAME[which], key=which)
             for which in SPECIALS
         ]
+
+    def check(self, stat: TraitStat, column: Column, where: str) -> None:
+        if column.type is not LogicalType.FLOAT or str(stat.value) not in SPECIALS:
+            raise ProfileError(
+                f"{where}: trait non_finite value={stat.value!r} in a {column.type.value} "
+                f"column; it takes value {', '.join(SPECIALS)} in a float column: fix or remove "
+                "the entry"
+            )
 
     def taken(self, expr: pl.Expr, column: Column) -> pl.Expr | None:
         return ~expr.is_finite()
