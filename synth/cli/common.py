@@ -152,7 +152,7 @@ def mask_argv() -> bool:
     ``/proc/PID/cmdline`` show for the rest of the run; whether there was one. Until this
     runs (the interpreter's start) the password is visible: docs/safety.md says how to keep
     it out of the command line altogether."""
-    from synth.internal.urls import mask_secrets
+    from synth.internal.secrets import mask_secrets  # no SQLAlchemy: this runs first
 
     argv = getattr(sys, "orig_argv", sys.argv)
     masked = [mask_secrets(a) if "://" in a else a for a in argv]
@@ -166,9 +166,9 @@ def mask_argv() -> bool:
 
 def run(app: Callable[..., object]) -> None:
     """Run the Typer ``app``; every error a user can cause is one line, never a traceback."""
-    mask_argv()
-    _install_signal_handlers()
     try:
+        _install_signal_handlers()
+        mask_argv()
         code = app(standalone_mode=False)
     except _ParseError as exc:  # a bad flag or value: one line, like our own errors
         ctx = getattr(exc, "ctx", None)

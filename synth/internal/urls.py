@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from synth.errors import SourceError
+from synth.internal.secrets import mask_secrets
 
 __all__ = [
     "EXTRAS",
@@ -41,19 +42,6 @@ _SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|credential", re.IGNORECASE)
 def secret_query_keys(keys: Iterable[str]) -> list[str]:
     """The URL query parameters among ``keys`` whose values must never be shown."""
     return [k for k in keys if _SECRET_KEY.search(k)]
-
-
-def mask_secrets(text: str) -> str:
-    """``text`` (a URL, or something a user meant as one) with the password of any
-    ``user:password@`` part, up to the last ``@`` before the path, and the values of secret
-    query parameters replaced by ``***``; also without ``://`` (a mistyped scheme)."""
-    text = re.sub(r"([^\s:/@]+:)[^\s/]*@", r"\1***@", text)
-    return re.sub(
-        r"([?&][^=&\s]*(?:pass|pwd|secret|token|key|credential)[^=&\s]*=)[^&\s]*",
-        r"\1***",
-        text,
-        flags=re.IGNORECASE,
-    )
 
 
 def parse_url(raw: str) -> URL:
