@@ -60,6 +60,15 @@ class NonFinite(ColumnTrait):
     def taken(self, expr: pl.Expr, column: Column) -> pl.Expr | None:
         return ~expr.is_finite()
 
+    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        # The profile's "other" share holds the special values: take rows drawn as other
+        # values first, so the frequent values keep their shares.
+        frequent = [f.value for f in column.stats.frequent if isinstance(f.value, int | float)]
+        if not frequent:
+            return None
+        held = values.is_in(pl.Series(frequent, dtype=values.dtype)).fill_null(False).to_numpy()
+        return np.where(held, 0.0, 1.0)
+
     def inject(
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
