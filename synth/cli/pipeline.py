@@ -132,7 +132,7 @@ def profile(
             "--exact-rows",
             metavar="ROWS",
             help="Larger tables (catalog estimate) get distinct counts and percentiles from a "
-            "bounded sample (default 1000000).",
+            "bounded sample (default 100000).",
         ),
     ] = None,
     relation: Annotated[

@@ -75,7 +75,7 @@ class ProfileArgs(TypedDict, total=False):
     sample: float | None
     """Read this percentage of each table and scale counts up."""
     exact_rows: int | None
-    """Tables the catalog estimates above this many rows (default 1,000,000) get their
+    """Tables the catalog estimates above this many rows (default 100,000) get their
     distinct counts, percentiles and k-th extremes estimated from a bounded sample."""
     relations: Sequence[str] | str | None
     """``child.column=parent.column`` relations to record whatever inference finds."""
@@ -92,7 +92,7 @@ DEFAULT_MIN_COUNT = 10
 """k: no raw value enters a profile unless at least this many rows share it."""
 DEFAULT_STATEMENT_TIMEOUT = 60.0
 """Seconds one profiling query may run before it is cancelled."""
-DEFAULT_EXACT_ROWS = 1_000_000
+DEFAULT_EXACT_ROWS = 100_000
 """A table the catalog estimates above this many rows is large: the statistics that cost a
 sort per column come from a bounded sample of it (see ``docs/profiling.md``)."""
 

@@ -1,15 +1,16 @@
 """What a table costs: exact statistics for small tables, a bounded sample for large ones.
 
 A table is *large* when the catalog estimates it above ``--exact-rows`` rows (default
-1,000,000; :class:`~synth.profiler.sample.Sampler` reads the estimate). Its aggregate query
+100,000; :class:`~synth.profiler.sample.Sampler` reads the estimate). Its aggregate query
 then keeps only what one scan gives exactly and in parallel (``COUNT(*)``, ``COUNT(col)``,
-``MIN``/``MAX``, lengths, trait counters: no ``COUNT(DISTINCT)``, no ``percentile_disc``,
-no shape counter), and two queries over a bounded sample of about
+``MIN``/``MAX``, lengths: no ``COUNT(DISTINCT)``, no ``percentile_disc``, no shape or
+trait counter), and two queries over a bounded sample of about
 :data:`~synth.profiler.sample.TARGET_ROWS` rows give the rest:
 
 1. the *sample aggregate*: per column its non-NULL and distinct values in the sample, the
-   semantic shape counters of string columns (a dozen string functions a row: costly on
-   every row, and a share the sample estimates well) and on PostgreSQL its percentiles;
+   semantic shape counters of string columns and the column traits' probes (string
+   functions and comparisons by the dozen a row: costly on every row, and shares a sample
+   estimates well) and on PostgreSQL its percentiles;
 2. the *ranked query* on the sample: k-th extremes (and elsewhere percentiles) by
    ``ROW_NUMBER()``, and the values held by one sampled row only, for the estimator.
 
