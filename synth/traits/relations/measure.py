@@ -22,6 +22,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from synth.model import Column, LogicalType, Table
+from synth.traits._portable import absent
 from synth.traits.base import MeasureContext, TableMeasure
 
 __all__ = [
@@ -234,7 +235,8 @@ def childless(
 ) -> tuple[int, int]:
     """(parents with no child through ``rel``, how many of them have ``flag`` set), in one
     query: ``SELECT COUNT(*), SUM(CASE WHEN p.deleted_at IS NOT NULL ...) FROM parent p
-    LEFT JOIN child c ON c.fk = p.key WHERE p.key IS NOT NULL AND c.fk IS NULL``."""
+    WHERE p.key IS NOT NULL AND NOT EXISTS (SELECT * FROM child c WHERE c.fk = p.key)``
+    (SQLite: ``p.key NOT IN (SELECT c.fk FROM child c WHERE c.fk IS NOT NULL)``)."""
 
     def sql(src: Any) -> Any:
         p = src.alias("p")
@@ -245,16 +247,13 @@ def childless(
             if flag
             else sa.literal_column("0")
         )
-        # An anti-join spelled as a LEFT JOIN: SQLite runs NOT EXISTS as a scan of the child
-        # per parent row when the child's column has no index (quadratic: past any timeout
-        # on a 1M-row parent), but builds an automatic index for a join; PostgreSQL and
-        # MySQL plan both as the same anti-join.
-        joined = p.outerjoin(c, c.c[rel.fk] == key)
-        return (
-            sa.select(sa.func.count(), flagged)
-            .select_from(joined)
-            .where(key.is_not(None), c.c[rel.fk].is_(None))
+        fk = c.c[rel.fk]
+        # NOT EXISTS, except on SQLite (NOT IN there: see `absent`)
+        unreferenced = absent(
+            ~sa.exists().where(fk == key), key.not_in(sa.select(fk).where(fk.is_not(None)))
         )
+        query = sa.select(sa.func.count(), flagged).select_from(p)
+        return query.where(key.is_not(None), unreferenced)
 
     rows = source.rows(sql=sql, frame=_no_frame)
     count, flagged = rows[0] if rows else (0, 0)
