@@ -19,7 +19,6 @@ from synth.model import Column, LogicalType
 
 __all__ = [
     "CONTROL",
-    "absent",
     "control_chars",
     "exact",
     "instant",
@@ -67,29 +66,6 @@ def _exact(element: exact, compiler: Any, **kw: Any) -> str:
 @compiles(exact, *MYSQL)
 def _exact_mysql(element: exact, compiler: Any, **kw: Any) -> str:
     return f"CAST({_args(element, compiler, **kw)[0]} AS BINARY)"
-
-
-class absent(_Predicate):
-    """``absent(not_exists, not_in)``: a parent row no child row references, as the
-    database runs it well. ``NOT EXISTS (SELECT ... WHERE c.fk = p.key)`` is an anti-join
-    on PostgreSQL and MySQL/MariaDB; SQLite runs it as a scan of the child per parent row
-    when the child's column has no index (quadratic), and a ``LEFT JOIN`` makes it sort the
-    child into an automatic index (9 s for 1M rows), but ``p.key NOT IN (SELECT c.fk ...
-    WHERE c.fk IS NOT NULL)`` reads the child once into a lookup table (1 s). (PostgreSQL
-    must not get ``NOT IN``: a subquery past ``work_mem`` is re-scanned per row.)"""
-
-    name = "synth_absent"
-    inherit_cache = True
-
-
-@compiles(absent)
-def _absent(element: absent, compiler: Any, **kw: Any) -> str:
-    return _args(element, compiler, **kw)[0]
-
-
-@compiles(absent, "sqlite")
-def _absent_sqlite(element: absent, compiler: Any, **kw: Any) -> str:
-    return _args(element, compiler, **kw)[1]
 
 
 class lower_key(_Value):
