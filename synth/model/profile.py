@@ -29,6 +29,7 @@ __all__ = [
     "Column",
     "ColumnStats",
     "Distribution",
+    "Estimates",
     "ForeignKey",
     "LogicalType",
     "OtherValues",
@@ -373,6 +374,18 @@ class ForeignKey(_Frozen):
         return self
 
 
+class Estimates(_Frozen):
+    """What of a large table comes from a bounded sample (docs/profile-format.md)."""
+
+    rows: int = Field(ge=0)
+    """Rows the sample held."""
+    method: str
+    """How the sample was drawn, e.g. ``TABLESAMPLE SYSTEM (1.2)``."""
+    statistics: tuple[str, ...]
+    """``distinct`` (Duj1), ``values``, ``lengths``, ``shapes``, ``column traits`` and the
+    table traits measured on the sample."""
+
+
 class Table(_Frozen):
     """A table: its schema and its row count."""
 
@@ -390,6 +403,9 @@ class Table(_Frozen):
     """The table's CHECK constraints (and its domain columns'), see ``docs/constraints.md``."""
     triggers: tuple[Trigger, ...] = ()
     """The triggers that fire on INSERT into the table."""
+    estimates: Estimates | None = None
+    """Set when some statistics come from a bounded sample (a large table): which, and from
+    how many rows. Absent: every statistic is exact (or ``source.sample``'s)."""
 
     @property
     def key(self) -> str:

@@ -325,7 +325,8 @@ def _profile_frame(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
-    table = table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
+    traits, _ = measure_table_traits(_FrameMeasure(lf, table), ctx)
+    table = table.model_copy(update={"traits": traits})
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 
 

@@ -156,6 +156,7 @@ class NullPattern(TableTrait):
     """
 
     name = "null_pattern"
+    sampled = True
     family = "nulls"
     example = "NULL together"
 
