@@ -119,6 +119,8 @@ class ColumnGenerator:
         other = col.stats.other
         if other is None or col.type is not LogicalType.STRING or col.semantic is not None:
             return None
+        if self.sampler.learned:  # format masks beat the withheld values' character classes
+            return None
         if col.members is not None:  # a SET: subsets of its members, never free text
             return None
         return other if self.domain is None else None

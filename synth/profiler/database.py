@@ -492,8 +492,10 @@ def _profile_table(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
-    traits = measure_table_traits(_SqlMeasure(conn, source, table), ctx)
+    measure = _SqlMeasure(conn, source, table)
+    traits = measure_table_traits(measure, ctx)
+    from synth.profiler.formats import measure_formats
     from synth.profiler.privacy import protect_table
 
-    table = table.model_copy(update={"traits": traits})
+    table = measure_formats(measure, table.model_copy(update={"traits": traits}), privacy.min_count)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

@@ -182,6 +182,10 @@ class ColumnTrait(Trait):
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
     keeps_unique: ClassVar[bool] = False
     """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+    shape_value: ClassVar[bool] = False
+    """Whether an entry's ``value`` is a shape or vocabulary (a format mask, a delimiter),
+    never a value of the column: the privacy transform keeps it, personal columns too (the
+    trait applies the k rule to any literal it keeps itself)."""
 
     def applies(self, column: Column, table: Table) -> bool:
         """Whether the trait is measured on ``column``: by type; never on primary or foreign
