@@ -13,9 +13,9 @@ more different counts: slugs, comma-joined lists) becomes one mask with a group
 ``(-l+){2,7}``; other shapes keep their exact sequence. Within a shape a run is
 ``{n}`` when every value has it that long, else ``+``. A run becomes a literal
 (``'md5'``, ``'2b'``) only where each of its texts is shared by at least k rows of the
-sample (k = ``--min-count``), at most 4 of them; personal columns keep no literal
-letters or digits at all. Punctuation and spaces are always literal: they are the
-shape. The :data:`MAX_MASKS` most frequent masks are stored (from a sample of 1,000
+sample (k = ``--min-count``), at most 4 of them, personal columns included (a hash
+scheme's ``'2b'``, a country code: fragments k rows share, never a whole value unless k
+rows hold it). Punctuation and spaces are always literal: they are the shape. The :data:`MAX_MASKS` most frequent masks are stored (from a sample of 1,000
 rows or more, those holding at least 0.1% of it) as ``format`` trait entries.
 """
 
@@ -28,7 +28,6 @@ from typing import Any
 
 from synth.internal.masks import Element, Group, Lit, Run, mask_name, render, tokens
 from synth.model import Column, LogicalType, Table, TraitStat
-from synth.profiler.semantic import is_personal
 
 __all__ = ["MAX_CHARS", "MAX_MASKS", "SAMPLE_ROWS", "column_masks", "measure_formats"]
 
@@ -284,7 +283,7 @@ def format_stats(column: Column, values: Sequence[str], k: int) -> tuple[TraitSt
     sample = len(values)
     if not sample:
         return ()
-    masks = column_masks([str(v) for v in values], k, literals=not is_personal(column.semantic))
+    masks = column_masks([str(v) for v in values], k)
     if sample >= 1000:
         masks = [m for m in masks if m.rows >= MIN_SHARE * sample]
     masks = masks[:MAX_MASKS]

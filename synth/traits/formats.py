@@ -62,8 +62,8 @@ class Format(ColumnTrait):
     the whole table when it is that small, else the rows whose integer key hashes
     below a threshold (deterministic), or a random order without one. Letters and
     digits stay literal (`'md5'`) only where at least `--min-count` rows of the sample
-    share them, at most 4 texts per place, never in personal columns; punctuation and
-    spaces always stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000
+    share them, at most 4 texts per place (personal columns too: a hash scheme's `'2b'`);
+    punctuation and spaces always stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000
     rows or more those holding 0.1% of it): `value` = the mask, `fraction` = its share
     of all rows, `detail` = `name` (a readable name for case ids), `sample` (rows
     read), `unmatched` (the share of rows matching no stored mask), `length_min`,
