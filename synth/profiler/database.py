@@ -37,6 +37,7 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.formats import measure_formats
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
 from synth.profiler.relations import infer_relations
@@ -492,9 +493,7 @@ def _profile_table(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
-    measure = _SqlMeasure(conn, source, table)
-    traits = measure_table_traits(measure, ctx)
-    from synth.profiler.formats import measure_formats
+    traits = measure_table_traits(measure := _SqlMeasure(conn, source, table), ctx)
     from synth.profiler.privacy import protect_table
 
     table = measure_formats(measure, table.model_copy(update={"traits": traits}), privacy.min_count)

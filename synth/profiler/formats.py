@@ -7,16 +7,17 @@ key hashes below a threshold (deterministic, ``MOD(key * 48271, 1000003)``), wit
 one a random order (``random()``, MySQL/MariaDB ``RAND()``). Masks are computed here,
 in Python, over the sample's distinct values.
 
-Values are grouped by shape: runs of one character class, the punctuation between
-them. A shape whose separator-and-run pair repeats a varying number of times (3 or
-more different counts: slugs, comma-joined lists) becomes one mask with a group
-``(-l+){2,7}``; other shapes keep their exact sequence. Within a shape a run is
-``{n}`` when every value has it that long, else ``+``. A run becomes a literal
-(``'md5'``, ``'2b'``) only where each of its texts is shared by at least k rows of the
-sample (k = ``--min-count``), at most 4 of them, personal columns included (a hash
-scheme's ``'2b'``, a country code: fragments k rows share, never a whole value unless k
-rows hold it). Punctuation and spaces are always literal: they are the shape. The :data:`MAX_MASKS` most frequent masks are stored (from a sample of 1,000
-rows or more, those holding at least 0.1% of it) as ``format`` trait entries.
+Values are grouped by shape: runs of one character class, the punctuation between them.
+A shape whose separator-and-run pair repeats a varying number of times (3 or more
+different counts: slugs, comma-joined lists) becomes one mask with a group
+``(-l+){2,7}``; other shapes keep their exact sequence. Within a shape a run is ``{n}``
+when every value has it that long, else ``+``. A run becomes a literal (``'md5'``,
+``'2b'``) only where each of its texts is shared by at least k rows of the sample (k =
+``--min-count``), at most 4 of them; in personal columns only runs of up to 4 characters
+(a hash scheme's ``'2b'``, a country code), never every run of a mask. Punctuation and
+spaces are always literal: they are the shape. The :data:`MAX_MASKS` most frequent masks
+are stored (from a sample of 1,000 rows or more, those holding at least 0.1% of it) as
+``format`` trait entries.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from synth.internal.masks import Element, Group, Lit, Run, mask_name, render, tokens
 from synth.model import Column, LogicalType, Table, TraitStat
+from synth.profiler.semantic import is_personal
 
 __all__ = ["MAX_CHARS", "MAX_MASKS", "SAMPLE_ROWS", "column_masks", "measure_formats"]
 
@@ -41,6 +43,8 @@ MIN_SHARE = 0.001
 """From a sample of 1,000 rows or more, a mask holding less of it is not stored."""
 MAX_LITERALS = 4
 """A run becomes literal only where it holds at most this many texts."""
+PERSONAL_LITERAL = 4
+"""The longest literal run a personal column's mask keeps (a scheme, a country code)."""
 _HASH = (48271, 1_000_003)
 
 
@@ -105,16 +109,18 @@ def _length(lengths: Sequence[int]) -> int | None:
 
 
 def _exact_masks(
-    head: str, pairs: tuple[tuple[str, str], ...], tail: str, shape: _Shape, k: int, literals: bool
+    head: str, pairs: tuple[tuple[str, str], ...], tail: str, shape: _Shape, k: int, personal: bool
 ) -> list[MaskCount]:
     literal_at: list[int] = []
-    if literals:
-        for j in range(len(pairs)):
-            held: Counter[str] = Counter()
-            for texts, rows, _ in shape.values:
-                held[texts[j]] += rows
-            if len(held) <= MAX_LITERALS and min(held.values()) >= k:
-                literal_at.append(j)
+    for j in range(len(pairs)):
+        held: Counter[str] = Counter()
+        for texts, rows, _ in shape.values:
+            held[texts[j]] += rows
+        short = not personal or max(len(t) for t in held) <= PERSONAL_LITERAL
+        if short and len(held) <= MAX_LITERALS and min(held.values()) >= k:
+            literal_at.append(j)
+    if personal and len(literal_at) == len(pairs):
+        literal_at = []  # a personal column's value is never spelled out, whatever k
     groups: dict[tuple[str, ...], list[tuple[list[str], int, int]]] = {}
     for item in shape.values:
         groups.setdefault(tuple(item[0][j] for j in literal_at), []).append(item)
@@ -169,10 +175,11 @@ def _grouped_mask(
     return _count(render(elements), [(None, rows, n) for _, _, rows, n in items])
 
 
-def column_masks(values: Sequence[str], k: int, literals: bool = True) -> list[MaskCount]:
+def column_masks(values: Sequence[str], k: int, personal: bool = False) -> list[MaskCount]:
     """The masks of ``values`` (a sample of a column's non-NULL values), most rows first;
-    values longer than :data:`MAX_CHARS` hold none. ``literals``: whether letters and
-    digits shared by ``k`` rows may stay literal."""
+    values longer than :data:`MAX_CHARS` hold none. Letters and digits shared by ``k``
+    rows may stay literal; in a ``personal`` column only up to :data:`PERSONAL_LITERAL`
+    characters, and never every run of a mask."""
     shapes: dict[tuple[str, tuple[tuple[str, str], ...], str], _Shape] = {}
     for value, rows in Counter(values).items():
         if len(value) > MAX_CHARS:
@@ -197,7 +204,7 @@ def column_masks(values: Sequence[str], k: int, literals: bool = True) -> list[M
         grouped |= {(head, p, tail) for p, _ in members}
     for key, shape in shapes.items():
         if key not in grouped:
-            masks.extend(_exact_masks(*key, shape, k, literals))
+            masks.extend(_exact_masks(*key, shape, k, personal))
     merged: dict[str, MaskCount] = {}
     for m in masks:
         old = merged.get(m.mask)
@@ -283,7 +290,7 @@ def format_stats(column: Column, values: Sequence[str], k: int) -> tuple[TraitSt
     sample = len(values)
     if not sample:
         return ()
-    masks = column_masks([str(v) for v in values], k)
+    masks = column_masks([str(v) for v in values], k, is_personal(column.semantic))
     if sample >= 1000:
         masks = [m for m in masks if m.rows >= MIN_SHARE * sample]
     masks = masks[:MAX_MASKS]

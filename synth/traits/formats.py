@@ -58,22 +58,22 @@ class Format(ColumnTrait):
     *Measured* on every text column that is no key, not unique and has no declared
     domain (personal columns too: a mask is a shape, not a value) by **one query per
     table**, a sample of at most 10,000 rows of its text columns (see
-    `synth/profiler/formats.py` and the mask language in `synth/internal/masks.py`):
-    the whole table when it is that small, else the rows whose integer key hashes
-    below a threshold (deterministic), or a random order without one. Letters and
-    digits stay literal (`'md5'`) only where at least `--min-count` rows of the sample
-    share them, at most 4 texts per place (personal columns too: a hash scheme's `'2b'`);
-    punctuation and spaces always stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000
-    rows or more those holding 0.1% of it): `value` = the mask, `fraction` = its share
-    of all rows, `detail` = `name` (a readable name for case ids), `sample` (rows
-    read), `unmatched` (the share of rows matching no stored mask), `length_min`,
-    `length_max` (of the mask's rows). *Injected* by the format sampler, which makes
-    the values of a plain text column from the masks at their shares (the rest, and
-    `unmatched`, as before), with lengths from the column's length distribution within
-    the mask's; semantic columns (emails, names, URLs) keep their generators, and
-    rows are topped up to each mask's share with values of that mask. Case, padding
-    and other string traits are applied on top. Carriers are the rows matching the
-    mask's regular expression.
+    `synth/profiler/formats.py` and the mask language in `synth/internal/masks.py`): the
+    whole table when it is that small, else the rows whose integer key hashes below a
+    threshold (deterministic), or a random order without one. Letters and digits stay
+    literal (`'md5'`) only where at least `--min-count` rows of the sample share them,
+    at most 4 texts per place (in personal columns only up to 4 characters, a hash
+    scheme's `'2b'`, and never every run of the mask); punctuation and spaces always
+    stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000 rows or more
+    those holding 0.1% of it): `value` = the mask, `fraction` = its share of all rows,
+    `detail` = `name` (a readable name for case ids), `sample` (rows read), `unmatched`
+    (the share of rows matching no stored mask), `length_min`, `length_max` (of the
+    mask's rows). *Injected* by the format sampler, which makes the values of a plain
+    text column from the masks at their shares (the rest, and `unmatched`, as before),
+    with lengths from the column's length distribution within the mask's; semantic
+    columns (emails, names, URLs) keep their generators, and rows are topped up to each
+    mask's share with values of that mask. Case, padding and other string traits are
+    applied on top. Carriers are the rows matching the mask's regular expression.
     """
 
     name = "format"

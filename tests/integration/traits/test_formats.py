@@ -28,8 +28,9 @@ RARE = "rarecanaryq"
 """Held by 9 rows, under the default k of 10: never in a profile or a fixture."""
 WORDS = ("how", "to", "train", "a", "dragon", "my", "post", "best", "way", "cook")
 TAGS = [
-    *("news politics sports tech world local food travel music art film books".split()),
-    *("games science health money cars pets home garden style kids jobs law".split()),
+    *("news", "politics", "sports", "tech", "world", "local", "food", "travel", "music"),
+    *("art", "film", "books", "games", "science", "health", "money", "cars", "pets"),
+    *("home", "garden", "style", "kids", "jobs", "law"),
     "news, politics",
     "",
     "News",
@@ -96,14 +97,14 @@ def _generated_shares(values: pl.Series, rows: int) -> dict[str, float]:
 
 @pytest.fixture
 def profiled(db: Db) -> Profile:
-    db.run(DDL, TAGS_DDL, rows={"articles": ROWS_DATA,
-                                "tags": [{"id": i + 1, "name": t} for i, t in enumerate(TAGS)]})  # fmt: skip
+    tags = [{"id": i + 1, "name": t} for i, t in enumerate(TAGS)]
+    db.run(DDL, TAGS_DDL, rows={"articles": ROWS_DATA, "tags": tags})
     return synth.profile(db.url)
 
 
 def test_formats_are_measured_and_reproduced(profiled: Profile) -> None:
     held = {(c, m) for c in COLUMNS for m in _masks(profiled, "articles", c)}
-    assert EXPECTED <= held, held
+    assert held >= EXPECTED, held
     slug = _masks(profiled, "articles", "slug")
     assert any(m.endswith("-w{6}") and "(-l+)" in m for m in slug), slug
     assert any(m.endswith("-d+") and "(-l+)" in m for m in slug), slug
