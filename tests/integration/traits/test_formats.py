@@ -148,3 +148,16 @@ def test_a_27_row_table_keeps_its_rare_shapes(profiled: Profile) -> None:
         assert any(v != v.lower() and v.lower() in lowered for v in values) or any(
             v[:1].isupper() for v in values
         ), (seed, values)
+
+
+def test_cases_name_each_format(profiled: Profile, tmp_path) -> None:
+    path = tmp_path / "p.yaml"
+    from synth.model.io import write_profile
+
+    write_profile(profiled, path)
+    found = synth.cases("articles", "password", profile=path, rows=300, seed=1)
+    ids = {str(c) for c in found}
+    assert "articles.password[format=md5-hex8-hex32]" in ids, ids
+    assert "articles.password[format=2b-12-base64_53]" in ids, ids
+    case = next(c for c in found if str(c) == "articles.password[format=md5-hex8-hex32]")
+    assert case["password"].startswith("md5$")
