@@ -74,6 +74,20 @@ class Format(ColumnTrait):
     columns (emails, names, URLs) keep their generators, and rows are topped up to each
     mask's share with values of that mask. Case, padding and other string traits are
     applied on top. Carriers are the rows matching the mask's regular expression.
+
+    *The mask language* (`synth/internal/masks.py`): `l` lower-case letters, `u`
+    upper-case letters, `d` digits, `h`/`H` hex of 8 or more holding letters and
+    digits, `w`/`W` lower/upper-case letters mixed with digits, `x` both cases and
+    digits, `b` a base64-like run of 20 or more (`A-Za-z0-9./+`), `n` other non-ASCII
+    characters; each takes `{n}` (exactly n) or `+` (one or more). Punctuation, spaces
+    and control characters stand for themselves (`\\` escapes `\\ ' + { } ( )`,
+    `\\n`, `\\t`, `\\r`, `\\xHH` spell control characters); letters and digits
+    kept literally are quoted (`'md5'`); `(SEP RUN){m,n}` repeats a separator and a
+    run m to n times (3 or more counts seen). The empty mask is the empty string.
+    *Stored, never*: a value (or a literal) fewer than `--min-count` rows of the
+    sample share; in personal columns a literal over 4 characters or a mask spelled
+    out entirely. A mask of a single row is kept (a small table's empty tag, its
+    delimiter-containing tag): it tells the shape, the characters are made up.
     """
 
     name = "format"
