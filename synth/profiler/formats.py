@@ -215,16 +215,25 @@ def column_masks(values: Sequence[str], k: int, personal: bool = False) -> list[
     return sorted(merged.values(), key=lambda m: (-m.rows, m.mask))
 
 
-def format_columns(table: Table) -> list[Column]:
+def _listed(column: Column, rows: int, k: int) -> bool:
+    """Whether frequent values k rows share hold all but 1% of the non-NULL rows: their
+    values, stored as they are, already are the column's formats."""
+    stats = column.stats
+    kept = sum(f.fraction for f in stats.frequent if f.fraction * rows >= k)
+    return bool(stats.frequent) and kept >= 1.0 - stats.null_fraction - 0.01
+
+
+def format_columns(table: Table, k: int = 0) -> list[Column]:
     """The columns the format statistic measures: text columns that are no key, not unique,
-    and not held to a declared domain or set of members."""
+    not held to a declared domain or set of members, and not listed by their frequent
+    values (see :func:`_listed`)."""
     keys = {c for fk in table.foreign_keys for c in fk.columns} | set(table.primary_key)
     keys |= {u[0] for u in table.unique if len(u) == 1}
     return [
         c
         for c in table.columns
         if c.type is LogicalType.STRING and c.name not in keys and not c.domain
-        and c.members is None and c.derived is None
+        and c.members is None and c.derived is None and not _listed(c, table.rows, k)
     ]  # fmt: skip
 
 
@@ -264,7 +273,7 @@ def _sample_frame(table: Table, columns: list[Column]) -> Callable[[Any], Any]:
 def measure_formats(measure: Any, table: Table, k: int) -> Table:
     """``table`` with ``format`` entries added to its text columns' traits, from one sample
     query through ``measure`` (a :class:`~synth.traits.base.TableMeasure`)."""
-    columns = format_columns(table)
+    columns = format_columns(table, k)
     if not columns or table.rows == 0:
         return table
     conn = getattr(measure, "conn", None)
