@@ -14,7 +14,8 @@ different counts: slugs, comma-joined lists) becomes one mask with a group
 when every value has it that long, else ``+``. A run becomes a literal (``'md5'``,
 ``'2b'``) only where each of its texts is shared by at least k rows of the sample (k =
 ``--min-count``), at most 4 of them; in personal columns only runs of up to 4 characters
-(a hash scheme's ``'2b'``, a country code), never every run of a mask. Punctuation and
+holding a digit (a hash scheme's ``'2b'``, a country code), never every run of a mask,
+never a piece of a name. Punctuation and
 spaces are always literal: they are the shape. The :data:`MAX_MASKS` most frequent masks
 are stored (from a sample of 1,000 rows or more, those holding at least 0.1% of it) as
 ``format`` trait entries.
@@ -44,7 +45,8 @@ MIN_SHARE = 0.001
 MAX_LITERALS = 4
 """A run becomes literal only where it holds at most this many texts."""
 PERSONAL_LITERAL = 4
-"""The longest literal run a personal column's mask keeps (a scheme, a country code)."""
+"""The longest literal run a personal column's mask keeps, and only with a digit in it (a
+hash scheme's ``2b``, a cost ``12``, a country code): never a piece of a name."""
 _HASH = (48271, 1_000_003)
 
 
@@ -116,7 +118,9 @@ def _exact_masks(
         held: Counter[str] = Counter()
         for texts, rows, _ in shape.values:
             held[texts[j]] += rows
-        short = not personal or max(len(t) for t in held) <= PERSONAL_LITERAL
+        short = not personal or all(
+            len(t) <= PERSONAL_LITERAL and any(c.isdigit() for c in t) for t in held
+        )
         if short and len(held) <= MAX_LITERALS and min(held.values()) >= k:
             literal_at.append(j)
     if personal and len(literal_at) == len(pairs):

@@ -230,6 +230,11 @@ class ColumnTrait(Trait):
         distribution stays put. None (the default): any rows, at random."""
         return None
 
+    def spare(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """Rows that chunk 0's floor (``min_rows`` carriers) takes last, because they carry
+        a sibling entry of this trait (another format mask); None (default): any rows."""
+        return None
+
     def arrange(
         self, frame: pl.DataFrame, table: Table, column: Column, stat: TraitStat, ctx: InjectContext
     ) -> pl.DataFrame:

@@ -62,30 +62,30 @@ class Format(ColumnTrait):
     whole table when it is that small, else the rows whose integer key hashes below a
     threshold (deterministic), or a random order without one. Letters and digits stay
     literal (`'md5'`) only where at least `--min-count` rows of the sample share them,
-    at most 4 texts per place (in personal columns only up to 4 characters, a hash
-    scheme's `'2b'`, and never every run of the mask); punctuation and spaces always
-    stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000 rows or more
-    those holding 0.1% of it): `value` = the mask, `fraction` = its share of all rows,
-    `detail` = `name` (a readable name for case ids), `sample` (rows read), `unmatched`
-    (the share of rows matching no stored mask), `length_min`, `length_max` (of the
-    mask's rows). *Injected* by the format sampler, which makes the values of a plain
-    text column from the masks at their shares (the rest, and `unmatched`, as before),
-    with lengths from the column's length distribution within the mask's; semantic
-    columns (emails, names, URLs) keep their generators, and rows are topped up to each
-    mask's share with values of that mask. Case, padding and other string traits are
-    applied on top. Carriers are the rows matching the mask's regular expression.
+    at most 4 texts per place (in personal columns only up to 4 characters holding a
+    digit, a hash scheme's `'2b'`, never every run of the mask); punctuation and spaces
+    always stay. *Stored* per mask (the 16 most frequent, from a sample of 1,000 rows or
+    more those holding 0.1% of it): `value` = the mask, `fraction` = its share of all
+    rows, `detail` = `name` (a readable name for case ids), `sample` (rows read),
+    `unmatched` (the share of rows matching no stored mask), `length_min`, `length_max`
+    (of the mask's rows). *Injected* by the format sampler, which makes the values of a
+    plain text column from the masks at their shares (the rest, and `unmatched`, as
+    before), with lengths from the column's length distribution within the mask's;
+    semantic columns (emails, names, URLs) keep their generators, and rows are topped up
+    to each mask's share with values of that mask. Case, padding and other string traits
+    are applied on top. Carriers are the rows matching the mask's regular expression.
 
-    *The mask language* (`synth/internal/masks.py`): `l` lower-case letters, `u`
-    upper-case letters, `d` digits, `h`/`H` hex of 8 or more holding letters and
-    digits, `w`/`W` lower/upper-case letters mixed with digits, `x` both cases and
-    digits, `b` a base64-like run of 20 or more (`A-Za-z0-9./+`), `n` other non-ASCII
-    characters; each takes `{n}` (exactly n) or `+` (one or more). Punctuation, spaces
-    and control characters stand for themselves (`\\` escapes `\\ ' + { } ( )`,
-    `\\n`, `\\t`, `\\r`, `\\xHH` spell control characters); letters and digits
-    kept literally are quoted (`'md5'`); `(SEP RUN){m,n}` repeats a separator and a
-    run m to n times (3 or more counts seen). The empty mask is the empty string.
-    *Stored, never*: a value (or a literal) fewer than `--min-count` rows of the
-    sample share; in personal columns a literal over 4 characters or a mask spelled
+    *The mask language* (`synth/internal/masks.py`): `l` lower-case letters, `u` upper-
+    case letters, `d` digits, `h`/`H` hex of 8 or more holding letters and digits,
+    `w`/`W` lower/upper-case letters mixed with digits, `x` both cases and digits, `b` a
+    base64-like run of 20 or more (`A-Za-z0-9./+`), `n` other non-ASCII characters; each
+    takes `{n}` (exactly n) or `+` (one or more). Punctuation, spaces and control
+    characters stand for themselves (`\\` escapes `\\ ' + { } ( )`, `\\n`, `\\t`, `\\r`,
+    `\\xHH` spell control characters); letters and digits kept literally are quoted
+    (`'md5'`); `(SEP RUN){m,n}` repeats a separator and a run m to n times (3 or more
+    counts seen). The empty mask is the empty string. *Stored, never*: a value (or a
+    literal) fewer than `--min-count` rows of the sample share; in personal columns a
+    literal over 4 characters or without a digit (a piece of a name), or a mask spelled
     out entirely. A mask of a single row is kept (a small table's empty tag, its
     delimiter-containing tag): it tells the shape, the characters are made up.
     """
@@ -110,9 +110,8 @@ class Format(ColumnTrait):
     ) -> pl.Series:
         return mask_values(column, stat, len(values), rng)
 
-    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
-        """Rows matching none of the column's masks first, so that topping one mask up
-        does not take the rows of another (a phone generator's shape over two formats)."""
+    def _held(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """Rows matching another of the column's masks (None: it has no other)."""
         others = [s for s in column.stats.traits if s.trait == "format" and s != stat]
         if not others:
             return None
@@ -120,7 +119,16 @@ class Format(ColumnTrait):
         held = np.zeros(len(values), dtype=bool)
         for s in others:
             held |= text.str.contains(regex(str(s.value))).fill_null(False).to_numpy()
-        return (~held).astype(np.float64)
+        return held
+
+    def nearness(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """Rows matching none of the column's masks first, so that topping one mask up
+        does not take the rows of another (a phone generator's shape over two formats)."""
+        held = self._held(values, column, stat)
+        return None if held is None else (~held).astype(np.float64)
+
+    def spare(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        return self._held(values, column, stat)
 
     def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         return f"{stat.value} ({stat.detail.get('name', '')})"

@@ -42,6 +42,9 @@ def test_values_become_masks_and_rare_literals_classes() -> None:
     assert masks == {"'md5'$h{8}$h{32}": 12, "l{3}$h{8}": 1}
     cards = ["4111-1111"] * 20
     assert [m.mask for m in column_masks(cards, k=10, personal=True)] == ["d{4}-d{4}"]
+    names = ["Trần Thị Bích"] * 20 + ["x9 Ann"] * 20
+    found = [m.mask for m in column_masks(names, k=10, personal=True)]
+    assert found == ["'x9' u{1}l{2}", "u{1}l{3} u{1}l{2} u{1}l{3}"]
     tags = ["news", "sports", "news, politics", "", "News"]
     assert [m.mask for m in column_masks(tags, k=10)] == ["l+", "", "l{4}, l{8}", "u{1}l{3}"]
 
