@@ -25,7 +25,7 @@ empty mask.
 
 This module knows the language only: reading a value's tokens (:func:`tokens`),
 writing and parsing masks (:func:`render`, :func:`parse`), the regular expression a
-mask matches (:func:`regex`) and vectorised generation of values (:func:`generate`).
+mask matches (:func:`regex`); values are made from masks in :mod:`synth.internal.mask_values`.
 Which literals a profile may keep is the profiler's business.
 """
 
@@ -34,11 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-import polars as pl
-
 from synth.errors import ProfileError
-from synth.internal.vectors import concat, string_series
 
 __all__ = [
     "ALPHABETS",
@@ -46,7 +42,6 @@ __all__ = [
     "Group",
     "Lit",
     "Run",
-    "generate",
     "mask_name",
     "parse",
     "regex",
@@ -354,99 +349,3 @@ def mask_name(mask: str) -> str:
         return "empty" if not text else "punct"
     out = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
     return "-".join(out)[:40]
-
-
-# ------------------------------------------------------------------------------ generation
-
-_FORCED = {"w": ("l", "d"), "W": ("u", "d"), "x": ("u", "l", "d"), "h": ("h6", "d"),
-           "H": ("H6", "d"), "b": ("u", "l", "d")}  # fmt: skip
-"""Classes a run must hold to be read back as its own class: the first characters of
-a generated run are drawn from these (``h6``: the letters a-f)."""
-_FORCED_ALPHABETS = {"l": _LOWER, "u": _UPPER, "d": _DIGITS, "h6": "abcdef", "H6": "ABCDEF"}
-
-
-def _run_strings(cls: str, lengths: np.ndarray, rng: np.random.Generator) -> pl.Series:
-    """One run of ``cls`` per row, of the given lengths (0: empty)."""
-    lengths = lengths.astype(np.int64)
-    alphabet = ALPHABETS[cls]
-    if not alphabet.isascii():
-        return pl.Series([alphabet * int(k) for k in lengths], dtype=pl.String)
-    table = np.frombuffer(alphabet.encode(), dtype=np.uint8)
-    data = table[rng.integers(0, len(table), int(lengths.sum()))]
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    forced_classes = _FORCED.get(cls, ())
-    rows = lengths >= len(forced_classes)
-    for k, forced in enumerate(forced_classes if rows.any() else ()):
-        if rows.any():
-            sub = np.frombuffer(_FORCED_ALPHABETS[forced].encode(), dtype=np.uint8)
-            data[starts[rows] + k] = sub[rng.integers(0, len(sub), int(rows.sum()))]
-    return string_series(data, lengths)
-
-
-def _literal(text: str, used: np.ndarray) -> pl.Series:
-    return pl.Series(np.where(used, text, ""), dtype=pl.String)
-
-
-def generate(
-    mask: str, n: int, rng: np.random.Generator, lengths: np.ndarray | None = None
-) -> pl.Series:
-    """``n`` values of ``mask``; where it has ``+`` runs, ``lengths`` (one target total
-    length per row) decides how long they are, as far as the fixed parts allow."""
-    elements = parse(mask)
-    # slots: (class, exact length or None, separator, row mask of use)
-    slots: list[tuple[Element, np.ndarray]] = []
-    every = np.ones(n, dtype=bool)
-    for e in elements:
-        if isinstance(e, Group):
-            reps = rng.integers(e.low, e.high + 1, n)
-            for j in range(e.high):
-                slots.append((Group(e.sep, e.run, 1, 1), reps > j))
-        else:
-            slots.append((e, every))
-    fixed = np.zeros(n, dtype=np.int64)
-    variable = np.zeros(n, dtype=np.int64)
-    for e, used in slots:
-        run = e.run if isinstance(e, Group) else e
-        if isinstance(e, Group):
-            fixed += used * len(e.sep)
-        if isinstance(run, Lit):
-            fixed += len(run.text)
-        elif run.length is not None:
-            fixed += used * run.length
-        else:
-            variable += used
-    var_slots = [
-        i
-        for i, (e, _) in enumerate(slots)
-        if isinstance(e.run if isinstance(e, Group) else e, Run)
-        and (e.run if isinstance(e, Group) else e).length is None  # type: ignore[union-attr]
-    ]
-    run_len: dict[int, np.ndarray] = {}
-    if var_slots:
-        if lengths is None:
-            extra = rng.poisson(4.0 * np.maximum(variable, 1))
-        else:
-            extra = np.maximum(lengths.astype(np.int64) - fixed - variable, 0)
-        weights = rng.gamma(4.0, 1.0, (n, len(var_slots)))
-        weights *= np.stack([slots[i][1] for i in var_slots], axis=1)
-        total = weights.sum(axis=1, keepdims=True)
-        share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-        parts = np.floor(share * extra[:, None]).astype(np.int64)
-        parts[np.arange(n), np.argmax(weights, axis=1)] += extra - parts.sum(axis=1)
-        for j, i in enumerate(var_slots):
-            run_len[i] = (parts[:, j] + 1) * slots[i][1]
-    pieces: list[pl.Series] = []
-    for i, (e, used) in enumerate(slots):
-        run = e.run if isinstance(e, Group) else e
-        if isinstance(e, Group) and e.sep:
-            pieces.append(_literal(e.sep, used))
-        if isinstance(run, Lit):
-            pieces.append(_literal(run.text, used))
-            continue
-        size = run_len.get(i)
-        if size is None:
-            size = used * (run.length or 0)
-        pieces.append(_run_strings(run.cls, size, rng))
-    if not pieces:
-        return pl.Series([""] * n, dtype=pl.String)
-    return concat(*pieces).alias("")

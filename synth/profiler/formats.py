@@ -228,11 +228,10 @@ def _listed(column: Column, rows: int, k: int) -> bool:
 
 
 def format_columns(table: Table, k: int = 0) -> list[Column]:
-    """The columns the format statistic measures: text columns that are no key, not unique,
-    not held to a declared domain or set of members, and not listed by their frequent
-    values (see :func:`_listed`)."""
+    """The columns the format statistic measures: text columns that are no primary or
+    foreign key (unique ones too: a slug), not held to a declared domain or set of
+    members, and not listed by their frequent values (see :func:`_listed`)."""
     keys = {c for fk in table.foreign_keys for c in fk.columns} | set(table.primary_key)
-    keys |= {u[0] for u in table.unique if len(u) == 1}
     return [
         c
         for c in table.columns

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from synth.internal.masks import generate, regex
+from synth.internal.mask_values import generate
+from synth.internal.masks import regex
 from synth.internal.vectors import inverse_cdf
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
@@ -72,8 +73,11 @@ class Format(ColumnTrait):
     plain text column from the masks at their shares (the rest, and `unmatched`, as
     before), with lengths from the column's length distribution within the mask's;
     semantic columns (emails, names, URLs) keep their generators, and rows are topped up
-    to each mask's share with values of that mask. Case, padding and other string traits
-    are applied on top. Carriers are the rows matching the mask's regular expression.
+    to each mask's share with values of that mask. A unique column (a slug) gets each
+    row's code, scrambled, at the end of one run of its mask (the longest fixed-width
+    run that holds the codes: the slug's `w{6}`), so values stay distinct and keep their
+    shape. Case, padding and other string traits are applied on top. Carriers are the
+    rows matching the mask's regular expression.
 
     *The mask language* (`synth/internal/masks.py`): `l` lower-case letters, `u` upper-
     case letters, `d` digits, `h`/`H` hex of 8 or more holding letters and digits,
@@ -143,7 +147,8 @@ class Delimiter(ColumnTrait):
     to CSV, breaks on these rows. *Measured* in the aggregate query (no extra query):
     `col LIKE '%, %'` and so on, one count per delimiter. Stored once per delimiter
     found, with `value` the delimiter (vocabulary, not data). *Injected* by putting the
-    delimiter in the middle of a generated value, shortened to fit the column's length.
+    delimiter in the middle of a generated value in place of as many characters (so a
+    fixed-width format keeps its width), shortened to fit the column's length.
     """
 
     name = "delimiter"
@@ -171,7 +176,7 @@ class Delimiter(ColumnTrait):
             values = values.str.slice(0, max(0, column.length - len(sep)))
         half = values.str.len_chars() // 2
         head = values.str.slice(0, half)
-        tail = values.str.slice(half)
+        tail = values.str.slice(half + len(sep))  # in place of characters: the length holds
         out = pl.select(pl.concat_str([pl.lit(head), pl.lit(sep), pl.lit(tail)])).to_series()
         return out.rename(values.name)
 

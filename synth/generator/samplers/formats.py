@@ -13,11 +13,12 @@ import polars as pl
 
 from synth.generator.samplers.base import SHAPES, ColumnContext, Sampler, draw_lengths
 from synth.generator.samplers.string import DEFAULT_LENGTHS, unique_strings
+from synth.internal.mask_values import generate
 from synth.internal.masks import regex
 from synth.internal.streams import stratified
 from synth.internal.vectors import text
 from synth.model import Column, LogicalType, TraitStat
-from synth.traits.formats import mask_values
+from synth.traits.formats import mask_lengths, mask_values
 
 __all__ = ["FormatSampler", "format_entries"]
 
@@ -76,7 +77,37 @@ class FormatSampler(Sampler):
         return out
 
     def unique(self, ctx: ColumnContext, codes: np.ndarray, rng: np.random.Generator) -> pl.Series:
-        return unique_strings(ctx, codes, rng)
+        """Distinct values of the masks at their shares: each row's code ends one run of
+        its mask (the longest fixed-width one that can hold it: a slug's ``w{6}``); rows
+        of no mask, or of a mask too short for the codes, get word-like text and a code."""
+        col = ctx.column
+        entries = format_entries(col)
+        n = len(codes)
+        weights = _weights(col, entries)
+        if weights.sum() <= 0.0:
+            weights[:] = 1.0
+        cum = np.cumsum(weights / weights.sum())
+        cat = np.minimum(np.searchsorted(cum, stratified(rng, n), side="right"), len(entries))
+        out = pl.Series(col.name, [""] * n, dtype=pl.String)
+        top = np.array([max(ctx.rows, int(codes.max()) + 1 if n else 1) - 1])
+        for i in np.unique(cat).tolist():
+            rows = np.flatnonzero(cat == i)
+            made = None
+            if i < len(entries):
+                stat = entries[i]
+                lengths = mask_lengths(col, stat, len(rows), rng)
+                try:
+                    generate(str(stat.value), 1, rng, None, top)  # can it hold every code?
+                    made = generate(str(stat.value), len(rows), rng, lengths, codes[rows])
+                except ValueError:
+                    made = None
+                too_long = col.length is not None and made is not None
+                if too_long and int(made.str.len_chars().max()) > col.length:  # type: ignore[union-attr,operator]
+                    made = None
+            if made is None:
+                made = unique_strings(ctx, codes[rows], rng)
+            out = out.scatter(rows, made)
+        return out
 
 
 SHAPES["format"] = FormatSampler()

@@ -40,9 +40,9 @@ TAGS = [
 def _row(i: int, r: random.Random) -> dict[str, object]:
     words = "-".join(r.choice(WORDS) for _ in range(r.randint(2, 7)))
     if i % 5 == 0:
-        slug = f"{words}-{r.randint(1, 30)}"  # legacy: no code, a number
+        slug = f"{words}-{i}"  # legacy: no code, a number
     else:
-        code = "".join(r.choice(string.ascii_lowercase) for _ in range(5))
+        code = "".join(string.ascii_lowercase[i // 26**j % 26] for j in range(5))
         slug = f"{words}-{code}{r.randint(0, 9)}"
     if i % 4:
         salt = "".join(r.choice(string.ascii_letters + string.digits + "./") for _ in range(53))
@@ -69,8 +69,9 @@ def _row(i: int, r: random.Random) -> dict[str, object]:
 _R = random.Random(21)
 ROWS_DATA = [_row(i, _R) for i in range(SOURCE_ROWS)]
 DDL = (
-    "CREATE TABLE articles (id INTEGER PRIMARY KEY, slug VARCHAR(120), password VARCHAR(100),"
-    " day VARCHAR(10), phone VARCHAR(30), tags VARCHAR(200), meta VARCHAR(200), code CHAR(10))"
+    "CREATE TABLE articles (id INTEGER PRIMARY KEY, slug VARCHAR(120) UNIQUE,"
+    " password VARCHAR(100), day VARCHAR(10), phone VARCHAR(30), tags VARCHAR(200),"
+    " meta VARCHAR(200), code CHAR(10))"
 )
 TAGS_DDL = "CREATE TABLE tags (id INTEGER PRIMARY KEY, name VARCHAR(40))"
 COLUMNS = ("slug", "password", "day", "phone", "tags", "meta", "code")
@@ -119,6 +120,7 @@ def test_formats_are_measured_and_reproduced(profiled: Profile) -> None:
     assert ", " in delimiters
 
     frame = synth.generate(profiled, rows=ROWS, seed=3)["articles"]
+    assert frame.get_column("slug").n_unique() == frame.height  # a unique slug stays unique
     for column in COLUMNS:
         got = _generated_shares(frame.get_column(column), frame.height)
         for mask, share in _masks(profiled, "articles", column).items():

@@ -6,7 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from synth.internal.masks import generate, mask_name, parse, regex, render
+from synth.internal.mask_values import generate
+from synth.internal.masks import mask_name, parse, regex, render
 from synth.profiler.formats import column_masks
 
 MASKS = [
