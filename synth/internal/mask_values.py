@@ -53,7 +53,8 @@ _MULTIPLIER = 1_000_003
 
 def _code_slot(slots: list[tuple[Element, np.ndarray]], top: int) -> tuple[int, int] | None:
     """(slot, width) of the run that holds a row's code: the longest exact run whose class
-    has 10 characters or more with room for ``top`` codes, else the last such ``+`` run."""
+    has 10 characters or more with room for ``top`` codes, else a ``+`` run of the widest
+    class."""
     exact: list[tuple[int, int, int]] = []
     variable: list[tuple[int, int]] = []
     for i, (e, used) in enumerate(slots):
@@ -73,7 +74,9 @@ def _code_slot(slots: list[tuple[Element, np.ndarray]], top: int) -> tuple[int, 
     if exact:
         _, i, width = max(exact)
         return i, width
-    return variable[-1] if variable else None
+    # the widest alphabet, then the first run: an email's local part, not its TLD
+    variable.sort(key=lambda iw: (-len(ALPHABETS[slots[iw[0]][0].cls]), iw[0]))  # type: ignore[union-attr]
+    return variable[0] if variable else None
 
 
 def _literal(text: str, used: np.ndarray) -> pl.Series:

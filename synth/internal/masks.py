@@ -311,8 +311,30 @@ def _escape(text: str) -> str:
     return "".join(c if c.isalnum() and c.isascii() else f"\\x{{{ord(c):x}}}" for c in text)
 
 
+_MIXED = {
+    "w": (r"\p{Ll}", "[0-9]"),
+    "W": (r"\p{Lu}", "[0-9]"),
+    "h": ("[a-f]", "[0-9]"),
+    "H": ("[A-F]", "[0-9]"),
+    "x": (r"\p{L}", "[0-9]"),
+}
+"""Classes whose runs hold two kinds of characters, both present: the regex says so."""
+_MIXED_MAX = 16
+"""Longer exact runs of those classes are matched by their characters alone."""
+
+
 def _run_regex(run: Run) -> str:
-    return _PATTERNS[run.cls] + ("+" if run.length is None else f"{{{run.length}}}")
+    cls, n = run.cls, run.length
+    if cls not in _MIXED or (n is not None and (n < 2 or n > _MIXED_MAX)):
+        return _PATTERNS[cls] + ("+" if n is None else f"{{{n}}}")
+    a, b = _MIXED[cls]
+    both = _PATTERNS[cls]
+    if n is None:  # a first kind, then the other, then anything of the class
+        return f"(?:{a}+{b}{both}*|{b}+{a}{both}*)"
+    options = [
+        f"{x}{{{k}}}{y}{both}{{{n - k - 1}}}" for x, y in ((a, b), (b, a)) for k in range(1, n)
+    ]
+    return "(?:" + "|".join(options) + ")"
 
 
 def regex(mask: str) -> str:

@@ -227,6 +227,18 @@ def _listed(column: Column, rows: int, k: int) -> bool:
     return bool(stats.frequent) and kept >= 1.0 - stats.null_fraction - 0.01
 
 
+def _without_listed_delimiters(table: Table, k: int) -> Table:
+    """``table`` without ``delimiter`` entries on columns its frequent values list: there the
+    values themselves hold the delimiters (``America/New_York``), at their shares."""
+    out = []
+    for c in table.columns:
+        if c.type is LogicalType.STRING and _listed(c, table.rows, k):
+            kept = tuple(s for s in c.stats.traits if s.trait != "delimiter")
+            c = c.model_copy(update={"stats": c.stats.model_copy(update={"traits": kept})})
+        out.append(c)
+    return table.model_copy(update={"columns": tuple(out)})
+
+
 def format_columns(table: Table, k: int = 0) -> list[Column]:
     """The columns the format statistic measures: text columns that are no primary or
     foreign key (unique ones too: a slug), not held to a declared domain or set of
@@ -251,7 +263,9 @@ def _sample_sql(table: Table, columns: list[Column], dialect: str) -> Callable[[
             kind = table.column(key).type if key else None
             if kind is LogicalType.INTEGER:
                 mult, mod = _HASH
-                keep = int(mod * min(1.0, 1.5 * SAMPLE_ROWS / table.rows))
+                # 97% of the limit on average, so the limit (a guard) almost never cuts
+                # the newest rows off: a scan returns them last
+                keep = int(mod * min(1.0, 0.97 * SAMPLE_ROWS / table.rows))
                 hashed = sa.cast(source.c[key], sa.BigInteger) * mult % mod
                 query = query.where(hashed < keep)
             else:
@@ -276,6 +290,7 @@ def _sample_frame(table: Table, columns: list[Column]) -> Callable[[Any], Any]:
 def measure_formats(measure: Any, table: Table, k: int) -> Table:
     """``table`` with ``format`` entries added to its text columns' traits, from one sample
     query through ``measure`` (a :class:`~synth.traits.base.TableMeasure`)."""
+    table = _without_listed_delimiters(table, k)
     columns = format_columns(table, k)
     if not columns or table.rows == 0:
         return table

@@ -68,6 +68,11 @@ class Sampler:
         """``n`` non-NULL values of the column's dtype."""
         raise NotImplementedError
 
+    def pool_weights(self, ctx: ColumnContext, pool: pl.Series) -> np.ndarray | None:
+        """How often each value of a column's pool of other values is drawn (None: all
+        alike); a learned sampler weighs a small pool back to the shares it learned."""
+        return None
+
     def claims(self, col: Column) -> bool:
         """For a sampler in :data:`SHAPES`: whether ``col``'s shape makes it this sampler's."""
         return False
