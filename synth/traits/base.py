@@ -182,6 +182,10 @@ class ColumnTrait(Trait):
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
     keeps_unique: ClassVar[bool] = False
     """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+    overlaid: ClassVar[bool] = False
+    """Whether the column's other traits are applied over this one's carriers (a format
+    mask under padding, accents, control characters): ``synth validate`` then allows the
+    others' shares on its rate."""
     shape_value: ClassVar[bool] = False
     """Whether an entry's ``value`` is a shape or vocabulary (a format mask, a delimiter),
     never a value of the column: the privacy transform keeps it, personal columns too (the

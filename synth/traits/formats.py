@@ -99,6 +99,7 @@ class Format(ColumnTrait):
     example = "l+(-l+){2,7}-w{6}"
     types = STRING
     shape_value = True
+    overlaid = True
 
     def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
         return []  # measured by the table's sample query (synth.profiler.formats)
