@@ -95,7 +95,8 @@ def column_trait_checks(
     carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
     slack = 0.0
     if trait.overlaid:  # the column's other traits write over its rows, up to their shares
-        slack = sum(s.fraction for s in col.stats.traits if not getattr(get(s.trait), "overlaid", 0))
+        others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
+        slack = sum(s.fraction for s in others)
         if stat.fraction * frame.height < 1:
             floor = 0  # less than a row's share, which an overlaying trait may have taken
     return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
