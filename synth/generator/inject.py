@@ -160,7 +160,9 @@ class TraitInjector:
             short = [e for e in self.entries if int(held[e.label].sum()) < need]
             if not short:
                 break
-            for entry in short:
+            for i, entry in enumerate(short):
+                if i:  # what the previous re-injection took is taken (two masks, one row)
+                    held = self.carriers(frame)
                 avoid = None
                 if entry.column is not None:
                     others = [
@@ -234,7 +236,8 @@ class TraitInjector:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
             if missing > 0:
                 nulls = series.is_null().to_numpy()
-                pick |= _forced(eligible & ~pick, nulls, avoid, missing, rng)
+                spare = avoid if avoid is not None else trait.spare(series, col, stat)
+                pick |= _forced(eligible & ~pick, nulls, spare, missing, rng)
         idx = np.flatnonzero(pick)
         if len(idx) == 0:
             return trait.arrange(frame, self.table, col, stat, ctx)

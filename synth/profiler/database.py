@@ -38,6 +38,7 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.formats import measure_formats
 from synth.profiler.frequent import STATS_TAG, frequent_query
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
@@ -472,8 +473,8 @@ def _profile_table(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
-    traits = measure_table_traits(_SqlMeasure(conn, source, table), ctx)
+    traits = measure_table_traits(measure := _SqlMeasure(conn, source, table), ctx)
     from synth.profiler.privacy import protect_table
 
-    table = table.model_copy(update={"traits": traits})
+    table = measure_formats(measure, table.model_copy(update={"traits": traits}), privacy.min_count)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

@@ -31,6 +31,7 @@ from synth.model import (
     Source,
     Table,
 )
+from synth.profiler.formats import measure_formats
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
@@ -325,7 +326,9 @@ def _profile_frame(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
-    table = table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
+    measure = _FrameMeasure(lf, table)
+    table = table.model_copy(update={"traits": measure_table_traits(measure, ctx)})
+    table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 
 

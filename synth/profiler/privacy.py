@@ -339,8 +339,10 @@ class _Traits:
         return any(is_personal(c.semantic) for c in self.table.columns if c.name in set(names))
 
     def column_trait(self, column: Column, stat: TraitStat) -> TraitStat | None:
-        if stat.value is None:
-            return stat
+        from synth.traits import get
+
+        if stat.value is None or getattr(get(stat.trait), "shape_value", False):
+            return stat  # a shape (a format mask kept its literals by the k rule itself)
         if self.personal([column.name]) and stat.trait not in _VOCABULARY_TRAITS:
             return None  # a personal column's values never reach a profile
         if stat.trait in _VOCABULARY_TRAITS:

@@ -8,6 +8,7 @@ A case is a row (a read-only mapping) whose ``str()`` is its id. The grammar::
     users.email=[whitespace_padded]      a column trait without a value
     users[cohort=legacy_import]          a table trait, as the manifest labels it
     users[case_variant(plan)]            (stale=ACTIVE, null_pattern(full_name,last_login_at)...)
+    articles.slug[format=lower-list-code6]   a format mask, by its readable name
 
 The row is the first carrier of the shape in table order (the manifest's trait keys; the
 first NULL row for NULL), so the same profile, seed and rows give the same cases and ids.
@@ -204,6 +205,16 @@ def _column_label(label: str, columns: Iterable[str]) -> tuple[str, str, str | N
     return column, trait, value if eq else None
 
 
+def _format_name(table: Table, column: str, trait: str, mask: str | None) -> str | None:
+    """The readable name a ``format`` entry of ``column`` gives its mask (None: no such)."""
+    if trait != "format" or mask is None:
+        return None
+    for stat in table.column(column).stats.traits:
+        if stat.trait == "format" and stat.value == mask:
+            return str(stat.detail.get("name") or mask)
+    return None
+
+
 def cases(
     table: str,
     column: str | None = None,
@@ -272,6 +283,10 @@ def cases(
             if parsed is None or parsed[0] != col or not want(parsed[1]):
                 continue
             _, trait, value = parsed
+            name = _format_name(meta, col, trait, value)
+            if name is not None:  # a mask is long and full of punctuation: its name reads
+                add(f"{key}.{col}[format={name}]", col, trait, value, first_carrier(label))
+                continue
             shown = f"{value if value is not None else ''}[{_SHORT.get(trait, trait)}]"
             add(f"{key}.{col}={shown}", col, trait, value, first_carrier(label))
     table_traits = _table_traits(meta)

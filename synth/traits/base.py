@@ -182,6 +182,14 @@ class ColumnTrait(Trait):
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
     keeps_unique: ClassVar[bool] = False
     """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+    overlaid: ClassVar[bool] = False
+    """Whether the column's other traits are applied over this one's carriers (a format
+    mask under padding, accents, control characters): ``synth validate`` then allows the
+    others' shares on its rate."""
+    shape_value: ClassVar[bool] = False
+    """Whether an entry's ``value`` is a shape or vocabulary (a format mask, a delimiter),
+    never a value of the column: the privacy transform keeps it, personal columns too (the
+    trait applies the k rule to any literal it keeps itself)."""
 
     def applies(self, column: Column, table: Table) -> bool:
         """Whether the trait is measured on ``column``: by type; never on primary or foreign
@@ -233,6 +241,11 @@ class ColumnTrait(Trait):
         column's interpolated distribution spreads around the carriers (lengths just
         under the maximum): the top-up takes the closest rows first, so the rest of the
         distribution stays put. None (the default): any rows, at random."""
+        return None
+
+    def spare(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """Rows that chunk 0's floor (``min_rows`` carriers) takes last, because they carry
+        a sibling entry of this trait (another format mask); None (default): any rows."""
         return None
 
     def arrange(

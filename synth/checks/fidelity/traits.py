@@ -39,6 +39,7 @@ def trait_checks(
     *,
     noise_n: int | None = None,
     note: str = "",
+    slack: float = 0.0,
 ) -> tuple[list[Check], TraitBar]:
     """Presence and rate of one trait: ``carriers`` of ``n`` rows against share ``p``.
     The generator forces ``min(floor, n)`` carriers, so shares up to that are expected;
@@ -53,7 +54,7 @@ def trait_checks(
     upper = max(p, min(floor, n) / n) if n else p
     distance = max(0.0, p - r, r - upper)
     units = noise_n if noise_n is not None else n
-    allowed = max(
+    allowed = slack + max(
         tol.trait_rate_abs, tol.trait_rate * min(p, 1.0 - p), tol.noise * standard_error(p, units)
     )
     rate = Check(
@@ -92,8 +93,14 @@ def column_trait_checks(
         return [check], TraitBar(label, stat.fraction, 0.0, True)
     expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
     carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
+    slack = 0.0
+    if trait.overlaid:  # the column's other traits write over its rows, up to their shares
+        others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
+        slack = sum(s.fraction for s in others)
+        if stat.fraction * frame.height < 1:
+            floor = 0  # less than a row's share, which an overlaying trait may have taken
     return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
-                        floor)  # fmt: skip
+                        floor, slack=min(slack, 1.0))  # fmt: skip
 
 
 def table_trait_checks(
