@@ -126,6 +126,15 @@ def profile(
             metavar="PERCENT", help="Read this percentage of each table (TABLESAMPLE); scale up."
         ),
     ] = None,
+    exact_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--exact-rows",
+            metavar="ROWS",
+            help="Larger tables (catalog estimate) get distinct counts and percentiles from a "
+            "bounded sample (default 100000).",
+        ),
+    ] = None,
     relation: Annotated[
         list[str] | None,
         typer.Option(
@@ -180,6 +189,7 @@ def profile(
         "epsilon": epsilon,
         "statement_timeout": statement_timeout,
         "sample": sample,
+        "exact_rows": exact_rows,
         "relations": names(relation),
         "no_relations": names(no_relation),
     }

@@ -29,6 +29,7 @@ __all__ = [
     "Column",
     "ColumnStats",
     "Distribution",
+    "Estimates",
     "ForeignKey",
     "LogicalType",
     "OtherValues",
@@ -373,6 +374,20 @@ class ForeignKey(_Frozen):
         return self
 
 
+class Estimates(_Frozen):
+    """Which statistics of a large table were estimated from a bounded sample of it instead
+    of computed exactly (see ``docs/profiling.md``, *Large tables*)."""
+
+    rows: int = Field(ge=0)
+    """Rows the sample held."""
+    method: str
+    """How the sample was drawn, e.g. ``TABLESAMPLE SYSTEM (1.2)`` or ``key ranges``."""
+    statistics: tuple[str, ...]
+    """What comes from the sample: ``distinct`` (an estimate of the table's distinct values,
+    Haas-Stokes ``Duj1``), ``values`` and ``lengths`` (percentiles and k-th extremes), and
+    the table traits measured on it (their fractions are the sample's)."""
+
+
 class Table(_Frozen):
     """A table: its schema and its row count."""
 
@@ -390,6 +405,9 @@ class Table(_Frozen):
     """The table's CHECK constraints (and its domain columns'), see ``docs/constraints.md``."""
     triggers: tuple[Trigger, ...] = ()
     """The triggers that fire on INSERT into the table."""
+    estimates: Estimates | None = None
+    """Set when some statistics come from a bounded sample (a large table): which, and from
+    how many rows. Absent: every statistic is exact (or ``source.sample``'s)."""
 
     @property
     def key(self) -> str:

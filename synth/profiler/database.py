@@ -39,8 +39,17 @@ from synth.model import (
 )
 from synth.profiler.dialects import Dialect, dialect_for
 from synth.profiler.formats import measure_formats
-from synth.profiler.frequent import STATS_TAG, frequent_query
 from synth.profiler.options import PrivacyOptions, ProfileOptions
+from synth.profiler.plan import large_table
+from synth.profiler.queries import _RAW, STATS_TAG, FrequentValues, GroupingSetsFrequent
+from synth.profiler.queries import SqlMeasure as _SqlMeasure
+from synth.profiler.queries import as_count as _counts
+from synth.profiler.queries import count_into as _count_into
+from synth.profiler.queries import percentile_item as _percentile_item
+from synth.profiler.queries import quantile_queries as _quantile_queries
+from synth.profiler.queries import run_items as _run_items
+from synth.profiler.queries import setter as _setter
+from synth.profiler.queries import skeleton as _skeleton
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
 from synth.profiler.relations import infer_relations
 from synth.profiler.semantic import (
@@ -51,23 +60,17 @@ from synth.profiler.semantic import (
     shape_rules_for,
 )
 from synth.profiler.session import (
-    AGGREGATE,
-    PERCENTILES,
     REFLECTION,
     SampledTable,
-    execute,
     integer_key,
     profile_sampled,
     start_session,
-    trait_label,
 )
 from synth.profiler.stats import (
     NO_DISTINCT,
-    PERCENTS,
     QUANTILE_TYPES,
     Measured,
     column_stats,
-    nearest_rank,
     wants_frequent,
 )
 from synth.profiler.traits import (
@@ -78,16 +81,10 @@ from synth.profiler.traits import (
     parents_first,
     record_ages,
 )
-from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.base import MeasureContext, TraitSettings
 from synth.traits.instants import dated_column, param
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
-
-_MAX_ITEMS = 1000
-"""Result columns per statistics query; very wide tables take one more query per 1,000."""
-
-_RAW = sa.types.NullType()
-"""Results are coerced to this type so that values arrive as the driver returns them."""
 
 
 def _connect(url: str) -> sa.Engine:
@@ -170,6 +167,7 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                     skeletons,
                     privacy,
                     schema=schema,
+                    exact_rows=session.exact_rows,
                 )
                 out.append(profile_sampled(measure, session.sample))
             except sa.exc.DBAPIError as exc:
@@ -254,42 +252,24 @@ def _plan(column: ReflectedColumn, expr: Any) -> _Plan:
     return _Plan(column, expr, text, name_semantic, shapes)
 
 
-def _run_items(
-    conn: sa.Connection, source: Any, items: list[tuple[Any, Callable[[Any], None]]]
-) -> None:
-    """Evaluate aggregate expressions in as few one-row queries as the width allows."""
-    for start in range(0, len(items), _MAX_ITEMS):
-        chunk = items[start : start + _MAX_ITEMS]
-        query = sa.select(*(expr.label(f"a{i}") for i, (expr, _) in enumerate(chunk)))
-        row = execute(conn, query.select_from(source).prefix_with(STATS_TAG), AGGREGATE).one()
-        for value, (_, store) in zip(row, chunk, strict=True):
-            store(value)
-
-
-def _setter(
-    target: Any, attr: str, convert: Callable[[Any], Any] = lambda v: v
-) -> Callable[[Any], None]:
-    return lambda value: setattr(target, attr, convert(value))
-
-
-def _count_into(counts: dict[Any, int], key: Any) -> Callable[[Any], None]:
-    return lambda value: counts.__setitem__(key, _counts(value))
-
-
-def _counts(value: Any) -> int:
-    return int(value or 0)
-
-
 def _aggregate_items(
-    dialect: Dialect, plans: list[_Plan], rows: dict[str, int], probes: ColumnProbes
+    dialect: Dialect,
+    plans: list[_Plan],
+    rows: dict[str, int],
+    probes: ColumnProbes,
+    exact: bool = True,
 ) -> list[tuple[Any, Callable[[Any], None]]]:
+    """The aggregate query's terms; without ``exact`` (a large table) none that sorts, and
+    no shape or trait counter (string functions and comparisons by the dozen on every
+    row): distinct counts, percentiles, shape and trait shares then come from its sample
+    (``plan.LargeTable``)."""
     items: list[tuple[Any, Callable[[Any], None]]] = [
         (sa.func.count(), lambda v: rows.__setitem__("rows", _counts(v)))
     ]
     for p in plans:
         m, expr, logical = p.m, p.expr, p.logical
         items.append((sa.func.count(expr), _setter(m, "nonnull", _counts)))
-        if logical not in NO_DISTINCT:
+        if exact and logical not in NO_DISTINCT:
             distinct = sa.func.count(sa.distinct(dialect.exact(expr, logical)))
             items.append((distinct, _setter(m, "distinct", _counts)))
         if logical in QUANTILE_TYPES:
@@ -298,122 +278,22 @@ def _aggregate_items(
             items.append((sa.type_coerce(sa.func.max(values), _RAW), _setter(m, "value_max")))
             if values is not expr:
                 items.append((sa.func.count(values), _setter(m, "finite", _counts)))
-            if dialect.ordered_set_percentiles:
+            if exact and dialect.ordered_set_percentiles:
                 items.append(_percentile_item(dialect, values, m.value_quantiles))
         length = p.length
         if length is not None:
             items.append((sa.func.min(length), _setter(m, "length_min")))
             items.append((sa.func.max(length), _setter(m, "length_max")))
-            if dialect.ordered_set_percentiles:
+            if exact and dialect.ordered_set_percentiles:
                 items.append(_percentile_item(dialect, length, m.length_quantiles))
-        if p.text is not None:
+        if exact and p.text is not None:
             for rule in p.shapes:
                 hits = sa.func.sum(sa.case((rule.sql(p.text), 1), else_=0))
                 items.append((hits, _count_into(m.shape_counts, rule.semantic)))
+    if not exact:
+        return items
     targets = {p.column.name: p.text if p.text is not None else p.expr for p in plans}
     return items + probes.sql_items(targets)
-
-
-def _percentile_item(
-    dialect: Dialect, expr: Any, into: dict[str, Any]
-) -> tuple[Any, Callable[[Any], None]]:
-    def store(values: Any) -> None:
-        for (name, _), value in zip(PERCENTS, values or [], strict=False):
-            into[name] = value
-
-    agg = dialect.percentiles(expr, [percent for _, percent in PERCENTS])
-    return sa.type_coerce(agg, _RAW), store
-
-
-def _ranks(
-    m: Measured, kind: str, into: dict[str, Any], k: int, percentiles: bool
-) -> list[tuple[int, Callable[[Any], None]]]:
-    """(1-based rank, store) of what one column's ranking picks: the k-th smallest and
-    largest value (into ``m.<kind>_low``/``_high``) and, with ``percentiles``, each percentile."""
-    from synth.profiler.stats import extreme_ranks
-
-    n = m.valued if kind == "value" else m.nonnull
-    ranks = extreme_ranks(n, k)
-    if ranks is None:
-        return []
-    low, high = ranks
-    out = [(low, _setter(m, f"{kind}_low")), (high, _setter(m, f"{kind}_high"))]
-    if percentiles:
-        out += [(nearest_rank(pct, n), _store_into(into, name)) for name, pct in PERCENTS]
-    return out
-
-
-def _store_into(into: dict[str, Any], key: str) -> Callable[[Any], None]:
-    return lambda value: into.__setitem__(key, value)
-
-
-def _quantile_queries(
-    conn: sa.Connection, source: Any, plans: list[_Plan], k: int, percentiles: bool = True
-) -> None:
-    """The k-th smallest and largest value (what a profile stores as min and max) and, with
-    ``percentiles``, the nearest-rank percentiles, with ROW_NUMBER(), NULLs ranked last, all
-    columns at once. Columns with fewer than 2k non-NULL values store no distribution and
-    are left out; a table without any other costs no query."""
-    targets: list[tuple[Any, list[tuple[int, Callable[[Any], None]]]]] = []
-    for p in plans:
-        m = p.m
-        if p.logical in QUANTILE_TYPES:
-            targets.append((p.values, _ranks(m, "value", m.value_quantiles, k, percentiles)))
-        if p.length is not None:
-            targets.append((p.length, _ranks(m, "length", m.length_quantiles, k, percentiles)))
-    targets = [(expr, picks) for expr, picks in targets if picks]
-    per_query = _MAX_ITEMS // (len(PERCENTS) + 2)
-    for start in range(0, len(targets), per_query):
-        chunk = targets[start : start + per_query]
-        inner = []
-        for i, (expr, _) in enumerate(chunk):
-            nulls_last = sa.case((expr.is_(None), 1), else_=0)
-            inner.append(expr.label(f"v{i}"))
-            inner.append(sa.func.row_number().over(order_by=(nulls_last, expr)).label(f"r{i}"))
-        sub = sa.select(*inner).select_from(source).subquery("ranked")
-        outer, stores = [], []
-        for i, (_, picks) in enumerate(chunk):
-            for rank, store in picks:
-                picked = sa.case((sub.c[f"r{i}"] == rank, sub.c[f"v{i}"]))
-                outer.append(sa.type_coerce(sa.func.max(picked), _RAW).label(f"q{len(outer)}"))
-                stores.append(store)
-        row = execute(conn, sa.select(*outer).prefix_with(STATS_TAG), PERCENTILES).one()
-        for value, store in zip(row, stores, strict=True):
-            store(value)
-
-
-class _SqlMeasure(TableMeasure):
-    """Table traits' own queries, run in the database. Traits build them on the plain table
-    (they read its ``schema``); a sampled source adapts each one to read the sample."""
-
-    statistic = "table"
-    """The trait whose queries run now, set by ``measure_table_traits``: timeouts name it."""
-
-    def __init__(self, conn: sa.Connection, source: Any, table: Table) -> None:
-        self.conn, self.source, self.table = conn, source, table
-
-    def rows(self, sql: Callable[[Any], Any], frame: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
-        sampled = self.source if isinstance(self.source, SampledTable) else None
-        query = sql(self.source if sampled is None else sampled.base).prefix_with(STATS_TAG)
-        if sampled is not None:
-            query = sampled.adapt(query)
-        found = execute(self.conn, query, trait_label(self.statistic))
-        return [tuple(row) for row in found]
-
-
-def _skeleton(rt: ReflectedTable) -> Table:
-    """The table as reflected: its schema, no rows and no statistics."""
-    return Table(
-        name=rt.name,
-        schema=rt.schema,
-        rows=0,
-        primary_key=rt.primary_key,
-        unique=rt.unique,
-        foreign_keys=rt.foreign_keys,
-        columns=tuple(c.column() for c in rt.columns),
-        checks=rt.checks,
-        triggers=rt.triggers,
-    )
 
 
 def _profile_table(
@@ -428,16 +308,22 @@ def _profile_table(
     sample: float | None = None,
     *,
     schema: str | None = None,
+    exact_rows: int | None = None,
 ) -> Table:
     """One table's profile; with ``sample`` (percent), every statistics query reads the
-    same sample of it, and the counts are the sample's (the caller scales the rows)."""
+    same sample of it, and the counts are the sample's (the caller scales the rows).
+    Without, a table estimated above ``exact_rows`` rows gets its sort-bound statistics
+    from a bounded sample (see :mod:`synth.profiler.plan`)."""
     source: Any = sa.table(
         rt.name,
         *(sa.column(c.name) for c in rt.columns),
         schema=rt.query_schema,
     )
+    large = None
     if sample is not None:
         source = SampledTable.build(dialect, source, sample, integer_key(rt))
+    else:
+        large = large_table(conn, dialect, rt, exact_rows)
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
     skeleton = _skeleton(rt)
     ctx = MeasureContext(
@@ -456,25 +342,49 @@ def _profile_table(
         time_expr = next(p.expr for p in plans if p.column.name == time_col.name)
         dated = (time_expr, param(time_col, ctx.old_before))
     rows = {"rows": 0}
-    _run_items(conn, source, _aggregate_items(dialect, plans, rows, probes))
+    items = _aggregate_items(dialect, plans, rows, probes, exact=large is None)
+    _run_items(conn, source, items)
     privacy = privacy or PrivacyOptions()
-    # k-th extremes always; percentiles too where the aggregate query could not compute them
-    percentiles = not dialect.ordered_set_percentiles
-    _quantile_queries(conn, source, plans, privacy.min_count, percentiles=percentiles)
-    columns = []
-    for p, bare in zip(plans, skeleton.columns, strict=True):
+    if large is not None:
+        large.draw(dialect, rt, source, plans)
+    if large is not None and large.sample is not None:
+        large.measure(conn, dialect, plans, _plan, privacy.min_count, probes, rows["rows"])
+    else:
+        large = None
+        # k-th extremes always; percentiles too where the aggregate query could not
+        percentiles = not dialect.ordered_set_percentiles
+        _quantile_queries(conn, source, plans, privacy.min_count, percentiles=percentiles)
+    semantics = []
+    for p in plans:
         semantic = p.name_semantic or semantic_from_shapes(p.m.shape_counts, p.m.nonnull)
-        semantic = personal_override(semantic, f"{skeleton.key}.{p.column.name}", privacy)
-        has_domain = p.column.info.domain is not None
-        if wants_frequent(p.logical, semantic, p.m.distinct, p.m.nonnull, has_domain):
-            found = frequent_query(conn, dialect, source, p.values, p.logical, p.column.name, dated)
-            p.m.frequent = record_ages(ctx, p.column.name, p.logical, time_col, found)
+        semantics.append(personal_override(semantic, f"{skeleton.key}.{p.column.name}", privacy))
+    wanted = [
+        p
+        for p, semantic in zip(plans, semantics, strict=True)
+        if wants_frequent(
+            p.logical, semantic, p.m.distinct, p.m.nonnull, p.column.info.domain is not None
+        )
+    ]
+    frequent = GroupingSetsFrequent if dialect.grouping_sets else FrequentValues
+    for p, found in zip(wanted, frequent(dialect).measure(conn, source, wanted, dated),
+                        strict=True):  # fmt: skip
+        p.m.frequent = record_ages(ctx, p.column.name, p.logical, time_col, found)
+    columns = []
+    for p, semantic, bare in zip(plans, semantics, skeleton.columns, strict=True):
         stats = column_stats(rows["rows"], p.logical, p.m)
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": semantic, "stats": stats}))
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
-    traits = measure_table_traits(measure := _SqlMeasure(conn, source, table), ctx)
+    sampled = None
+    if large is not None and large.sample is not None:
+        at_sample = table.model_copy(update={"rows": large.rows})
+        sampled = _SqlMeasure(conn, large.sample.source, at_sample)
+    measure = _SqlMeasure(conn, source, table)
+    traits, estimated = measure_table_traits(measure, ctx, sampled)
     from synth.profiler.privacy import protect_table
 
-    table = measure_formats(measure, table.model_copy(update={"traits": traits}), privacy.min_count)
+    update: dict[str, Any] = {"traits": traits}
+    if large is not None:
+        update["estimates"] = large.estimates(estimated)
+    table = measure_formats(measure, table.model_copy(update=update), privacy.min_count)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

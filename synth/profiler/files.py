@@ -327,7 +327,8 @@ def _profile_frame(
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
     measure = _FrameMeasure(lf, table)
-    table = table.model_copy(update={"traits": measure_table_traits(measure, ctx)})
+    traits, _ = measure_table_traits(measure, ctx)
+    table = table.model_copy(update={"traits": traits})
     table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 

@@ -26,6 +26,7 @@ from synth.internal.progress import ProgressCallback
 from synth.traits.base import TraitSettings
 
 __all__ = [
+    "DEFAULT_EXACT_ROWS",
     "DEFAULT_MIN_COUNT",
     "DEFAULT_STATEMENT_TIMEOUT",
     "PrivacyOptions",
@@ -74,6 +75,9 @@ class ProfileArgs(TypedDict, total=False):
     """Seconds each query may run before it is cancelled (default 60; 0: no limit)."""
     sample: float | None
     """Read this percentage of each table and scale counts up."""
+    exact_rows: int | None
+    """Tables the catalog estimates above this many rows (default 100,000) get their
+    distinct counts, percentiles and k-th extremes estimated from a bounded sample."""
     relations: Sequence[str] | str | None
     """``child.column=parent.column`` relations to record whatever inference finds."""
     no_relations: Sequence[str] | str | None
@@ -89,6 +93,9 @@ DEFAULT_MIN_COUNT = 10
 """k: no raw value enters a profile unless at least this many rows share it."""
 DEFAULT_STATEMENT_TIMEOUT = 60.0
 """Seconds one profiling query may run before it is cancelled."""
+DEFAULT_EXACT_ROWS = 100_000
+"""A table the catalog estimates above this many rows is large: the statistics that cost a
+sort per column come from a bounded sample of it (see ``docs/profiling.md``)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ class SessionOptions:
     """Seconds per query (None: no limit)."""
     sample: float | None = None
     """Percent of each table's pages (PostgreSQL) or rows read (None: all of it)."""
+    exact_rows: int = DEFAULT_EXACT_ROWS
+    """Tables estimated above this many rows get their sort-bound statistics (distinct
+    counts, percentiles, k-th extremes, some table traits) from a bounded sample."""
 
 
 def source_from_env(source: object) -> object:
@@ -212,7 +222,10 @@ def privacy_options(
 
 
 def session_options(
-    *, statement_timeout: float | None = None, sample: float | None = None
+    *,
+    statement_timeout: float | None = None,
+    sample: float | None = None,
+    exact_rows: int | None = None,
 ) -> SessionOptions:
     """Checked :class:`SessionOptions`; a ``statement_timeout`` of None is the default
     (60 s) and 0 means no limit."""
@@ -236,9 +249,16 @@ def session_options(
             f"sample (--sample) {sample!r} must be a percentage above 0 and at most 100, "
             "e.g. --sample 10"
         )
+    limit = DEFAULT_EXACT_ROWS if exact_rows is None else exact_rows
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise UsageError(
+            f"exact_rows (--exact-rows) {exact_rows!r} must be a whole number of rows >= 0 "
+            f"(default {DEFAULT_EXACT_ROWS:,}): larger tables get estimates from a sample"
+        )
     return SessionOptions(
         statement_timeout=float(timeout) or None,
         sample=None if sample is None or sample == 100 else float(sample),
+        exact_rows=limit,
     )
 
 
@@ -337,7 +357,9 @@ class ProfileOptions:
                 epsilon=args.get("epsilon"),
             ),
             session=session_options(
-                statement_timeout=args.get("statement_timeout"), sample=args.get("sample")
+                statement_timeout=args.get("statement_timeout"),
+                sample=args.get("sample"),
+                exact_rows=args.get("exact_rows"),
             ),
             relations=relation_options(args.get("relations"), args.get("no_relations")),
             progress=args.get("progress"),

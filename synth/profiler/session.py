@@ -208,6 +208,8 @@ class SampledTable(Subquery):
     percent: float
     key: str | None
     sampler: Dialect
+    maker: Callable[[str], sa.Select[Any]]
+    """The sample's SELECT, its FROM item named as given (an alias of the table gets its own)."""
 
     @classmethod
     def build(
@@ -220,9 +222,27 @@ class SampledTable(Subquery):
     ) -> SampledTable:
         """A sample of ``percent`` % of ``table``, named ``name`` (default: the table's);
         ``key`` is its one-column integer primary key, if any (see :func:`integer_key`)."""
+
+        def maker(as_name: str) -> sa.Select[Any]:
+            return dialect.sampled(table, percent, as_name, key)
+
+        return cls.of(maker, table, percent, key, dialect, name)
+
+    @classmethod
+    def of(
+        cls,
+        maker: Callable[[str], sa.Select[Any]],
+        table: sa.TableClause,
+        percent: float,
+        key: str | None,
+        dialect: Dialect,
+        name: str | None = None,
+    ) -> SampledTable:
+        """The sample ``maker(name)`` selects (about ``percent`` % of ``table``)."""
         name = name or table.name
-        sampled = cls._construct(dialect.sampled(table, percent, name, key), name=name)
+        sampled = cls._construct(maker(name), name=name)
         sampled.base, sampled.percent, sampled.key, sampled.sampler = table, percent, key, dialect
+        sampled.maker = maker
         return sampled
 
     def adapt(self, query: Any) -> Any:
@@ -237,8 +257,8 @@ class SampledTable(Subquery):
                 return self
             if isinstance(frm, sa.Alias) and frm.element is self.base:
                 if id(frm) not in swapped:
-                    swapped[id(frm)] = self.build(
-                        self.sampler, self.base, self.percent, self.key, frm.name
+                    swapped[id(frm)] = self.of(
+                        self.maker, self.base, self.percent, self.key, self.sampler, frm.name
                     )
                 return swapped[id(frm)]
             return None

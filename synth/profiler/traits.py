@@ -100,6 +100,16 @@ class ColumnProbes:
             for name, trait, probe in self._probes
         ]
 
+    def scale(self, factor: float) -> None:
+        """Multiply every count by ``factor``: counts measured on a sample, in table rows."""
+        for counts in self._counts.values():
+            for key, count in counts.items():
+                counts[key] = round(count * factor)
+
+    def measured(self) -> bool:
+        """Whether any probe counted anything (some column has a column trait to measure)."""
+        return bool(self._probes)
+
     def frame_items(self, exprs: Mapping[str, Any]) -> list[tuple[Any, Callable[[Any], None]]]:
         """The same counts as polars expressions, for the files profiler's select."""
         return [
@@ -149,15 +159,24 @@ def record_ages(
     return [(row[0], int(row[1])) for row in found]
 
 
-def measure_table_traits(measure: Any, ctx: MeasureContext) -> tuple[TraitStat, ...]:
-    """Every table trait's entries for the table behind ``measure``. A measure with a
-    ``statistic`` attribute is told which trait's queries follow (a timeout names it)."""
+def measure_table_traits(
+    measure: Any, ctx: MeasureContext, sampled: Any = None
+) -> tuple[tuple[TraitStat, ...], tuple[str, ...]]:
+    """Every table trait's entries for the table behind ``measure``, and the names of the
+    traits measured on ``sampled`` instead (a large table's bounded sample, whose ``table``
+    has the sample's row count): those whose ``sampled`` flag says their fractions hold up
+    on a sample. A measure with a ``statistic`` attribute is told which trait's queries
+    follow (a timeout names it)."""
     out: list[TraitStat] = []
+    estimated: list[str] = []
     for trait in table_traits():
-        if hasattr(measure, "statistic"):
-            measure.statistic = trait.name
-        out.extend(trait.measure(measure, ctx))
-    return tuple(out)
+        on = sampled if sampled is not None and trait.sampled else measure
+        if hasattr(on, "statistic"):
+            on.statistic = trait.name
+        if on is sampled and trait.max_queries(on.table):
+            estimated.append(trait.name)
+        out.extend(trait.measure(on, ctx))
+    return tuple(out), tuple(estimated)
 
 
 def late_relations(

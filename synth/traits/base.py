@@ -279,6 +279,10 @@ class TableMeasure:
 class TableTrait(Trait):
     """A shape across columns or rows of one table."""
 
+    sampled: ClassVar[bool] = False
+    """Whether a large table measures this trait on its bounded sample (its fractions are
+    then the sample's, an estimate the profile marks): for traits that group by a column's
+    values, a sort per column, and whose fractions a sample estimates well."""
     boost_hint: ClassVar[str] = ""
     """Why ``--boost table:trait`` cannot work for this trait (empty: it can; the injector
     follows the entry's fraction)."""

@@ -21,6 +21,7 @@ from synth.traits.base import (
     TableMeasure,
     TableTrait,
 )
+from synth.traits.batch import Branch, batched_rows
 from synth.traits.sentinels import DAYS, trim_carriers
 
 MIN_ROWS = 10
@@ -44,7 +45,8 @@ class Burst(TableTrait):
 
     Breaks "newest first" orderings and pagination by time (ties), per-minute rate
     limits and dashboards, and tests that assume distinct instants. *Measured* on every
-    timestamp column that is not a key or unique, by **one query per column**:
+    timestamp column that is not a key or unique, by **one query per table** (a `UNION ALL`
+    of one branch per column):
     `SELECT col, COUNT(*) ... WHERE col IS NOT NULL GROUP BY col HAVING COUNT(*) >= :t
     ORDER BY COUNT(*) DESC LIMIT 9` (at most nine rows). The threshold `t` is the
     largest of 10 rows, 0.5% of the table's rows, and ten times the rows an average
@@ -62,6 +64,7 @@ class Burst(TableTrait):
     """
 
     name = "burst"
+    sampled = True
     family = "time"
     example = "2023-03-01T02:00:00 on many rows"
 
@@ -78,7 +81,7 @@ class Burst(TableTrait):
         ]
 
     def max_queries(self, table: Table) -> int:
-        return len(self._columns(table)) if table.rows else 0
+        return 1 if table.rows and self._columns(table) else 0
 
     @staticmethod
     def threshold(table: Table, column: Column) -> int:
@@ -92,14 +95,19 @@ class Burst(TableTrait):
         if not table.rows:
             return []
         out = []
-        for col in self._columns(table):
-            limit = self.threshold(table, col)
-            found = source.rows(
-                sql=lambda src, name=col.name, t=limit: self._sql(src, name, t),
-                frame=lambda lf, name=col.name, t=limit: self._frame(lf, name, t),
+        columns = self._columns(table)
+        limits = [self.threshold(table, col) for col in columns]
+        branches: list[Branch] = [
+            (
+                lambda src, name=col.name, t=limit: self._sql(src, name, t),
+                lambda lf, name=col.name, t=limit: self._frame(lf, name, t),
             )
+            for col, limit in zip(columns, limits, strict=True)
+        ]
+        types = [(sa.DateTime(timezone=bool(col.timezone)), sa.BigInteger()) for col in columns]
+        for col, found in zip(columns, batched_rows(source, branches, types), strict=True):
             kept = 0
-            for raw, count in found:
+            for raw, count in sorted(found, key=lambda r: (-int(r[1]), r[0])):
                 value = to_scalar(raw, LogicalType.DATETIME)
                 if not isinstance(value, str) or dt.date.fromisoformat(value[:10]) in DAYS:
                     continue

@@ -19,6 +19,7 @@ from synth.traits.base import (
     TableMeasure,
     TableTrait,
 )
+from synth.traits.batch import Branch, batched_rows
 from synth.traits.strings import _fit
 
 
@@ -52,9 +53,10 @@ class CaseVariant(TableTrait):
     column that is not a key: a low-cardinality column from its frequent values (no
     query: the frequent-value query already tells `'Pro'` and `'pro'` apart); any other
     column whose longest value has at most 255 characters and that is not free text by
-    **one query per column**, `SELECT SUM(n) FROM (SELECT COUNT(*) n ... WHERE col IS NOT
-    NULL GROUP BY LOWER(col) HAVING COUNT(DISTINCT col) > 1)` (byte comparison on
-    MySQL/MariaDB), returning one row. Stored as a table trait with `columns: [col]`.
+    `SELECT SUM(n) FROM (SELECT COUNT(*) n ... WHERE col IS NOT NULL GROUP BY LOWER(col)
+    HAVING COUNT(DISTINCT col) > 1)` (byte comparison on MySQL/MariaDB), one row per
+    column, all columns in **one query per table** (a `UNION ALL` of one branch each).
+    Stored as a table trait with `columns: [col]`.
     *Injected*: a low-cardinality column's frequent values already carry it at their
     shares (chunk 0 makes sure at least `--min-trait-rows` rows carry it, reusing those
     real values); elsewhere pairs of generated values are made to collide, the second of
@@ -64,6 +66,7 @@ class CaseVariant(TableTrait):
     """
 
     name = "case_variant"
+    sampled = True
     family = "strings"
     example = "'Pro' / 'pro' / 'PRO'"
     MAX_QUERIED_LENGTH = 255
@@ -105,21 +108,30 @@ class CaseVariant(TableTrait):
         )
 
     def max_queries(self, table: Table) -> int:
-        return sum(1 for c in self._candidates(table) if self._queried(c))
+        return 1 if any(self._queried(c) for c in self._candidates(table)) else 0
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         table = source.table
         out = []
+        queried = [col for col in self._candidates(table) if not col.stats.frequent
+                   and self._queried(col)]  # fmt: skip
+        branches: list[Branch] = [
+            (
+                lambda src, name=col.name: self._sql(src, name),
+                lambda lf, name=col.name: self._frame(lf, name),
+            )
+            for col in queried
+        ]
+        types = [(sa.Numeric(),)] * len(queried)
+        found_rows = batched_rows(source, branches, types)
+        measured = dict(zip([c.name for c in queried], found_rows, strict=True))
         for col in self._candidates(table):
             if col.stats.frequent:
                 carried = {v for group in _collisions(col) for v in group}
                 share = sum(f.fraction for f in col.stats.frequent if f.value in carried)
                 fraction = round(share, 6)
-            elif self._queried(col):
-                found = source.rows(
-                    sql=lambda src, name=col.name: self._sql(src, name),
-                    frame=lambda lf, name=col.name: self._frame(lf, name),
-                )
+            elif col.name in measured:
+                found = measured[col.name]
                 fraction = round_fraction(int(found[0][0] or 0) if found else 0, table.rows)
             else:
                 continue

@@ -158,6 +158,7 @@ class NullPattern(TableTrait):
     """
 
     name = "null_pattern"
+    sampled = True
     family = "nulls"
     example = "NULL together"
 

@@ -228,6 +228,7 @@ class BackfillGap(TableTrait):
     """
 
     name = "backfill_gap"
+    sampled = True
     family = "nulls"
     example = "NULL before a date"
 

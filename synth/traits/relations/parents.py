@@ -300,10 +300,12 @@ class ChildlessParent(RelationTrait):
     rows from a report) breaks on these. *Measured* while profiling the parent with
     **one** query per relation referencing it (declared or inferred, see
     `children_per_parent`): `SELECT COUNT(*), SUM(CASE WHEN p.deleted_at IS NOT NULL
-    ...) FROM parent p WHERE NOT EXISTS (SELECT * FROM child c WHERE c.fk = p.key)`
-    (the sum only where the parent has a soft-delete column). The query bound counts
-    it on the child's relations, as a table does not know from its own schema which
-    tables reference it. *Stored* on the parent table with `columns` = its key,
+    ...) FROM parent p` less the same over the parents the child's distinct keys join to
+    (`SELECT DISTINCT c.fk FROM child c ... JOIN parent q ON q.key = c.fk`): one read of
+    the child and one lookup per referenced parent, where an anti-join would probe the
+    child once per parent row (the sum only where the parent has a soft-delete column).
+    The query bound counts it on the child's relations, as a table does not know from its
+    own schema which tables reference it. *Stored* on the parent table with `columns` = its key,
     `detail` = `child`, `via` (the child's column), and with a soft-delete column its
     name (`flag`) and `deleted_childless`, the share of soft-deleted parents that are
     childless. *Injected* in the child's chunks by `children_per_parent`, which gives

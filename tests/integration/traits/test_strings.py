@@ -122,8 +122,9 @@ def _check_profile(profile: Profile) -> None:
         assert found[key] == pytest.approx(planted, abs=1e-6), key
     people = profile.table("people")
     assert {t.trait for t in people.column("clean").stats.traits} <= {"format"}
-    # 'plan' is measured from its frequent values; the 8 other text columns by one query each
-    assert get("case_variant").max_queries(people) == 8  # type: ignore[union-attr]
+    # 'plan' is measured from its frequent values; the 8 other text columns by one query
+    # (a branch each), whatever their number
+    assert get("case_variant").max_queries(people) == 1  # type: ignore[union-attr]
 
 
 def _check_generated(profile: Profile) -> None:
