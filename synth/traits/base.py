@@ -44,7 +44,7 @@ __all__ = [
     "ValueAge",
 ]
 
-STAGES = ("keys", "redraw", "columns", "shape")
+STAGES = ("keys", "redraw", "columns", "shape", "order")
 """The order in which a chunk's traits are injected (see :attr:`TableTrait.stage`)."""
 
 RunMemo: TypeAlias = dict[tuple[object, ...], Any]
@@ -290,7 +290,8 @@ class TableTrait(Trait):
     """When :meth:`apply` runs on a chunk, in :data:`STAGES` order: 0 re-points foreign
     keys (relations); 1 redraws columns from other statistics (a cohort's, by each row's
     final parent); column traits come at 2, so nothing redrawn later erases their carriers;
-    3 (the default) reshapes what they made (NULL patterns, staleness, bursts)."""
+    3 (the default) reshapes what they made (NULL patterns, staleness, bursts); 4 keeps
+    the order between columns that the others may have broken (``column_order``)."""
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

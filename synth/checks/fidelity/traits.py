@@ -51,12 +51,14 @@ def trait_checks(
         table, column, "trait_presence", label, "present", f"{carriers} rows", None, None,
         present, "" if present else "the profile has this trait; the fixture has no row with it",
     )  # fmt: skip
-    upper = max(p, min(floor, n) / n) if n else p
+    upper = max(p, min(floor, n) / n) if n and p > 0 else p
     distance = max(0.0, p - r, r - upper)
     units = noise_n if noise_n is not None else n
     allowed = slack + max(
         tol.trait_rate_abs, tol.trait_rate * min(p, 1.0 - p), tol.noise * standard_error(p, units)
     )
+    if p == 0:  # a shape production never shows (an order always kept): none allowed
+        allowed = 0.0
     rate = Check(
         table, column, "trait_rate", label, round(p, 6), round(r, 6), round(distance, 6),
         round(allowed, 6), distance <= allowed + 1e-12, note,
