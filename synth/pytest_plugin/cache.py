@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -223,16 +224,44 @@ def _generated(settings: SynthSettings) -> _Source:
         shutil.rmtree(directory, ignore_errors=True)
         rebuilt = True
     from synth.api import write  # the generator's imports only where it generates
+    from synth.writers.atomic import OutputBusy
 
     try:
-        write(settings.profile or "", directory, rows=settings.rows, seed=settings.seed)
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                write(settings.profile or "", directory, rows=settings.rows, seed=settings.seed)
+                break
+            except OutputBusy:
+                # under pytest-xdist another worker is writing the same set: generation is
+                # deterministic, so its set is this one once it is renamed into place
+                if _wait_for_other_writer(directory):
+                    return _Source(directory, "cache hit")
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1)
     except OutputError:
-        # under pytest-xdist another worker may have renamed the same set into place first;
-        # generation is deterministic, so its set is this one
+        # another worker may have renamed the same set into place first
         if (directory / "manifest.json").is_file():
             return _Source(directory, "cache hit")
         raise
     return _Source(directory, "rebuilt" if rebuilt else "regenerated" if complete else "generated")
+
+
+_WRITE_ATTEMPTS = 5
+"""Tries at a cache entry another process keeps locked without completing it."""
+
+
+def _wait_for_other_writer(directory: Path, seconds: float = 900.0) -> bool:
+    """Wait while another process holds the lock of ``directory``; whether it left a
+    complete set there."""
+    from synth.writers.atomic import lock_holder
+
+    end = time.monotonic() + seconds
+    while lock_holder(directory) is not None and time.monotonic() < end:
+        if (directory / "manifest.json").is_file():
+            break
+        time.sleep(0.05)
+    return (directory / "manifest.json").is_file()
 
 
 def _damage(directory: Path) -> str | None:

@@ -22,10 +22,26 @@ from pathlib import Path
 from synth.errors import OutputError, SynthError
 from synth.model.manifest import MANIFEST_NAME
 
-__all__ = ["STALE_SECONDS", "atomic_directory", "out_lock"]
+__all__ = [
+    "STALE_SECONDS",
+    "OutputBusy",
+    "atomic_directory",
+    "lock_holder",
+    "lock_path",
+    "out_lock",
+]
 
 STALE_SECONDS = 24 * 3600
 """A temporary directory older than this is stale whatever its name says."""
+
+
+class OutputBusy(OutputError):
+    """Another run holds the lock of the output directory."""
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of the output directory ``out``."""
+    return out.parent / f".{out.name}.synth-lock"
 
 
 def _problem(exc: OSError) -> str:
@@ -71,6 +87,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def lock_holder(out: Path) -> int | None:
+    """The pid of the live process holding ``out``'s lock, if any (by the lock file)."""
+    try:
+        pid = int(lock_path(out).read_text().strip() or 0)
+    except (OSError, ValueError):
+        return None
+    return pid if pid > 0 and _alive(pid) else None
+
+
 def remove_stale(out: Path) -> list[Path]:
     """Remove the temporary directories dead runs left beside ``out`` (the caller holds
     :func:`out_lock`); returns what was removed."""
@@ -97,7 +122,7 @@ def out_lock(out: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: no lock
         yield
         return
-    path = out.parent / f".{out.name}.synth-lock"
+    path = lock_path(out)
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -111,7 +136,7 @@ def out_lock(out: Path) -> Iterator[None]:
         except OSError:
             holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
             os.close(fd)
-            raise OutputError(
+            raise OutputBusy(
                 f"another synth run (pid {holder}) is writing to {str(out)!r}; wait for it "
                 "to finish, or choose another --out"
             ) from None

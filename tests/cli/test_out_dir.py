@@ -81,3 +81,34 @@ def test_a_run_that_cannot_fit_is_refused_before_writing(tmp_path: Path) -> None
     assert_one_line_error(result, " rows need about", "free on that disk",
                           "--rows")  # fmt: skip
     assert not list(tmp_path.iterdir())
+
+
+def test_a_busy_cache_entry_is_waited_for_not_failed(tmp_path: Path) -> None:
+    """pytest-xdist workers on a cold cache: one writes, the others wait for its set."""
+    import threading
+
+    import synth
+    from synth.pytest_plugin.cache import _wait_for_other_writer
+    from synth.writers.atomic import OutputBusy
+
+    entry = tmp_path / "entry"
+    with out_lock(entry):
+        try:
+            synth.write(PROFILE, entry, rows=20)
+        except OutputBusy as exc:
+            assert "another synth run" in str(exc)
+        else:
+            raise AssertionError("the lock was not honoured")
+
+        def finish() -> None:
+            time.sleep(0.5)
+            (entry).mkdir()
+            (entry / "manifest.json").write_text("{}")
+
+        writer = threading.Thread(target=finish)
+        writer.start()
+        started = time.monotonic()
+        assert _wait_for_other_writer(entry, seconds=30)
+        assert time.monotonic() - started < 10
+        writer.join()
+    assert not _wait_for_other_writer(tmp_path / "other", seconds=1)  # nobody writes it
