@@ -375,17 +375,15 @@ class ForeignKey(_Frozen):
 
 
 class Estimates(_Frozen):
-    """Which statistics of a large table were estimated from a bounded sample of it instead
-    of computed exactly (see ``docs/profiling.md``, *Large tables*)."""
+    """What of a large table comes from a bounded sample (docs/profile-format.md)."""
 
     rows: int = Field(ge=0)
     """Rows the sample held."""
     method: str
-    """How the sample was drawn, e.g. ``TABLESAMPLE SYSTEM (1.2)`` or ``key ranges``."""
+    """How the sample was drawn, e.g. ``TABLESAMPLE SYSTEM (1.2)``."""
     statistics: tuple[str, ...]
-    """What comes from the sample: ``distinct`` (an estimate of the table's distinct values,
-    Haas-Stokes ``Duj1``), ``values`` and ``lengths`` (percentiles and k-th extremes), and
-    the table traits measured on it (their fractions are the sample's)."""
+    """``distinct`` (Duj1), ``values``, ``lengths``, ``shapes``, ``column traits`` and the
+    table traits measured on the sample."""
 
 
 class Table(_Frozen):
