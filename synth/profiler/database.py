@@ -494,6 +494,7 @@ def _profile_table(
     table = skeleton.model_copy(update={"rows": rows["rows"], "columns": tuple(columns)})
     traits = measure_table_traits(_SqlMeasure(conn, source, table), ctx)
     from synth.profiler.privacy import protect_table
+    from synth.traits.cohort_legacy import with_cohort_legacy
 
-    table = table.model_copy(update={"traits": traits})
+    table = with_cohort_legacy(table.model_copy(update={"traits": traits}), ctx.settings)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

@@ -59,6 +59,7 @@ from synth.profiler.traits import (
 )
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.cohort_legacy import with_cohort_legacy
 from synth.traits.instants import dated_column, frame_literal
 
 __all__ = ["profile_files"]
@@ -320,6 +321,7 @@ def _profile_frame(
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
     table = table.model_copy(update={"traits": measure_table_traits(_FrameMeasure(lf, table), ctx)})
+    table = with_cohort_legacy(table, ctx.settings)
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 
 
