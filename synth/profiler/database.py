@@ -382,9 +382,11 @@ def _profile_table(
     measure = _SqlMeasure(conn, source, table)
     traits, estimated = measure_table_traits(measure, ctx, sampled)
     from synth.profiler.privacy import protect_table
+    from synth.traits.cohort_legacy import with_cohort_legacy
 
     update: dict[str, Any] = {"traits": traits}
     if large is not None:
         update["estimates"] = large.estimates(estimated)
-    table = measure_formats(measure, table.model_copy(update=update), privacy.min_count)
+    table = with_cohort_legacy(table.model_copy(update=update), ctx.settings)
+    table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

@@ -60,6 +60,7 @@ from synth.profiler.traits import (
 )
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.cohort_legacy import with_cohort_legacy
 from synth.traits.instants import dated_column, frame_literal
 
 __all__ = ["profile_files"]
@@ -328,7 +329,7 @@ def _profile_frame(
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
     measure = _FrameMeasure(lf, table)
     traits, _ = measure_table_traits(measure, ctx)
-    table = table.model_copy(update={"traits": traits})
+    table = with_cohort_legacy(table.model_copy(update={"traits": traits}), ctx.settings)
     table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 

@@ -13,9 +13,11 @@ from synth.model import LogicalType, Table
 __all__ = [
     "SWAP_ROUNDS",
     "back",
+    "beyond",
     "carriers",
     "cast",
     "compare",
+    "couple",
     "holding",
     "mirrored",
     "plain",
@@ -37,12 +39,14 @@ def holding(a: pl.Series, b: pl.Series, op: str) -> np.ndarray:
     )
 
 
-def order_rules(table: Table, column: str) -> pl.Expr:
+def order_rules(table: Table, column: str, but: tuple[str, ...] = ()) -> pl.Expr:
     """Whether a row keeps every order of ``table`` that involves ``column`` (NULL sides
-    hold)."""
+    hold), but the order of the columns ``but``."""
     exprs = [pl.lit(True)]
     for stat in table.traits:
         if stat.trait == "column_order" and column in stat.columns[:2]:
+            if stat.columns[:2] == but:
+                continue
             later, earlier = stat.columns[:2]
             op = str(stat.detail.get("op", ">="))
             exprs.append(compare(cast(table, later), cast(table, earlier), op).fill_null(True))
@@ -63,17 +67,21 @@ def swap(
     keep: np.ndarray,
     marked: np.ndarray,
     rng: np.random.Generator,
+    among: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """``frame`` with ``column``'s values of rows ``fix`` exchanged with those of other rows
-    (any row holding a value but ``keep``) wherever both rows then keep the column's
-    orders: the column keeps its values. A carrier of its traits (``marked``) moves only
-    to a row needing the most extreme values. ``bound`` is the other column's values,
-    which the moved ones must be above (``upward``) or below."""
+    (any row holding a value but ``keep``; only rows of the mask ``among`` when given)
+    wherever both rows then keep the column's orders: the column keeps its values. A
+    carrier of its traits (``marked``) moves only to a row needing the most extreme
+    values. ``bound`` is the other column's values, which the moved ones must be above
+    (``upward``) or below."""
     from synth.generator.pairs import swapped
 
     rules = order_rules(table, column)
     values = frame.get_column(column)
     free = values.is_not_null().to_numpy()
+    if among is not None:
+        free &= among
     free[keep] = False
     todo = fix
     for attempt in range(SWAP_ROUNDS):
@@ -90,6 +98,9 @@ def swap(
                 break
             partners = fitting(values, bound, plain, todo, upward, rng)
         tried = todo[: len(partners)]
+        _, first = np.unique(partners, return_index=True)  # each partner once per round
+        first.sort()
+        partners, tried = partners[first], tried[first]
         test = frame.with_columns(swapped(values, tried, partners))
         stat_ok = test.select(rules).to_series().to_numpy()
         took = stat_ok[tried] & stat_ok[partners]
@@ -146,8 +157,8 @@ def fitting(
     bound (any row of ``pool`` where none is)."""
     order = values.gather(pool).arg_sort(nulls_last=True).to_numpy()
     ranked = pool[order]
-    keys = values.gather(ranked).to_physical().to_numpy()
-    edges = bound.cast(values.dtype, strict=False).gather(todo).to_physical().to_numpy()
+    keys = sort_keys(values.gather(ranked))
+    edges = sort_keys(bound.cast(values.dtype, strict=False).gather(todo))
     out = np.empty(len(todo), dtype=np.int64)
     for i, edge in enumerate(edges):
         if upward:
@@ -195,6 +206,39 @@ def back(values: pl.Series, like: pl.Series) -> pl.Series:
     return values.cast(dtype, strict=False)
 
 
+def sort_keys(series: pl.Series) -> np.ndarray:
+    """``series`` as numbers that sort as its values (decimals as floats)."""
+    if isinstance(series.dtype, pl.Decimal):
+        return series.cast(pl.Float64).to_numpy()
+    return series.to_physical().to_numpy()
+
+
+def beyond(
+    values: pl.Series, bound: pl.Series, upward: bool, rng: np.random.Generator
+) -> pl.Series:
+    """For each bound, the column's nearest value past it (at or above it when ``upward``,
+    else at or below), so that a column of few values keeps them; the bound itself where
+    none is."""
+    pool = values.drop_nulls().sort()
+    keys = sort_keys(pool)
+    edges = sort_keys(bound.cast(values.dtype, strict=False))
+    picks = np.full(len(edges), -1, dtype=np.int64)
+    for i, edge in enumerate(edges):
+        if upward:
+            lo, hi = int(np.searchsorted(keys, edge, side="left")), len(keys)
+        else:
+            lo, hi = 0, int(np.searchsorted(keys, edge, side="right"))
+        if hi > lo:  # the nearest value past the bound (ties among equals at random)
+            near = keys[lo] if upward else keys[hi - 1]
+            same = np.flatnonzero(keys[lo:hi] == near) + lo
+            picks[i] = same[rng.integers(0, len(same))]
+    found = picks >= 0
+    if not found.any():
+        return bound
+    chosen = pool.gather(np.where(found, picks, 0)).cast(bound.dtype, strict=False)
+    return chosen.zip_with(pl.Series(found), bound)
+
+
 def mirrored(a: pl.Series, b: pl.Series, op: str, dtype: pl.DataType) -> pl.Series:
     """``a`` moved to the other side of ``b`` by the same gap (at most a day for instants, so
     that no far-off value makes a trait of its own; one step where they are equal), so that
@@ -225,3 +269,53 @@ def cast(table: Table, name: str) -> pl.Expr:
     if col is not None and col.type is LogicalType.DATETIME:
         return expr.dt.replace_time_zone(None).cast(pl.Datetime("us"))
     return expr
+
+
+def couple(
+    frame: pl.DataFrame,
+    table: Table,
+    depends: dict[str, list[tuple[str, bool]]],
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """``frame`` with each moved column's values re-paired, in sorted order, with the
+    bound its orders set in each row (the latest of the columns it must follow, or the
+    earliest of those it must precede), columns in dependency order: `created_at`, then
+    `last_login_at`, then `deleted_at`. Only rows holding both a value and a bound take
+    part, so each column keeps its values, its NULLs and its traits' shares; the rows
+    of a cohort created on one day get the earliest values, not one piled-up instant. A
+    column bound on both sides, or in a cycle, is left to the exchanges."""
+    done: set[str] = set()
+    todo = {c: deps for c, deps in depends.items() if len({up for _, up in deps}) == 1}
+    while todo:
+        ready = [c for c, deps in todo.items() if all(f not in todo for f, _ in deps)]
+        if not ready:
+            break  # a cycle
+        for column in sorted(ready):
+            frame = _couple_one(frame, column, todo.pop(column), rng)
+            done.add(column)
+    return frame
+
+
+def _couple_one(
+    frame: pl.DataFrame, column: str, deps: list[tuple[str, bool]], rng: np.random.Generator
+) -> pl.DataFrame:
+    names = [f for f, _ in deps if f in frame.columns]
+    if column not in frame.columns or not names:
+        return frame
+    values = frame.get_column(column)
+    series = [frame.get_column(n) for n in names]
+    temporal_ = [temporal(s.dtype) for s in series] + [temporal(values.dtype)]
+    if any(temporal_) and not all(temporal_):
+        return frame
+    common: pl.DataType = pl.Datetime("us") if all(temporal_) else pl.Float64
+    bounds = pl.DataFrame([plain(s, common).rename(f"b{i}") for i, s in enumerate(series)])
+    upward = deps[0][1]
+    edge = pl.max_horizontal(pl.all()) if upward else pl.min_horizontal(pl.all())
+    bound = bounds.select(edge.alias("b")).to_series()
+    rows = np.flatnonzero(values.is_not_null().to_numpy() & bound.is_not_null().to_numpy())
+    if len(rows) < 2:
+        return frame
+    keys = sort_keys(bound.gather(rows))
+    order = np.lexsort((rng.random(len(rows)), keys))
+    ranked = values.gather(rows).sort()
+    return frame.with_columns(values.clone().scatter(rows[order], ranked))

@@ -168,10 +168,21 @@ class Trait:
     """What a carrier looks like, for ``synth traits`` (never a real value)."""
 
     def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
-        """The example shape shown for ``stat`` of ``table``: its value where it has one
-        (and ``column``, for a column trait): its value where it has one (values reach a
-        profile only when enough rows share them), else :attr:`example`."""
-        return repr(stat.value) if stat.value is not None else self.example
+        """What ``synth traits`` shows for ``stat`` of ``table`` (and ``column``, for a column
+        trait): its measured value where it has one (values reach a profile only when
+        enough rows share them), else what the trait is, in words (never a made-up value
+        that would read as data)."""
+        return repr(stat.value) if stat.value is not None else self.summary()
+
+    @classmethod
+    def summary(cls) -> str:
+        """The trait in words: its docstring's first clause (``values with leading or
+        trailing spaces``)."""
+        import re
+
+        text = " ".join((cls.__doc__ or "").split())
+        found = re.match(r"\*\*\w+\*\*:\s*(.*?)(?:\s\(|\.\s|\.$|:\s)", text)
+        return found.group(1) if found else cls.name
 
 
 class ColumnTrait(Trait):

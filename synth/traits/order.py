@@ -14,11 +14,14 @@ from synth.model.values import round_fraction
 from synth.traits import register
 from synth.traits._order_moves import (
     back,
+    beyond,
     carriers,
     cast,
     compare,
+    couple,
     holding,
     mirrored,
+    order_rules,
     plain,
     return_carriers,
     swap,
@@ -39,9 +42,10 @@ PASSES = 4
 """...and at least this many rows hold both columns."""
 _TEMPORAL = (LogicalType.DATE, LogicalType.DATETIME)
 _NUMERIC = (LogicalType.INTEGER, LogicalType.FLOAT, LogicalType.DECIMAL)
-_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
-_ANCHORS = ("stale", "legacy_value", "backfill_gap", "burst")
-"""Table traits whose `columns` name a row's time column, which order does not move."""
+FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+_ANCHORS = ("stale", "legacy_value", "backfill_gap")
+"""Table traits whose last column is a row's time column, which order does not move (a
+burst only needs its instant's share, which exchanging values keeps)."""
 
 
 def _candidates(table: Table) -> list[tuple[str, str]]:
@@ -211,6 +215,8 @@ class ColumnOrder(TableTrait):
             for s in table.traits
             if s.trait == self.name and len(s.columns) >= 2
         ]
+        if stats and stats[0].columns == stat.columns and frame.height:
+            frame = couple(frame, table, _dependencies(table, stats), ctx.rng("", self.name))
         for attempt in range(PASSES):
             changed = False
             for each in stats:
@@ -222,6 +228,36 @@ class ColumnOrder(TableTrait):
             if each.fraction > 0:
                 frame, _ = self._mend(frame, table, each, ctx, last=True, grow_only=True)
         return frame
+
+    def _lone(
+        self,
+        frame: pl.DataFrame,
+        table: Table,
+        stat: TraitStat,
+        ctx: InjectContext,
+        moved: str,
+        fixed: str,
+        mop: str,
+        common: pl.DataType,
+    ) -> pl.DataFrame:
+        """``frame`` with one row that holds ``fixed`` but not ``moved`` given a moved value
+        just past the wrong side of it, where every other order still holds (the breaking
+        row of a small chunk whose only rows holding both are bound by other orders)."""
+        a, b = frame.get_column(moved), frame.get_column(fixed)
+        lone = np.flatnonzero(a.is_null().to_numpy() & b.is_not_null().to_numpy())
+        if len(lone) == 0:
+            return frame
+        cb = plain(b, common)
+        values = mirrored(cb.gather(lone), cb.gather(lone), mop, common)
+        ca = plain(a, common).scatter(lone, values)
+        test = frame.with_columns(back(ca, a).rename(moved))
+        rules = order_rules(table, moved, stat.columns[:2]).alias("\x00ok")
+        ok = test.with_columns(rules).get_column("\x00ok").to_numpy()[lone]
+        if not ok.any():
+            return frame
+        rng = ctx.rng(",".join(stat.columns[:2]), self.name, "lone")
+        row = int(rng.choice(lone[ok]))
+        return frame.with_columns(back(plain(a, common).scatter([row], ca[row]), a).rename(moved))
 
     def _mend(
         self,
@@ -240,11 +276,9 @@ class ColumnOrder(TableTrait):
         if later not in frame.columns or earlier not in frame.columns or frame.height == 0:
             return frame, False
         op = str(stat.detail.get("op", ">="))
-        if _checked(table, later, earlier):
-            return frame, False  # the CHECK enforcer keeps it in every row
         moved, fixed, mop = later, earlier, op
         if _moves_earlier(table, later, earlier):
-            moved, fixed, mop = earlier, later, _FLIP[op]
+            moved, fixed, mop = earlier, later, FLIP[op]
         a = frame.get_column(moved)
         b = frame.get_column(fixed)
         if a.dtype != b.dtype and not (temporal(a.dtype) and temporal(b.dtype)):
@@ -265,12 +299,13 @@ class ColumnOrder(TableTrait):
         if ctx.chunk == 0 and stat.fraction > 0:
             target = max(target, min(ctx.min_rows, frame.height))
         if target > len(rows) and ctx.chunk == 0:  # too few rows hold both: give some
-            lone = np.flatnonzero(ca.is_null().to_numpy() & cb.is_not_null().to_numpy())
-            add = np.sort(rng.choice(lone, size=min(target - len(rows), len(lone)), replace=False))
-            if len(add):
-                ca = ca.scatter(add, mirrored(cb.gather(add), cb.gather(add), mop, common))
-                frame = frame.with_columns(back(ca, a).rename(moved))
-                return frame, True
+            for x, y, xs, _ys, xop in ((ca, cb, a, b, mop), (cb, ca, b, a, FLIP[mop])):
+                lone = np.flatnonzero(x.is_null().to_numpy() & y.is_not_null().to_numpy())
+                size = min(target - len(rows), len(lone))
+                if size > 0:
+                    add = np.sort(rng.choice(lone, size=size, replace=False))
+                    x = x.scatter(add, mirrored(y.gather(add), y.gather(add), xop, common))
+                    return frame.with_columns(back(x, xs).rename(xs.name)), True
         target = min(target, len(rows))
         if len(bad) == target or (grow_only and len(bad) > target):
             return frame, False
@@ -284,9 +319,16 @@ class ColumnOrder(TableTrait):
                 frame = swap(frame, table, moved, cb, mop in (">", ">="), fix, keep, marked, rng)
                 ca = plain(frame.get_column(moved), common)
                 left = fix[~holding(ca, cb, mop)[fix]]
-                if len(left):
+                if len(left):  # the other column's values of rows without this one
+                    lone = ca.is_null().to_numpy()
+                    frame = swap(frame, table, fixed, ca, mop in ("<", "<="), left, keep,
+                                 carriers(frame, table, fixed), rng, among=lone)  # fmt: skip
+                    cb = plain(frame.get_column(fixed), common)
+                    left = left[~holding(ca, cb, mop)[left]]
+                if len(left) and _degree(table, moved) == 1:  # no other order to break
                     pool = np.setdiff1d(rows, np.concatenate([keep, np.flatnonzero(marked)]))
-                    ca, left = repair(ca, cb, mop, pool, np.intersect1d(left, pool), rng)
+                    ca, still = repair(ca, cb, mop, pool, np.intersect1d(left, pool), rng)
+                    left = np.union1d(still, np.setdiff1d(left, pool))
             else:
                 ca = plain(frame.get_column(moved), common)
                 left = fix
@@ -294,26 +336,102 @@ class ColumnOrder(TableTrait):
                 column = table.column(moved)
                 old = ca.gather(left)
                 bound = nudge(cb.gather(left), mop, column, common)
+                if a.dtype == pl.Date and common != pl.Date and mop in (">", ">="):
+                    up = bound + pl.duration(days=1) - pl.duration(microseconds=1)
+                    bound = up.dt.truncate("1d")  # a day past a timestamp, not the day before
+                # the column's own nearest value past the bound: a vocabulary keeps its
+                # values, and no value leaves the column's range
+                plain_values = ca.gather(np.flatnonzero(~marked))  # no trait's carriers
+                upward = mop in (">", ">=")
+                bound = beyond(plain_values, bound, upward, rng)
                 ca = ca.scatter(left, bound)
                 frame = frame.with_columns(back(ca, a).rename(moved))
+                frame = _within_range(
+                    frame, table, moved, fixed, left, mop, common, plain_values, rng
+                )
                 frame = return_carriers(frame, table, moved, marked, left, old, keep, a)
                 ca = plain(frame.get_column(moved), common)
         else:
             good = np.setdiff1d(rows, bad)
-            extra = np.sort(rng.choice(good, size=min(target - len(bad), len(good)), replace=False))
-            ca = ca.scatter(extra, mirrored(ca.gather(extra), cb.gather(extra), mop, common))
+            flipped = ca.scatter(good, mirrored(ca.gather(good), cb.gather(good), mop, common))
+            test = frame.with_columns(back(flipped, a).rename(moved))
+            rules = order_rules(table, moved, (later, earlier)).alias("\x00ok")
+            others = test.with_columns(rules).get_column("\x00ok")
+            fits = good[others.to_numpy()[good]]  # breaking this order, not another one
+            if len(fits) == 0 and ctx.chunk == 0:  # a row holding one of them gets the other
+                return self._lone(frame, table, stat, ctx, moved, fixed, mop, common), True
+            pick = fits
+            extra = np.sort(rng.choice(pick, size=min(target - len(bad), len(pick)), replace=False))
+            ca = ca.scatter(extra, flipped.gather(extra))
         return frame.with_columns(back(ca, a).rename(moved)), True
 
 
+def _within_range(
+    frame: pl.DataFrame,
+    table: Table,
+    moved: str,
+    fixed: str,
+    rows: np.ndarray,
+    op: str,
+    common: pl.DataType,
+    before: pl.Series,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """``frame`` where the moved value of ``rows`` left the column's range (``before``: its
+    values before they were set) (no value of the
+    column lies past the other column's there): the moved value becomes the column's
+    extreme and the other column's value its own nearest one on the right side, so both
+    columns keep to their ranges (a `last_login_at` later than every `deleted_at`); where
+    the other column may not move, a nullable moved column is NULL there instead."""
+    from synth.generator.pairs import nudge
+
+    a, b = frame.get_column(moved), frame.get_column(fixed)
+    ca, cb = plain(a, common), plain(b, common)
+    pool = before.drop_nulls()
+    if pool.is_empty() or len(rows) == 0:
+        return frame
+    upward = op in (">", ">=")
+    edge = pool.max() if upward else pool.min()
+    values = ca.gather(rows)
+    out = rows[(values > edge if upward else values < edge).fill_null(False).to_numpy()]
+    if len(out) == 0:
+        return frame
+    held = carriers(frame, table, fixed)[out]
+    if fixed in _anchored(table) or _degree(table, fixed) > 1 or held.any():
+        # the other column dates the row, is bound by other orders, or carries a trait
+        # there: it stays, and a nullable moved column is NULL in those rows instead
+        if not table.column(moved).nullable:
+            return frame
+        return frame.with_columns(back(ca.scatter(out, None), a).rename(moved))
+    ca = ca.scatter(out, pl.Series([edge] * len(out)).cast(ca.dtype))
+    target = nudge(ca.gather(out), FLIP[op], table.column(fixed), common)
+    cb = cb.scatter(out, beyond(cb.drop_nulls(), target, not upward, rng))
+    return frame.with_columns(back(ca, a).rename(moved), back(cb, b).rename(fixed))
+
+
+def _degree(table: Table, column: str) -> int:
+    """How many orders of ``table`` bind ``column``."""
+    return sum(1 for s in table.traits if s.trait == "column_order" and column in s.columns[:2])
+
+
 def _moves_earlier(table: Table, later: str, earlier: str) -> bool:
-    """Whether the earlier column's values move rather than the later one's: when no other
-    trait dates the rows by it but does by the later one, or, neither being so, when it
-    holds values in more rows (more partners to exchange with)."""
+    """Whether the earlier column's values move rather than the later one's: only when
+    another trait dates the rows by the later one and not by the earlier one."""
     anchored = _anchored(table)
-    if (later in anchored) != (earlier in anchored):
-        return later in anchored
-    nulls = {c.name: c.stats.null_fraction for c in table.columns}
-    return nulls.get(earlier, 1.0) < nulls.get(later, 1.0)
+    return later in anchored and earlier not in anchored
+
+
+def _dependencies(table: Table, stats: list[TraitStat]) -> dict[str, list[tuple[str, bool]]]:
+    """Moved column -> the columns it is ordered against, each with whether it must be
+    above (True) or below them."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for stat in stats:
+        later, earlier = stat.columns[:2]
+        if _moves_earlier(table, later, earlier):
+            out.setdefault(earlier, []).append((later, False))
+        else:
+            out.setdefault(later, []).append((earlier, True))
+    return out
 
 
 def _anchored(table: Table) -> set[str]:
@@ -321,18 +439,11 @@ def _anchored(table: Table) -> set[str]:
     out = set()
     for stat in table.traits:
         if stat.trait in _ANCHORS and stat.columns:
-            out.add(stat.columns[-1] if stat.trait != "burst" else stat.columns[0])
+            out.add(stat.columns[-1])
+        if stat.trait == "cohort":  # a segment's busiest day is in its own rows
+            out.update(k.partition(":")[2] for k in stat.detail if k.startswith("burst:"))
     for col in table.columns:
         for stat in col.stats.traits:
             if stat.trait == "legacy_value" and stat.columns:
                 out.add(stat.columns[0])
     return out
-
-
-def _checked(table: Table, a: str, b: str) -> bool:
-    """Whether a CHECK compares ``a`` and ``b`` (the constraint enforcer then keeps it)."""
-    return any(
-        rule.kind == "compare" and {rule.column, rule.other} == {a, b}
-        for check in table.checks
-        for rule in check.rules
-    )

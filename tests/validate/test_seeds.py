@@ -26,15 +26,7 @@ class GeneratorDefect(Exception):
     """Only the known defect of a seed failed: the xfail below is expected."""
 
 
-KNOWN: dict[tuple[int | None, int], tuple[Failure, str]] = {
-    (None, 4): (
-        ("users.last_login_at", "quantiles", "p10"),
-        "column_order: a cohort's burst day puts 17 of 189 users' created_at before the "
-        "profile's p10 of last_login_at, whose values are drawn regardless of created_at; "
-        "no exchange fits them all, so last_login_at is set just after created_at there "
-        "(per-cohort time distributions would remove it, issue 17 item 1)",
-    ),
-}
+KNOWN: dict[tuple[int | None, int], tuple[Failure, str]] = {}
 """(rows, seed) -> the one failure a known generator defect explains, and why. Since
 draws are stratified, backfill_gap re-NULLing users.timezone after the cohorts set it
 lands at ~0.33 for 0.36, inside the allowance at every size tested (still a defect)."""

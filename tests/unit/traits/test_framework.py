@@ -157,9 +157,11 @@ def test_a_profile_naming_an_unknown_trait_is_rejected() -> None:
         synth.generate(synth.load_profile(text), rows=10)
 
 
-def test_synth_traits_lists_nulls_and_traits_with_example_shapes() -> None:
+def test_synth_traits_lists_nulls_and_traits_with_measured_values_only() -> None:
     text = render_traits(_profile())
     assert "users.email" in text and "whitespace_padded" in text and "4.00%" in text
+    # no canned example reads as data: a trait without a measured value is put in words
+    assert "'abc '" not in text and "values with leading or trailing spaces" in text
     assert "users.plan" in text and "empty_string" in text
     assert "users.note" not in text  # clean
 
