@@ -158,7 +158,10 @@ class TraitInjector:
         need = min(ctx.min_rows, frame.height)
         for _ in range(REPAIR_PASSES):
             held = self.carriers(frame)
-            short = [e for e in self.entries if int(held[e.label].sum()) < need]
+            short = [
+                e for e in self.entries
+                if int(held[e.label].sum()) < need and getattr(e.trait, "forced", True)
+            ]  # fmt: skip
             if not short:
                 break
             for i, entry in enumerate(short):
@@ -235,7 +238,7 @@ class TraitInjector:
             else:  # as many rows as the draw would take, the nearest carriers first
                 rows = np.flatnonzero(eligible)
                 pick[rows[nearest(near[rows], rng.binomial(len(rows), p), rng)]] = True
-        if ctx.chunk == 0:
+        if ctx.chunk == 0 and trait.forced:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
             if missing > 0:
                 nulls = series.is_null().to_numpy()

@@ -209,7 +209,15 @@ def trait_floor(table: Table, min_trait_rows: int) -> int:
     ``min_trait_rows`` times in rows of its own (entries of one column exclude each other,
     a cohort's tenants are not another cohort's), plus a row that carries none; never more
     than production holds."""
-    entries = len(table.traits) + sum(len(c.stats.traits) for c in table.columns)
+    from synth.traits import get
+
+    forced = [
+        s
+        for c in table.columns
+        for s in c.stats.traits
+        if getattr(get(s.trait, where=f"{table.key}.{c.name}"), "forced", True)
+    ]
+    entries = len(table.traits) + len(forced)
     if entries == 0 or min_trait_rows == 0:
         return 0
     return min(table.rows, entries * min_trait_rows + 1)

@@ -100,6 +100,7 @@ class Format(ColumnTrait):
     types = STRING
     shape_value = True
     overlaid = True
+    forced = False
 
     def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
         return []  # measured by the table's sample query (synth.profiler.formats)

@@ -97,8 +97,8 @@ def column_trait_checks(
     if trait.overlaid:  # the column's other traits write over its rows, up to their shares
         others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
         slack = sum(s.fraction for s in others)
-        if stat.fraction * frame.height < 1:
-            floor = 0  # less than a row's share, which an overlaying trait may have taken
+    if not trait.forced:
+        floor = 0  # a share of a distribution: judged by its rate, never forced in
     return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
                         floor, slack=min(slack, 1.0))  # fmt: skip
 
