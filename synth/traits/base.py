@@ -193,6 +193,9 @@ class ColumnTrait(Trait):
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
     keeps_unique: ClassVar[bool] = False
     """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+    forced: ClassVar[bool] = True
+    """Whether chunk 0 holds at least ``min_rows`` carriers (and small tables grow for it);
+    a format mask is a share of a distribution, not a shape to force into every fixture."""
     overlaid: ClassVar[bool] = False
     """Whether the column's other traits are applied over this one's carriers (a format
     mask under padding, accents, control characters): ``synth validate`` then allows the

@@ -77,7 +77,11 @@ class Format(ColumnTrait):
     row's code, scrambled, at the end of one run of its mask (the longest fixed-width
     run that holds the codes: the slug's `w{6}`), so values stay distinct and keep their
     shape. Case, padding and other string traits are applied on top. Carriers are the
-    rows matching the mask's regular expression.
+    rows matching the mask's regular expression. A mask is a share of a distribution,
+    not a shape forced into every fixture: `--min-trait-rows` does not apply to it (nor
+    does a small table grow for it), and `synth validate` judges its rate among the non-
+    NULL rows, allowing the shares of the column's other traits, which are applied over
+    it.
 
     *The mask language* (`synth/internal/masks.py`): `l` lower-case letters, `u` upper-
     case letters, `d` digits, `h`/`H` hex of 8 or more holding letters and digits,
@@ -100,6 +104,7 @@ class Format(ColumnTrait):
     types = STRING
     shape_value = True
     overlaid = True
+    forced = False
 
     def probes(self, column: Column, ctx: MeasureContext) -> Sequence[Probe]:
         return []  # measured by the table's sample query (synth.profiler.formats)

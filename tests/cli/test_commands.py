@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -89,7 +90,7 @@ def test_generate_boost_and_min_trait_rows(tmp_path: Path) -> None:
         f"{table}:{label}": carried.rows
         for table, rows in manifest.traits.items()
         for label, carried in rows.items()
-        if carried.rows < 3
+        if carried.rows < 3 and ":format=" not in label  # masks are shares, not forced in
     }
     assert short == {}
 
@@ -137,7 +138,7 @@ def test_audit_lists_literal_values_and_fails_on_a_rare_one(tmp_path: Path) -> N
 
     result = run("audit", str(prof), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "orders.status  frequent    'paid'" in result.stdout
+    assert re.search(r"orders\.status +frequent +'paid'", result.stdout)
     assert "shared by 60 >= k=10 rows" in result.stdout
     assert "the k-th smallest value (k=10)" in result.stdout
     assert result.stdout.rstrip().endswith("0 not allowed; k = 10")

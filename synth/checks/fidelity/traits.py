@@ -95,14 +95,18 @@ def column_trait_checks(
         return [check], TraitBar(label, stat.fraction, 0.0, True)
     expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
     carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
-    slack = 0.0
-    if trait.overlaid:  # the column's other traits write over its rows, up to their shares
-        others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
-        slack = sum(s.fraction for s in others)
-        if stat.fraction * frame.height < 1:
-            floor = 0  # less than a row's share, which an overlaying trait may have taken
-    return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
-                        floor, slack=min(slack, 1.0))  # fmt: skip
+    if not trait.overlaid:
+        return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height,
+                            tol, floor)  # fmt: skip
+    # a format of the non-NULL values: judged among them (the NULL share has its own check),
+    # allowing the shares of the column's other traits, written over its rows
+    others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
+    rest = max(1e-9, 1.0 - col.stats.null_fraction)
+    n = int(frame.select(pl.col(col.name).is_not_null().sum()).item()) if frame.height else 0
+    slack = min(1.0, sum(s.fraction for s in others) / rest)
+    p = min(1.0, stat.fraction / rest)
+    return trait_checks(table.key, col.name, label, p, carriers, n, tol,
+                        floor if trait.forced else 0, slack=slack)  # fmt: skip
 
 
 def table_trait_checks(
