@@ -31,6 +31,7 @@ from typing import Any
 from synth.internal.masks import Element, Group, Lit, Run, mask_name, render, tokens
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.profiler.semantic import is_personal
+from synth.traits.formats import OWN_SHAPE
 
 __all__ = ["MAX_CHARS", "MAX_MASKS", "SAMPLE_ROWS", "column_masks", "measure_formats"]
 
@@ -249,6 +250,7 @@ def format_columns(table: Table, k: int = 0) -> list[Column]:
         for c in table.columns
         if c.type is LogicalType.STRING and c.name not in keys and not c.domain
         and c.members is None and c.derived is None and not _listed(c, table.rows, k)
+        and c.semantic not in OWN_SHAPE
     ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ import polars as pl
 from synth.internal.mask_values import generate
 from synth.internal.masks import regex
 from synth.internal.vectors import inverse_cdf
-from synth.model import Column, LogicalType, Table, TraitStat
+from synth.model import Column, LogicalType, SemanticType, Table, TraitStat
 from synth.traits import register
 from synth.traits.base import ColumnTrait, MeasureContext, Probe
 
@@ -19,6 +19,12 @@ __all__ = ["DELIMITERS", "Delimiter", "Format", "mask_lengths", "mask_values"]
 STRING = frozenset({LogicalType.STRING})
 DELIMITERS = (", ", ";", "|", "/", "\n")
 """The delimiters measured inside values."""
+
+
+OWN_SHAPE = frozenset({SemanticType.UUID, SemanticType.CARD_NUMBER, SemanticType.IBAN})
+"""Semantics whose values no mask can make, so none is measured or applied: hex groups
+are not free letters, and a card number or an IBAN carries a check digit that digits
+drawn per place would break (their own generators keep their shapes)."""
 
 
 def mask_lengths(column: Column, stat: TraitStat, n: int, rng: np.random.Generator) -> np.ndarray:

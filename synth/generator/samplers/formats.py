@@ -25,8 +25,8 @@ from synth.internal.mask_values import generate
 from synth.internal.masks import regex
 from synth.internal.streams import stratified
 from synth.internal.vectors import text
-from synth.model import Column, LogicalType, SemanticType, TraitStat
-from synth.traits.formats import mask_lengths, mask_values
+from synth.model import Column, LogicalType, TraitStat
+from synth.traits.formats import OWN_SHAPE, mask_lengths, mask_values
 
 __all__ = ["FormatSampler", "format_entries"]
 
@@ -78,7 +78,7 @@ class FormatSampler(Sampler):
             col.type is LogicalType.STRING
             and col.members is None
             and not col.domain
-            and col.semantic is not SemanticType.UUID  # hex groups are not free letters
+            and col.semantic not in OWN_SHAPE
             and bool(format_entries(col))
         )
 
