@@ -1,12 +1,8 @@
-"""Everything that differs between databases, in one place.
-
-A :class:`Dialect` is chosen from the URL's backend name. The base class is the
-portable subset (ANSI aggregates, window functions for percentiles, SQLAlchemy's
-inspector for CHECK constraints) and is what any other SQLAlchemy dialect gets.
-Subclasses override only what their database does differently: types, percentiles and
-CHECK reading, and the replica-safety settings :mod:`synth.profiler.session` applies
-(read-only session, statement timeout, cancelling on Ctrl-C, sampling).
-"""
+"""Everything that differs between databases, in one place: a :class:`Dialect` per backend,
+chosen from the URL. The base class is the portable subset (ANSI aggregates, window
+percentiles, SQLAlchemy's inspector for CHECKs); subclasses override types, percentiles,
+CHECK reading and the replica-safety settings :mod:`synth.profiler.session` applies
+(read-only session, statement timeout, cancelling on Ctrl-C, sampling)."""
 
 from __future__ import annotations
 

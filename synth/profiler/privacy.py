@@ -46,6 +46,7 @@ from synth.model import (
 from synth.model.values import to_scalar
 from synth.profiler.options import PrivacyOptions
 from synth.profiler.semantic import is_personal
+from synth.profiler.shapes import char_classes, letter_case
 from synth.profiler.stats import PERCENTS, Measured, extreme_ranks, nearest_rank
 from synth.profiler.withheld import cohort_tokens, is_placeholder, placeholders, renamed
 
@@ -123,43 +124,6 @@ def shared_rows(fraction: float, rows: int) -> int:
     """The row count behind a stored ``fraction`` of ``rows`` (exact below a million rows,
     where 6-decimal rounding cannot move it by a whole row)."""
     return round(fraction * rows)
-
-
-# ------------------------------------------------------------------------------ shapes
-
-
-def char_classes(text: str) -> set[str]:
-    """The character classes of ``text``: lower, upper, digit, space, punct, non_ascii."""
-    out = set()
-    for ch in text:
-        if not ch.isascii():
-            out.add("non_ascii")
-        elif ch.islower():
-            out.add("lower")
-        elif ch.isupper():
-            out.add("upper")
-        elif ch.isdigit():
-            out.add("digit")
-        elif ch.isspace():
-            out.add("space")
-        else:
-            out.add("punct")
-    return out
-
-
-def letter_case(text: str) -> LetterCase | None:
-    """``text``'s letter case: lower, upper, title (``Paid``, ``New York``) or mixed;
-    None without letters."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    if all(ch.islower() for ch in letters):
-        return "lower"
-    if all(ch.isupper() for ch in letters):
-        return "upper"
-    if text.istitle():
-        return "title"
-    return "mixed"
 
 
 def other_values(

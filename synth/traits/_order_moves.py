@@ -75,7 +75,7 @@ def swap(
     carrier of its traits (``marked``) moves only to a row needing the most extreme
     values. ``bound`` is the other column's values, which the moved ones must be above
     (``upward``) or below."""
-    from synth.generator.pairs import swapped
+    from synth.traits.pairs import swapped
 
     rules = order_rules(table, column)
     values = frame.get_column(column)

@@ -270,7 +270,7 @@ class ColumnOrder(TableTrait):
     ) -> tuple[pl.DataFrame, bool]:
         """``frame`` with ``stat``'s order broken in its share of the rows, and whether
         anything moved."""
-        from synth.generator.pairs import nudge, repair
+        from synth.traits.pairs import nudge, repair
 
         later, earlier = stat.columns[:2]
         if later not in frame.columns or earlier not in frame.columns or frame.height == 0:
@@ -383,7 +383,7 @@ def _within_range(
     extreme and the other column's value its own nearest one on the right side, so both
     columns keep to their ranges (a `last_login_at` later than every `deleted_at`); where
     the other column may not move, a nullable moved column is NULL there instead."""
-    from synth.generator.pairs import nudge
+    from synth.traits.pairs import nudge
 
     a, b = frame.get_column(moved), frame.get_column(fixed)
     ca, cb = plain(a, common), plain(b, common)
