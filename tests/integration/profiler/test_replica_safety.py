@@ -290,15 +290,24 @@ def test_statement_timeout_on_sqlite_uses_a_progress_handler(tmp_path: Path) -> 
 # ----------------------------------------------------------------------------- Ctrl-C
 
 
-def _interrupt(cmd: list[str], cwd: Path, ready: Callable[[], bool]) -> tuple[int, str, float]:
-    """Run ``cmd``, send SIGINT once ``ready()``, return (status, stderr, seconds it took to
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` holds ``path`` open (Linux ``/proc``)."""
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:  # the process ended, or an fd closed while listing
+        return False
+    return str(path) in links
+
+
+def _interrupt(cmd: list[str], cwd: Path, ready: Callable[[int], bool]) -> tuple[int, str, float]:
+    """Run ``cmd``, send SIGINT once ``ready(pid)``, return (status, stderr, seconds it took to
     stop after the signal)."""
     proc = subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "COLUMNS": "200"},
     )  # fmt: skip
     try:
-        assert _wait_for(lambda: proc.poll() is not None or ready(), 30), "never got ready"
+        assert _wait_for(lambda: proc.poll() is not None or ready(proc.pid), 30), "never got ready"
         assert proc.poll() is None, proc.communicate()
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
@@ -319,7 +328,7 @@ def test_ctrl_c_cancels_the_query_on_postgresql(pg: Db, tmp_path: Path) -> None:
         out = tmp_path / "p.yaml"
         cmd = [*SYNTH, "profile", url, "--out", str(out), "--statement-timeout", "0"]
         status, stderr, took = _interrupt(
-            cmd, tmp_path, ready=lambda: _active_queries(pg.url, role) > 0
+            cmd, tmp_path, ready=lambda _pid: _active_queries(pg.url, role) > 0
         )
         assert status == 130, stderr
         assert "synth: interrupted; nothing was written" in stderr
@@ -330,11 +339,21 @@ def test_ctrl_c_cancels_the_query_on_postgresql(pg: Db, tmp_path: Path) -> None:
 
 
 def test_ctrl_c_on_sqlite_stops_the_query(tmp_path: Path) -> None:
-    url = _big_sqlite(tmp_path / "big.db", rows=600_000)
+    db = tmp_path / "big.db"
+    url = _big_sqlite(db, rows=600_000)
     out = tmp_path / "p.yaml"
+    # Exact statistics over every row keep the run busy for many seconds (the sampled default
+    # finishes in about two, which raced the signal); the signal goes once the file is open.
     cmd = [*SYNTH, "profile", url, "--out", str(out), "--statement-timeout", "0"]
-    started = time.monotonic()
-    status, stderr, took = _interrupt(cmd, tmp_path, ready=lambda: time.monotonic() > started + 2)
+    cmd += ["--exact-rows", "100000000"]
+    opened: list[float] = []
+
+    def ready(pid: int) -> bool:
+        if not opened and _has_open(pid, db):
+            opened.append(time.monotonic())
+        return bool(opened) and time.monotonic() > opened[0] + 0.5
+
+    status, stderr, took = _interrupt(cmd, tmp_path, ready=ready)
     assert status == 130, stderr
     assert "synth: interrupted; nothing was written" in stderr and "Traceback" not in stderr
     assert took < 2  # the progress handler notices within milliseconds
