@@ -119,6 +119,8 @@ class ColumnGenerator:
         other = col.stats.other
         if other is None or col.type is not LogicalType.STRING or col.semantic is not None:
             return None
+        if self.sampler.learned:  # format masks beat the withheld values' character classes
+            return None
         if col.members is not None:  # a SET: subsets of its members, never free text
             return None
         return other if self.domain is None else None
@@ -189,6 +191,9 @@ class ColumnGenerator:
                 ctx = self.ctx
                 pool_rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="pool")
                 self._pool = self._free(self.pool_size, pool_rng)
+            weights = self.sampler.pool_weights(self.ctx, self._pool)
+            if weights is not None:
+                return self._pool.gather(rng.choice(len(self._pool), size=n, p=weights))
             return self._pool.gather(rng.integers(0, len(self._pool), n))
         return self._free(n, rng)
 

@@ -13,7 +13,7 @@ each chunk after its traits, changing as few values as it can (see
    column's in sorted order, among the violating rows and as few others as it takes, so
    its values (and the traits they carry) stay the same, only their rows change; rows
    still failing borrow right-hand values from rows whose left value is NULL (see
-   :mod:`synth.generator.pairs`);
+   :mod:`synth.traits.pairs`);
 3. every CHECK synth can evaluate (modelled or ``unenforced``) is evaluated on the chunk;
    rows still failing an unenforced one take the values of its columns from a passing
    row where none of them is a key; what is left is counted and reported once.
@@ -31,7 +31,12 @@ import numpy as np
 import polars as pl
 
 from synth.errors import SynthWarning
-from synth.generator.pairs import (
+from synth.internal import sql_predicates as sqlp
+from synth.internal.charsets import outside
+from synth.internal.regex_fit import fit
+from synth.internal.streams import stream
+from synth.model import Check, CheckRule, Column, LogicalType, Table
+from synth.traits.pairs import (
     COMPARE,
     fraction_digits,
     lend,
@@ -39,11 +44,6 @@ from synth.generator.pairs import (
     repair,
     swap,
 )
-from synth.internal import sql_predicates as sqlp
-from synth.internal.charsets import outside
-from synth.internal.regex_fit import fit
-from synth.internal.streams import stream
-from synth.model import Check, CheckRule, Column, LogicalType, Table
 
 __all__ = ["ConstraintEnforcer", "rule_holds"]
 

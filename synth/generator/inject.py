@@ -122,6 +122,8 @@ class TraitInjector:
             replace(e, qualified=True) if labels.count(e.label) > 1 else e for e in self.entries
         ]
         self._carriers: dict[str, tuple[pl.Series, np.ndarray]] = {}
+        self._critical: np.ndarray | None = None
+        """During a repair pass: rows that are the only carriers of another trait."""
 
     def prepare(self, ctx: InjectContext) -> None:
         """Once per run, before the table's first chunk: each table trait's
@@ -157,19 +159,29 @@ class TraitInjector:
         need = min(ctx.min_rows, frame.height)
         for _ in range(REPAIR_PASSES):
             held = self.carriers(frame)
-            short = [e for e in self.entries if int(held[e.label].sum()) < need]
+            short = [
+                e for e in self.entries
+                if int(held[e.label].sum()) < need and getattr(e.trait, "forced", True)
+            ]  # fmt: skip
             if not short:
                 break
-            for entry in short:
+            for i, entry in enumerate(short):
+                if i:  # what the previous re-injection took is taken (two masks, one row)
+                    held = self.carriers(frame)
                 avoid = None
+                self._critical = None
                 if entry.column is not None:
-                    others = [
-                        held[e.label].to_numpy()
-                        for e in self.entries
+                    siblings = [
+                        e for e in self.entries
                         if e is not entry and entry.column.name in _touched(e)
-                    ]
+                    ]  # fmt: skip
+                    others = [held[e.label].to_numpy() for e in siblings]
                     avoid = np.logical_or.reduce(others) if others else None
+                    # the only carriers of a sibling are taken last of all
+                    few = [x for x in others if int(x.sum()) <= need]
+                    self._critical = np.logical_or.reduce(few) if few else None
                 frame = self._apply(frame, entry, ctx, avoid)
+            self._critical = None
         return frame
 
     def carriers(self, frame: pl.DataFrame) -> dict[str, pl.Series]:
@@ -230,11 +242,13 @@ class TraitInjector:
             else:  # as many rows as the draw would take, the nearest carriers first
                 rows = np.flatnonzero(eligible)
                 pick[rows[nearest(near[rows], rng.binomial(len(rows), p), rng)]] = True
-        if ctx.chunk == 0:
+        if ctx.chunk == 0 and trait.forced:
             missing = min(ctx.min_rows, ctx.rows) - int(carrying.sum()) - int(pick.sum())
             if missing > 0:
                 nulls = series.is_null().to_numpy()
-                pick |= _forced(eligible & ~pick, nulls, avoid, missing, rng)
+                spare = avoid if avoid is not None else trait.spare(series, col, stat)
+                last = self._critical if avoid is not None else None
+                pick |= _forced(eligible & ~pick, nulls, spare, missing, rng, last)
         idx = np.flatnonzero(pick)
         if len(idx) == 0:
             return trait.arrange(frame, self.table, col, stat, ctx)
@@ -271,13 +285,16 @@ def _forced(
     avoid: np.ndarray | None,
     missing: int,
     rng: np.random.Generator,
+    last: np.ndarray | None = None,
 ) -> np.ndarray:
     """A mask of ``missing`` rows to force a trait into: eligible rows outside ``avoid``
     (rows carrying other traits of the column), then NULL rows outside it (in a small
-    fixture, showing the trait at least once beats one NULL fewer), then the rest."""
+    fixture, showing the trait at least once beats one NULL fewer), then the rest, rows in
+    ``last`` (the only carriers of another trait) last of all."""
     spare = np.zeros(len(eligible), dtype=bool) if avoid is None else avoid
+    late = np.zeros(len(eligible), dtype=bool) if last is None else last
     out = np.zeros(len(eligible), dtype=bool)
-    for pool in (eligible & ~spare, nulls & ~spare, eligible & spare):
+    for pool in (eligible & ~spare, nulls & ~spare, eligible & spare & ~late, eligible & late):
         rows = np.flatnonzero(pool & ~out)
         take = min(missing - int(out.sum()), len(rows))
         if take > 0:

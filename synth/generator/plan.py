@@ -208,8 +208,17 @@ def trait_floor(table: Table, min_trait_rows: int) -> int:
     """The fewest rows that leave room for every trait entry of ``table`` to appear
     ``min_trait_rows`` times in rows of its own (entries of one column exclude each other,
     a cohort's tenants are not another cohort's), plus a row that carries none; never more
-    than production holds."""
-    entries = len(table.traits) + sum(len(c.stats.traits) for c in table.columns)
+    than production holds. An entry of share 0 (an order production always keeps) needs
+    no row; a format mask is a share, not forced in."""
+    from synth.traits import get
+
+    forced = [
+        s
+        for c in table.columns
+        for s in c.stats.traits
+        if s.fraction > 0 and getattr(get(s.trait, where=f"{table.key}.{c.name}"), "forced", True)
+    ]
+    entries = sum(1 for s in table.traits if s.fraction > 0) + len(forced)
     if entries == 0 or min_trait_rows == 0:
         return 0
     return min(table.rows, entries * min_trait_rows + 1)

@@ -38,6 +38,7 @@ from synth.model import (
     Table,
 )
 from synth.profiler.dialects import Dialect, dialect_for
+from synth.profiler.formats import measure_formats
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.plan import large_table
 from synth.profiler.queries import _RAW, STATS_TAG, FrequentValues, GroupingSetsFrequent
@@ -378,11 +379,14 @@ def _profile_table(
     if large is not None and large.sample is not None:
         at_sample = table.model_copy(update={"rows": large.rows})
         sampled = _SqlMeasure(conn, large.sample.source, at_sample)
-    traits, estimated = measure_table_traits(_SqlMeasure(conn, source, table), ctx, sampled)
+    measure = _SqlMeasure(conn, source, table)
+    traits, estimated = measure_table_traits(measure, ctx, sampled)
     from synth.profiler.privacy import protect_table
+    from synth.traits.cohort_legacy import with_cohort_legacy
 
     update: dict[str, Any] = {"traits": traits}
     if large is not None:
         update["estimates"] = large.estimates(estimated)
-    table = table.model_copy(update=update)
+    table = with_cohort_legacy(table.model_copy(update=update), ctx.settings)
+    table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {p.column.name: p.m for p in plans}, privacy, profiled)

@@ -31,6 +31,7 @@ from synth.model import (
     Source,
     Table,
 )
+from synth.profiler.formats import measure_formats
 from synth.profiler.options import PrivacyOptions, ProfileOptions
 from synth.profiler.privacy import protect_table
 from synth.profiler.selection import select_tables
@@ -59,6 +60,7 @@ from synth.profiler.traits import (
 )
 from synth.profiler.types import TypeInfo, describe_polars, warn_opaque
 from synth.traits.base import MeasureContext, TableMeasure, TraitSettings
+from synth.traits.cohort_legacy import with_cohort_legacy
 from synth.traits.instants import dated_column, frame_literal
 
 __all__ = ["profile_files"]
@@ -325,8 +327,10 @@ def _profile_frame(
         stats = stats.model_copy(update={"traits": probes.stats(bare, rows["rows"])})
         columns.append(bare.model_copy(update={"semantic": c.semantic, "stats": stats}))
     table = Table(name=name, rows=rows["rows"], columns=tuple(columns))
-    traits, _ = measure_table_traits(_FrameMeasure(lf, table), ctx)
-    table = table.model_copy(update={"traits": traits})
+    measure = _FrameMeasure(lf, table)
+    traits, _ = measure_table_traits(measure, ctx)
+    table = with_cohort_legacy(table.model_copy(update={"traits": traits}), ctx.settings)
+    table = measure_formats(measure, table, privacy.min_count)
     return protect_table(table, {c.name: c.m for c in cols}, privacy, declared=False)
 
 

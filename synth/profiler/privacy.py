@@ -46,7 +46,9 @@ from synth.model import (
 from synth.model.values import to_scalar
 from synth.profiler.options import PrivacyOptions
 from synth.profiler.semantic import is_personal
+from synth.profiler.shapes import char_classes, letter_case
 from synth.profiler.stats import PERCENTS, Measured, extreme_ranks, nearest_rank
+from synth.profiler.withheld import cohort_tokens, is_placeholder, placeholders, renamed
 
 __all__ = [
     "CASES",
@@ -122,43 +124,6 @@ def shared_rows(fraction: float, rows: int) -> int:
     """The row count behind a stored ``fraction`` of ``rows`` (exact below a million rows,
     where 6-decimal rounding cannot move it by a whole row)."""
     return round(fraction * rows)
-
-
-# ------------------------------------------------------------------------------ shapes
-
-
-def char_classes(text: str) -> set[str]:
-    """The character classes of ``text``: lower, upper, digit, space, punct, non_ascii."""
-    out = set()
-    for ch in text:
-        if not ch.isascii():
-            out.add("non_ascii")
-        elif ch.islower():
-            out.add("lower")
-        elif ch.isupper():
-            out.add("upper")
-        elif ch.isdigit():
-            out.add("digit")
-        elif ch.isspace():
-            out.add("space")
-        else:
-            out.add("punct")
-    return out
-
-
-def letter_case(text: str) -> LetterCase | None:
-    """``text``'s letter case: lower, upper, title (``Paid``, ``New York``) or mixed;
-    None without letters."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    if all(ch.islower() for ch in letters):
-        return "lower"
-    if all(ch.isupper() for ch in letters):
-        return "upper"
-    if text.istitle():
-        return "title"
-    return "mixed"
 
 
 def other_values(
@@ -246,7 +211,9 @@ def _count_of(counts: Mapping[Scalar, int], label: str) -> int:
     return sum(c for v, c in counts.items() if str(v) == label)
 
 
-def _protect_stats(column: Column, m: Measured | None, k: int) -> ColumnStats:
+def _protect_stats(
+    column: Column, m: Measured | None, k: int, tokens: Mapping[Scalar, str] | None = None
+) -> ColumnStats:
     stats = column.stats
     n = m.nonnull if m is not None else 0
     personal = is_personal(column.semantic)
@@ -261,8 +228,17 @@ def _protect_stats(column: Column, m: Measured | None, k: int) -> ColumnStats:
     other = None
     if not personal:
         counts = _counts(m, column.type)
-        kept = tuple(f for f in stats.frequent if _allowed(column, f.value, counts, k))
-        withheld = [(v, c) for v, c in counts.items() if not _allowed(column, v, counts, k)]
+        tokens = tokens or {}
+        kept = tuple(
+            f if f.value not in tokens else f.model_copy(update={"value": tokens[f.value]})
+            for f in stats.frequent
+            if _allowed(column, f.value, counts, k) or f.value in tokens
+        )
+        withheld = [
+            (v, c)
+            for v, c in counts.items()
+            if not _allowed(column, v, counts, k) and v not in tokens
+        ]
         if withheld:
             rest = max(0.0, 1.0 - stats.null_fraction - sum(f.fraction for f in kept))
             distinct = max(len(withheld), (stats.distinct or 0) - len(kept))
@@ -322,9 +298,12 @@ class _Traits:
         counts: Mapping[str, Mapping[Scalar, int]],
         k: int,
         tables: Mapping[str, Table],
+        tokens: Mapping[str, Mapping[Scalar, str]] | None = None,
     ) -> None:
         self.table, self.counts, self.k, self.tables = table, counts, k, tables
         self.kept = {c.name: {f.value for f in c.stats.frequent} for c in table.columns}
+        self.tokens = tokens or {}
+        """Column -> withheld raw value -> its placeholder (:mod:`synth.profiler.withheld`)."""
 
     def column_value(self, column: str, value: Scalar) -> bool:
         """Whether ``value`` of ``column`` may be stored: vocabulary, or k rows share it."""
@@ -339,7 +318,14 @@ class _Traits:
         return any(is_personal(c.semantic) for c in self.table.columns if c.name in set(names))
 
     def column_trait(self, column: Column, stat: TraitStat) -> TraitStat | None:
-        if stat.value is None:
+        from synth.traits import get
+
+        if stat.value is None or getattr(get(stat.trait), "shape_value", False):
+            return stat  # a shape (a format mask kept its literals by the k rule itself)
+        if stat.value in self.tokens.get(column.name, {}):
+            stat = renamed(stat, self.tokens[column.name])
+            if stat.trait == "legacy_value" and stat.before is not None:
+                return stat.model_copy(update={"before": coarsen(stat.before, "day")})
             return stat
         if self.personal([column.name]) and stat.trait not in _VOCABULARY_TRAITS:
             return None  # a personal column's values never reach a profile
@@ -363,6 +349,12 @@ class _Traits:
             return None  # a burst instant of a personal column is one of its values
         if stat.trait == "cohort":
             return self.cohort(stat)
+        if (
+            stat.trait == "stale"
+            and stat.columns
+            and stat.value in self.tokens.get(stat.columns[0], {})
+        ):
+            return renamed(stat, self.tokens[stat.columns[0]])
         if stat.value is None or stat.trait in _SCHEMA_VALUE_TRAITS:
             return stat
         if stat.trait in _COLUMN_VALUE_TRAITS and stat.columns:
@@ -375,6 +367,8 @@ class _Traits:
         segment = str(stat.detail.get("segment", ""))
         where, _, column = segment.rpartition(".")
         if "key" not in stat.detail and stat.columns:
+            if value in self.tokens.get(stat.columns[0], {}).values():
+                return True  # a withheld segment value, under its placeholder
             return self.column_value(stat.columns[0], value)
         parent = self.tables.get(where)
         if parent is not None:
@@ -391,6 +385,7 @@ class _Traits:
         shared by k rows of the segment table; per-value overrides under k rows of the
         cohort, and busiest days under k rows, dropped (the value's share then comes from
         the column's own statistics); busiest-day bounds coarsened to the hour."""
+        stat = cohort_tokens(stat, self.table.key, self.tokens)
         if stat.value is None or not self.segment_value(stat, stat.value):
             return None
         rows = int(stat.detail.get("rows", 0))  # type: ignore[arg-type]
@@ -423,6 +418,8 @@ class _Traits:
         value = listed_value(col, text)
         if value is None:
             return False
+        if is_placeholder(value):
+            return True  # a withheld value's share: its literal is not in the key
         return vocabulary(col, value) is not None or shared_rows(share, rows) >= self.k
 
 
@@ -450,13 +447,19 @@ def protect_table(
     """
     k = privacy.min_count
     counts = {c.name: _counts(measured.get(c.name), c.type) for c in table.columns}
+    tokens = placeholders(
+        table,
+        counts,
+        lambda col, value: _allowed(col, value, counts[col.name], k),
+        lambda col: is_personal(col.semantic),
+    )
     columns = []
     for column in table.columns:
         column = _protect_domain(column, counts[column.name], k, declared)
-        stats = _protect_stats(column, measured.get(column.name), k)
+        stats = _protect_stats(column, measured.get(column.name), k, tokens.get(column.name))
         columns.append(column.model_copy(update={"stats": stats}))
     table = table.model_copy(update={"columns": tuple(columns)})
-    rules = _Traits(table, counts, k, tables or {})
+    rules = _Traits(table, counts, k, tables or {}, tokens)
     out = []
     for column in table.columns:
         kept = (rules.column_trait(column, s) for s in column.stats.traits)

@@ -5,9 +5,11 @@ A case is a row (a read-only mapping) whose ``str()`` is its id. The grammar::
 
     users.last_login_at=NULL             the column is NULL
     users.plan=premium[legacy]           a column trait with a value (legacy_value -> legacy)
+    users.plan=PRO[rare]                 a frequent value under 1% of rows
     users.email=[whitespace_padded]      a column trait without a value
     users[cohort=legacy_import]          a table trait, as the manifest labels it
     users[case_variant(plan)]            (stale=ACTIVE, null_pattern(full_name,last_login_at)...)
+    articles.slug[format=lower-list-code6]   a format mask, by its readable name
 
 The row is the first carrier of the shape in table order (the manifest's trait keys; the
 first NULL row for NULL), so the same profile, seed and rows give the same cases and ids.
@@ -204,6 +206,42 @@ def _column_label(label: str, columns: Iterable[str]) -> tuple[str, str, str | N
     return column, trait, value if eq else None
 
 
+def _format_name(table: Table, column: str, trait: str, mask: str | None) -> str | None:
+    """The readable name a ``format`` entry of ``column`` gives its mask (None: no such)."""
+    if trait != "format" or mask is None:
+        return None
+    for stat in table.column(column).stats.traits:
+        if stat.trait == "format" and stat.value == mask:
+            return str(stat.detail.get("name") or mask)
+    return None
+
+
+RARE = 0.01
+"""A frequent value held by fewer rows than this share is a case of its own (``[rare]``)."""
+
+
+def _rare(
+    frame: pl.DataFrame, table: Table, column: str, covered: set[str | None]
+) -> list[tuple[str, int]]:
+    """(value, first row) of each frequent value of ``column`` under :data:`RARE` of the
+    rows that no other case of the column already shows, in profile order."""
+    import polars as pl
+
+    try:
+        stats = table.column(column).stats
+    except KeyError:
+        return []
+    out = []
+    series = frame.get_column(column)
+    for f in stats.frequent:
+        if f.fraction >= RARE or str(f.value) in covered:
+            continue
+        hits = (series == pl.Series([f.value]).cast(series.dtype, strict=False)[0]).fill_null(False)
+        if hits.any():
+            out.append((str(f.value), int(hits.arg_true()[0])))
+    return out
+
+
 def cases(
     table: str,
     column: str | None = None,
@@ -272,8 +310,15 @@ def cases(
             if parsed is None or parsed[0] != col or not want(parsed[1]):
                 continue
             _, trait, value = parsed
+            name = _format_name(meta, col, trait, value)
+            if name is not None:  # a mask is long and full of punctuation: its name reads
+                add(f"{key}.{col}[format={name}]", col, trait, value, first_carrier(label))
+                continue
             shown = f"{value if value is not None else ''}[{_SHORT.get(trait, trait)}]"
             add(f"{key}.{col}={shown}", col, trait, value, first_carrier(label))
+        if want("rare"):
+            for value, index in _rare(frame, meta, col, {c.value for c in found}):
+                add(f"{key}.{col}={value}[rare]", col, "rare", value, index)
     table_traits = _table_traits(meta)
     for label in carriers:
         stat = table_traits.get(label)

@@ -137,9 +137,14 @@ class _Auditor:
         dist = column.stats.values
         if dist is not None:
             self.distribution(table, column, place)
+        from synth.traits import get
+
         for stat in column.stats.traits:
             what = f"trait {stat.trait}"
-            if stat.value is not None:
+            if stat.value is not None and getattr(get(stat.trait), "shape_value", False):
+                reason = "a shape; its quoted literals were shared by k rows when measured"
+                self.add(place, what, stat.value, reason)
+            elif stat.value is not None:
                 self.add(place, what, stat.value, *self.column_value(table, column, stat.value))
             if stat.trait == "legacy_value" and stat.before is not None:
                 self.add(place, f"{what} before", stat.before, "last appearance, to the day")

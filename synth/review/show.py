@@ -64,6 +64,30 @@ def notable(table: Table, column: Column) -> list[str]:
     return notes
 
 
+def withheld_lines(table: Table) -> list[str]:
+    """The traits of ``table`` resting on a value withheld by the k rule (stored under a
+    placeholder, ``withheld:1``), and how to name them."""
+    from synth.traits.cohorts.withheld import is_placeholder
+
+    found = []
+    for stat in table.traits:
+        if is_placeholder(stat.value):
+            where = stat.detail.get("segment") if stat.trait == "cohort" else None
+            where = where or ".".join((table.key, *stat.columns[:1]))
+            found.append(f"{stat.trait} {where}={stat.value}")
+    for column in table.columns:
+        for stat in column.stats.traits:
+            if is_placeholder(stat.value):
+                found.append(f"{stat.trait} {table.key}.{column.name}={stat.value}")
+    if not found:
+        return []
+    return [
+        f"  rests on withheld values: {'; '.join(found)} (fewer rows than --min-count share "
+        "each value, so the profile holds a placeholder; a lower --min-count, or "
+        "--segment-by on the segment column, would name them)"
+    ]
+
+
 def _flags(table: Table, column: Column) -> str:
     flags = []
     if column.name in table.primary_key:
@@ -92,6 +116,7 @@ def _table_view(profile: Profile, table: Table) -> Group:
     lines = [f"  unique ({', '.join(unique)})" for unique in table.unique]
     lines += [_inferred_line(fk) for fk in table.foreign_keys if fk.inferred]
     lines += constraint_lines(profile, table)
+    lines += withheld_lines(table)
     parts += [Text(line) for line in lines]  # plain text: '[a-z]' in a CHECK is no markup
     return Group(*parts, "")  # type: ignore[arg-type]
 

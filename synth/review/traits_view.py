@@ -43,11 +43,12 @@ def trait_rows(profile: Profile) -> list[TraitRow]:
 
 
 def traits_view(profile: Profile) -> RenderableType:
-    """:func:`trait_rows` as a rich table (where, trait, share of rows, example)."""
+    """:func:`trait_rows` as a rich table (where, trait, share of rows, shape: a measured
+    value, or the trait in words)."""
     rows = trait_rows(profile)
     if not rows:
         return "no traits: every column is clean (no NULLs, no measured dirt)"
-    table = grid("where", "trait", "rows", "example", right=("rows",))
+    table = grid("where", "trait", "rows", "shape", right=("rows",))
     for r in rows:
         table.add_row(r.where, r.trait, f"{r.fraction:.2%}", r.shape)
     return Group(table, f"{len(rows)} shapes")

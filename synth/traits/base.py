@@ -44,7 +44,7 @@ __all__ = [
     "ValueAge",
 ]
 
-STAGES = ("keys", "redraw", "columns", "shape")
+STAGES = ("keys", "redraw", "columns", "shape", "order")
 """The order in which a chunk's traits are injected (see :attr:`TableTrait.stage`)."""
 
 RunMemo: TypeAlias = dict[tuple[object, ...], Any]
@@ -168,10 +168,21 @@ class Trait:
     """What a carrier looks like, for ``synth traits`` (never a real value)."""
 
     def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
-        """The example shape shown for ``stat`` of ``table``: its value where it has one
-        (and ``column``, for a column trait): its value where it has one (values reach a
-        profile only when enough rows share them), else :attr:`example`."""
-        return repr(stat.value) if stat.value is not None else self.example
+        """What ``synth traits`` shows for ``stat`` of ``table`` (and ``column``, for a column
+        trait): its measured value where it has one (values reach a profile only when
+        enough rows share them), else what the trait is, in words (never a made-up value
+        that would read as data)."""
+        return repr(stat.value) if stat.value is not None else self.summary()
+
+    @classmethod
+    def summary(cls) -> str:
+        """The trait in words: its docstring's first clause (``values with leading or
+        trailing spaces``)."""
+        import re
+
+        text = " ".join((cls.__doc__ or "").split())
+        found = re.match(r"\*\*\w+\*\*:\s*(.*?)(?:\s\(|\.\s|\.$|:\s)", text)
+        return found.group(1) if found else cls.name
 
 
 class ColumnTrait(Trait):
@@ -182,6 +193,17 @@ class ColumnTrait(Trait):
     """Below this share of rows the shape is noise, not a trait (0: any carrier counts)."""
     keeps_unique: ClassVar[bool] = False
     """Whether injecting keeps distinct values distinct (then unique columns get it too)."""
+    forced: ClassVar[bool] = True
+    """Whether chunk 0 holds at least ``min_rows`` carriers (and small tables grow for it);
+    a format mask is a share of a distribution, not a shape to force into every fixture."""
+    overlaid: ClassVar[bool] = False
+    """Whether the column's other traits are applied over this one's carriers (a format
+    mask under padding, accents, control characters): ``synth validate`` then allows the
+    others' shares on its rate."""
+    shape_value: ClassVar[bool] = False
+    """Whether an entry's ``value`` is a shape or vocabulary (a format mask, a delimiter),
+    never a value of the column: the privacy transform keeps it, personal columns too (the
+    trait applies the k rule to any literal it keeps itself)."""
 
     def applies(self, column: Column, table: Table) -> bool:
         """Whether the trait is measured on ``column``: by type; never on primary or foreign
@@ -235,6 +257,11 @@ class ColumnTrait(Trait):
         distribution stays put. None (the default): any rows, at random."""
         return None
 
+    def spare(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
+        """Rows that chunk 0's floor (``min_rows`` carriers) takes last, because they carry
+        a sibling entry of this trait (another format mask); None (default): any rows."""
+        return None
+
     def arrange(
         self, frame: pl.DataFrame, table: Table, column: Column, stat: TraitStat, ctx: InjectContext
     ) -> pl.DataFrame:
@@ -277,7 +304,8 @@ class TableTrait(Trait):
     """When :meth:`apply` runs on a chunk, in :data:`STAGES` order: 0 re-points foreign
     keys (relations); 1 redraws columns from other statistics (a cohort's, by each row's
     final parent); column traits come at 2, so nothing redrawn later erases their carriers;
-    3 (the default) reshapes what they made (NULL patterns, staleness, bursts)."""
+    3 (the default) reshapes what they made (NULL patterns, staleness, bursts); 4 keeps
+    the order between columns that the others may have broken (``column_order``)."""
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

@@ -73,15 +73,15 @@ class CaseVariant(TableTrait):
 
     def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         """The largest group of the column's frequent values that differ only by case
-        (values in a profile passed its frequent-value rule), else a generic example."""
+        (values in a profile passed its frequent-value rule), else the trait in words."""
         if not stat.columns:
-            return self.example
+            return self.summary()
         groups: dict[str, list[str]] = {}
         for f in table.column(stat.columns[0]).stats.frequent:
             if isinstance(f.value, str):
                 groups.setdefault(f.value.lower(), []).append(f.value)
         best = max(groups.values(), key=len, default=[])
-        return " / ".join(repr(v) for v in best) if len(best) > 1 else self.example
+        return " / ".join(repr(v) for v in best) if len(best) > 1 else self.summary()
 
     def _candidates(self, table: Table) -> list[Column]:
         keys = {c for fk in table.foreign_keys for c in fk.columns} | set(table.primary_key)

@@ -48,11 +48,16 @@ class LegacyValue(ColumnTrait):
     (enum type or `CHECK ... IN` list) or outside the `--known-values` file's list for
     the column (`reason: outside_domain`), or when its newest row, by the table's time
     column, is older than `--legacy-after` days (default 365) before the profile's as-of
-    time, or before the table's newest row if that is older (`reason: stale`). A rare
+    time, or before the table's newest row if that is older (`reason: stale`), or, on a
+    column no `--known-values` entry or declared domain lists, when only one cohort holds
+    it and that cohort is not its dimension's largest (`reason: cohort_only`, with
+    `detail.segment`: `premium` only in the users of migrated tenants; derived from the
+    cohorts' complete value sets, no query, see :mod:`synth.traits.cohort_legacy`). A rare
     value needs enough rows that, had it still been written at its old rate, at least 5
     would be that recent. *Measured* from the frequent-value query, which also returns
-    `MAX(time column)` per value (no extra query). *Stored* per value held by at least
-    `--min-count` rows (or declared), with its share of rows, `before` = the day of its
+    `MAX(time column)` per value (no extra query). *Stored* per value (one held by fewer
+    than `--min-count` rows under a placeholder, `withheld:1`), with its share of rows,
+    `before` = the day of its
     newest row (one row's instant is a raw value, see `docs/privacy.md`) and `columns` =
     the time column.
     *Injected* by the frequent values themselves (at least `--min-trait-rows` in chunk 0);

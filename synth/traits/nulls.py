@@ -81,6 +81,8 @@ def _carriers(frame: pl.DataFrame, column: Column) -> np.ndarray:
     exprs = []
     for stat in column.stats.traits:
         trait = get(stat.trait)
+        if isinstance(trait, ColumnTrait) and trait.shape_value and stat.fraction >= 0.5:
+            continue  # a shape most values have (a mask, a delimiter) is no rare trait
         if isinstance(trait, ColumnTrait):
             exprs.append(trait.carriers(pl.col(column.name), column, stat).fill_null(False))
     if not exprs:

@@ -216,7 +216,7 @@ class MaxLength(TrimsToShare):
 
     def describe(self, stat: TraitStat, table: Table, column: Column | None = None) -> str:
         if column is None or column.length is None:
-            return self.example
+            return self.summary()
         return f"{column.length} characters in {column.sql_type}"
 
     def applies(self, column: Column, table: Table) -> bool:

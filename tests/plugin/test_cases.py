@@ -67,6 +67,7 @@ def test_filters_by_column_and_trait(users: list[synth.Case]) -> None:
     plan = synth.cases("users", "plan", profile=SHOP, seed=7, rows=60)
     assert [str(c) for c in plan] == [
         "users.plan=premium[legacy]",
+        "users.plan=Pro[rare]",  # 0.45% of users: a value of its own, not only a variant
         "users[cohort=signup]",
         "users[cohort=legacy_import]",
         "users[case_variant(plan)]",
@@ -97,13 +98,18 @@ def test_ids_are_stable_across_runs_and_name_the_failing_condition(
     verbose = (re.search(r"::test_plan_badge\[(.*)\] (PASSED|FAILED) ", x) for x in lines[0])
     ids = sorted(m[1] for m in verbose if m)
     assert ids == [
+        "users.plan=Pro[rare]",
         "users.plan=premium[legacy]",
         "users[case_variant(plan)]",
         "users[cohort=legacy_import]",
         "users[cohort=signup]",
     ]
     out = runs[0].stdout.str()
-    for failed in ("users.plan=premium[legacy]", "users[case_variant(plan)]"):
+    for failed in (
+        "users.plan=premium[legacy]",
+        "users.plan=Pro[rare]",
+        "users[case_variant(plan)]",
+    ):
         assert f"::test_plan_badge[{failed}] FAILED" in out
     assert "_ test_plan_badge[users.plan=premium[legacy]] _" in out  # the failure's header
 

@@ -27,8 +27,8 @@ class GeneratorDefect(Exception):
 
 
 KNOWN: dict[tuple[int | None, int], tuple[Failure, str]] = {}
-"""(rows, seed) -> the one failure a known generator defect explains, and why. Empty since
-draws are stratified: backfill_gap re-NULLing users.timezone after the cohorts set it now
+"""(rows, seed) -> the one failure a known generator defect explains, and why. Since
+draws are stratified, backfill_gap re-NULLing users.timezone after the cohorts set it
 lands at ~0.33 for 0.36, inside the allowance at every size tested (still a defect)."""
 
 

@@ -39,6 +39,7 @@ def trait_checks(
     *,
     noise_n: int | None = None,
     note: str = "",
+    slack: float = 0.0,
 ) -> tuple[list[Check], TraitBar]:
     """Presence and rate of one trait: ``carriers`` of ``n`` rows against share ``p``.
     The generator forces ``min(floor, n)`` carriers, so shares up to that are expected;
@@ -50,12 +51,14 @@ def trait_checks(
         table, column, "trait_presence", label, "present", f"{carriers} rows", None, None,
         present, "" if present else "the profile has this trait; the fixture has no row with it",
     )  # fmt: skip
-    upper = max(p, min(floor, n) / n) if n else p
+    upper = max(p, min(floor, n) / n) if n and p > 0 else p
     distance = max(0.0, p - r, r - upper)
     units = noise_n if noise_n is not None else n
-    allowed = max(
+    allowed = slack + max(
         tol.trait_rate_abs, tol.trait_rate * min(p, 1.0 - p), tol.noise * standard_error(p, units)
     )
+    if p == 0:  # a shape production never shows (an order always kept): none allowed
+        allowed = 0.0
     rate = Check(
         table, column, "trait_rate", label, round(p, 6), round(r, 6), round(distance, 6),
         round(allowed, 6), distance <= allowed + 1e-12, note,
@@ -92,8 +95,18 @@ def column_trait_checks(
         return [check], TraitBar(label, stat.fraction, 0.0, True)
     expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
     carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
-    return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height, tol,
-                        floor)  # fmt: skip
+    if not trait.overlaid:
+        return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height,
+                            tol, floor)  # fmt: skip
+    # a format of the non-NULL values: judged among them (the NULL share has its own check),
+    # allowing the shares of the column's other traits, written over its rows
+    others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
+    rest = max(1e-9, 1.0 - col.stats.null_fraction)
+    n = int(frame.select(pl.col(col.name).is_not_null().sum()).item()) if frame.height else 0
+    slack = min(1.0, sum(s.fraction for s in others) / rest)
+    p = min(1.0, stat.fraction / rest)
+    return trait_checks(table.key, col.name, label, p, carriers, n, tol,
+                        floor if trait.forced else 0, slack=slack)  # fmt: skip
 
 
 def table_trait_checks(

@@ -16,6 +16,7 @@ from synth.generator.samplers import (  # noqa: F401
     boolean,
     decimal,
     floating,
+    formats,
     geometry,
     integer,
     json,

@@ -57,6 +57,9 @@ class ColumnContext:
 class Sampler:
     """Base class; subclasses override :meth:`sample` and, where they can, :meth:`unique`."""
 
+    learned: ClassVar[bool] = False
+    """Whether the sampler makes a column's other values from shapes learned from it (format
+    masks), which then take the place of the withheld values' character classes."""
     pure_unique: ClassVar[bool] = False
     """Whether :meth:`unique` makes each value from its code alone (the ``rng`` unused), so
     a key at any row is computed without its neighbours (see ``Run.keys_at``)."""
@@ -64,6 +67,15 @@ class Sampler:
     def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
         """``n`` non-NULL values of the column's dtype."""
         raise NotImplementedError
+
+    def pool_weights(self, ctx: ColumnContext, pool: pl.Series) -> np.ndarray | None:
+        """How often each value of a column's pool of other values is drawn (None: all
+        alike); a learned sampler weighs a small pool back to the shares it learned."""
+        return None
+
+    def claims(self, col: Column) -> bool:
+        """For a sampler in :data:`SHAPES`: whether ``col``'s shape makes it this sampler's."""
+        return False
 
     def convert(self, ctx: ColumnContext, values: Sequence[Scalar]) -> pl.Series:
         """Profile scalars as a Series of the column's dtype (unconvertible ones dropped)."""
@@ -82,8 +94,9 @@ SAMPLERS: dict[LogicalType, Sampler] = {}
 SEMANTIC: dict[LogicalType, Sampler] = {}
 """Logical type -> the sampler of its columns that have a semantic type (emails, names...)."""
 SHAPES: dict[str, Sampler] = {}
-"""Samplers of columns whose declared shape decides their values whatever the type (a
-MySQL ``SET``: subsets of its members)."""
+"""Samplers of columns whose declared or learned shape decides their values (a MySQL
+``SET``: subsets of its members; a text column's format masks), in registration order;
+each says which columns are its own (:meth:`Sampler.claims`)."""
 
 
 def register(
@@ -105,8 +118,9 @@ def sampler_for(col: Column) -> Sampler:
     """The sampler of ``col``: its semantic sampler for meaningful strings, else by type.
     The registries are filled when :mod:`synth.generator.samplers` is imported, which
     Python does before any module inside it."""
-    if col.members is not None and "set" in SHAPES:
-        return SHAPES["set"]
+    for shape in SHAPES.values():
+        if shape.claims(col):
+            return shape
     if col.semantic is not None and col.type in SEMANTIC:
         return SEMANTIC[col.type]
     return SAMPLERS[col.type]

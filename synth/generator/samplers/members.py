@@ -7,12 +7,16 @@ import numpy as np
 import polars as pl
 
 from synth.generator.samplers.base import SHAPES, ColumnContext, Sampler
+from synth.model import Column
 
 MEMBER_SHARE = 0.3
 """The chance that a made-up value holds each member."""
 
 
 class SetSampler(Sampler):
+    def claims(self, col: Column) -> bool:
+        return col.members is not None
+
     def sample(self, ctx: ColumnContext, n: int, rng: np.random.Generator) -> pl.Series:
         members = list(ctx.column.members or ())
         limit = ctx.column.length

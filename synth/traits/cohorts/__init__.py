@@ -10,7 +10,14 @@ import polars as pl
 from synth.errors import UsageError
 from synth.model import Column, LogicalType, Profile, Table, TraitStat
 from synth.traits import register
-from synth.traits.base import InjectContext, MeasureContext, RunMemo, TableMeasure, TableTrait
+from synth.traits.base import (
+    InjectContext,
+    MeasureContext,
+    RunMemo,
+    TableMeasure,
+    TableTrait,
+    TraitSettings,
+)
 from synth.traits.cohorts.inject import (
     NotGenerated,
     apply_overrides,
@@ -23,7 +30,9 @@ from synth.traits.cohorts.measure import (
     dimensions,
     max_dimensions,
     measure_dimension,
+    segment_columns,
 )
+from synth.traits.cohorts.withheld import resolve
 
 __all__ = ["Cohort", "check_segment_by", "segment_keys"]
 
@@ -72,8 +81,11 @@ class Cohort(TableTrait):
     value set of that column: a value not listed does not occur), `burst:<col>` and
     `burst_last:<col>` (first and last instant of the busiest day, to the hour) with
     `burst_share:<col>`. Privacy (`docs/privacy.md`): a segment value held by fewer than
-    `--min-count` rows of the segment table gets no entry, and an override of a value, or
-    a busiest day, needs that many rows within the cohort.
+    `--min-count` rows of the segment table is stored under a placeholder
+    (`withheld:1`), in the segment column's frequent values and in every entry resting
+    on it (a child reads the segment values back with one `GROUP BY` query on the
+    segment table to number them alike); an override of a value, or a busiest day,
+    needs that many rows within the cohort.
 
     *Injected*: a row's segment is its own (segment table) or its parent's segment value
     as generated; the segment table's first chunk holds every carried segment at least
@@ -105,14 +117,20 @@ class Cohort(TableTrait):
     def max_queries(self, table: Table) -> int:
         """Per dimension one aggregate query (per 1,000 aggregates) and, with a time
         column, one busiest-day query; auto-detected dimensions (with ``--segment-by``:
-        one per key naming the table or a table it references)."""
+        one per key naming the table or a table it references); plus, per referenced
+        segment table, one query reading its segment values back where the profile holds
+        one as a placeholder (`withheld:1`)."""
         dated = any(c.type in (LogicalType.DATE, LogicalType.DATETIME) for c in table.columns)
-        return max_dimensions(table) * (aggregate_queries(table) + (1 if dated else 0))
+        dims = max_dimensions(table)
+        own = len(segment_columns(table, TraitSettings()))
+        return dims * (aggregate_queries(table) + (1 if dated else 0)) + max(0, dims - own)
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         out: list[TraitStat] = []
         for dim in dimensions(source.table, ctx):
-            out += measure_dimension(source, dim, ctx, self.name)
+            resolved = resolve(source, dim)  # a withheld segment value's raw value
+            if resolved is not None:
+                out += measure_dimension(source, resolved, ctx, self.name)
         return out
 
     def carriers(self, table: Table, stat: TraitStat, memo: RunMemo) -> pl.Expr:

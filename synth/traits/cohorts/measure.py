@@ -267,7 +267,7 @@ def measure_dimension(
         return []
     common: dict[str, Scalar] = {"segment": dim.key}
     if dim.fk is None:
-        common["segments"] = json.dumps([dim.values[s] for s in segments])
+        common["segments"] = json.dumps([dim.label(s) for s in segments])
     else:
         assert dim.ref is not None
         common["key"] = dim.ref
@@ -282,7 +282,7 @@ def measure_dimension(
         TraitStat(
             trait=name,
             fraction=round_fraction(rows[s], table.rows),
-            value=dim.values[s],
+            value=dim.label(s),
             columns=(dim.fk or dim.column,),
             detail={**common, "rows": rows[s], **overrides[s]},
         )

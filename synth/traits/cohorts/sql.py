@@ -34,6 +34,12 @@ class Dimension:
     """The measured table's column referencing the segment table (None: it is that table)."""
     ref: str | None = None
     """The segment table's column ``fk`` references."""
+    labels: tuple[Scalar, ...] | None = None
+    """What each of ``values`` is stored as, where it differs (a withheld segment value's
+    placeholder token, :mod:`synth.traits.cohorts.withheld`); None: the values."""
+
+    def label(self, i: int) -> Scalar:
+        return self.labels[i] if self.labels is not None else self.values[i]
 
     @property
     def key(self) -> str:

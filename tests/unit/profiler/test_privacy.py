@@ -128,7 +128,8 @@ def test_personal_columns_keep_no_values() -> None:
 # ------------------------------------------------------------------------------ traits
 
 
-def test_trait_values_need_k_rows() -> None:
+def test_trait_values_under_k_rows_keep_a_placeholder() -> None:
+    """A legacy or stale value under k rows keeps its trait under a token (issue 17)."""
     column, m = _status()
     legacy = TraitStat(trait="legacy_value", fraction=0.38, value="open",
                        before="2023-05-04T13:14:15", columns=("created_at",))  # fmt: skip
@@ -143,8 +144,15 @@ def test_trait_values_need_k_rows() -> None:
     childless = TraitStat(trait="childless_parent", fraction=0.1, value="orders.customer_id")
     table = _protect((column, m), traits=(burst, small, stale, childless))
     kept = table.column("status").stats.traits
-    assert [(s.value, s.before) for s in kept] == [("open", "2023-05-04T00:00:00"), ("N/A", None)]
-    assert [s.value for s in table.traits] == [burst.value, childless.value]
+    assert [(s.value, s.before) for s in kept] == [
+        ("open", "2023-05-04T00:00:00"),
+        ("withheld:1", None),  # 'Legacy Gold', 3 rows
+        ("N/A", None),
+    ]
+    assert [s.value for s in table.traits] == [burst.value, "withheld:2", childless.value]
+    frequent = {f.value: f.fraction for f in table.column("status").stats.frequent}
+    assert frequent["withheld:1"] == 0.003 and frequent["withheld:2"] == 0.002
+    assert "Legacy Gold" not in str(table) and "x-1" not in frequent
 
 
 def _cohort(value: str, rows: int, **detail: object) -> TraitStat:
@@ -172,8 +180,11 @@ def test_cohorts_keep_only_what_k_rows_back() -> None:
     )
     table = _protect((_column("source", L.STRING, source), source), (status, m), traits=traits)
     cohorts = {s.value: s.detail for s in table.traits}
-    assert set(cohorts) == {"web", "import"}  # 'rare' is on 3 segment rows
-    assert json.loads(str(cohorts["web"]["segments"])) == ["web", "import"]
+    assert set(cohorts) == {"web", "import", "withheld:1"}  # 'rare' is on 3 segment rows
+    assert json.loads(str(cohorts["web"]["segments"])) == ["web", "import", "withheld:1"]
+    assert cohorts["withheld:1"]["null:status"] == 1.0
+    frequent = {f.value for f in table.column("source").stats.frequent}
+    assert frequent == {"web", "import", "withheld:1"}
     kept = cohorts["web"]
     assert "value:status=open" not in kept and kept["value:status=paid"] == 0.99  # 7 rows < k
     imp = cohorts["import"]

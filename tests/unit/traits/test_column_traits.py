@@ -79,6 +79,7 @@ def test_every_column_trait_has_cases() -> None:
     against without a profile's values)."""
     covered = {case[0].name for case in CASES}
     by_values = {"legacy_value"}  # measured from the frequent-value query, see legacy.py
+    by_values |= {"format"}  # measured from the table's sample query, see test_formats.py
     assert covered | by_values == {t.name for t in column_traits()}
 
 
@@ -102,7 +103,8 @@ def test_injected_values_carry_the_trait(
 STRING_VALUES = [
     "plain", " padded", "trailing ", "", "   ", "0042", "007", "N/A", "null", "NULL", "-",
     "unknown", "Unknown", "naïve café", "tab\there", "line\nbreak", "bell\x07", "x" * 24,
-    "x" * 23, "UPPER", "MiXeD", "12345", "0", "none",
+    "x" * 23, "UPPER", "MiXeD", "12345", "0", "none", "news, politics", "a;b", "a|b", "a/b",
+    "50%_off",
 ]  # fmt: skip
 """Values every string predicate has an opinion on, carriers and near misses alike."""
 

@@ -157,9 +157,11 @@ def test_a_profile_naming_an_unknown_trait_is_rejected() -> None:
         synth.generate(synth.load_profile(text), rows=10)
 
 
-def test_synth_traits_lists_nulls_and_traits_with_example_shapes() -> None:
+def test_synth_traits_lists_nulls_and_traits_with_measured_values_only() -> None:
     text = render_traits(_profile())
     assert "users.email" in text and "whitespace_padded" in text and "4.00%" in text
+    # no canned example reads as data: a trait without a measured value is put in words
+    assert "'abc '" not in text and "values with leading or trailing spaces" in text
     assert "users.plan" in text and "empty_string" in text
     assert "users.note" not in text  # clean
 
@@ -182,20 +184,34 @@ def test_every_trait_of_the_demo_profile_appears_at_fifty_rows(tmp_path: Path, s
         len(t.traits) + sum(len(c.stats.traits) for c in t.columns) for t in profile.tables
     )
     assert sum(len(rows) for rows in manifest.traits.values()) == entries > 40
+    from synth.generator.inject import trait_label
+
+    never = {  # an order production always keeps: its breaking rows must stay absent
+        f"{t.key}:{trait_label(s, None, qualified=True)}"
+        for t in profile.tables
+        for s in t.traits
+        if s.fraction == 0
+    }
     missing = [
         f"{table}:{label}"
         for table, rows in manifest.traits.items()
         for label, carried in rows.items()
         if carried.rows < 1
+        and f"{table}:{label}" not in never
+        and ":format=" not in label  # masks are shares, not forced in
     ]
     assert missing == []
+    assert never and all(
+        manifest.traits[k.split(":")[0]][k.split(":", 1)[1]].rows == 0 for k in never
+    )
 
 
 def test_small_tables_grow_to_hold_their_traits() -> None:
     profile = synth.read_profile(ROOT / "profiles" / "shop.yaml")
     plan = make_plan(profile, GenerateOptions(rows=50, seed=1))
     tenants = profile.table("tenants")
-    entries = len(tenants.traits) + sum(len(c.stats.traits) for c in tenants.columns)
+    forced = [s for c in tenants.columns for s in c.stats.traits if s.trait != "format"]
+    entries = len(tenants.traits) + len(forced)  # format masks are shares, not forced in
     assert plan.get("tenants").rows == min(tenants.rows, entries + 1)
     bare = make_plan(profile, GenerateOptions(rows=50, seed=1, min_trait_rows=0))
     assert bare.get("tenants").rows < plan.get("tenants").rows
