@@ -40,6 +40,7 @@ from synth.traits.pairs import (
     COMPARE,
     fraction_digits,
     lend,
+    nearest,
     nudge,
     repair,
     swap,
@@ -258,7 +259,8 @@ class ConstraintEnforcer:
                     b = frame.get_column(right).cast(a.dtype, strict=False)
                     a, b = self._stored(a.rename(left), b, op)
                 if len(bad):
-                    a = a.scatter(bad, nudge(b.gather(bad), op, col, a.dtype, self.dialect))
+                    near = nearest(a.gather(bad), b.gather(bad), op, col, a.dtype, self.dialect)
+                    a = a.scatter(bad, near)
             frame = frame.with_columns(a.rename(left))
         return frame, moved
 

@@ -42,6 +42,7 @@ __all__ = [
     "Group",
     "Lit",
     "Run",
+    "breadth",
     "mask_name",
     "parse",
     "regex",
@@ -349,6 +350,22 @@ def regex(mask: str) -> str:
         else:
             out.append(f"(?:{_escape(e.sep)}{_run_regex(e.run)}){{{e.low},{e.high}}}")
     return "^" + "".join(out) + "$"
+
+
+_BREADTH = {cls: len(chars) for cls, chars in ALPHABETS.items()} | {"n": 128}
+"""Characters per class for :func:`breadth` (``n`` stands for any non-ASCII symbol)."""
+
+
+def breadth(mask: str) -> int:
+    """How many characters the mask's runs may hold, summed (``+`` counting double): of two
+    masks matching one value, the narrower is the value's own (``H{11}`` before ``W{11}``,
+    ``d+`` before ``w+``), as the profile's tokens put it."""
+    total = 0
+    for e in parse(mask):
+        run = e.run if isinstance(e, Group) else e if isinstance(e, Run) else None
+        if run is not None:
+            total += _BREADTH[run.cls] * (2 if run.length is None else 1)
+    return total
 
 
 def mask_name(mask: str) -> str:

@@ -8,13 +8,22 @@ import numpy as np
 import polars as pl
 
 from synth.internal.mask_values import generate
-from synth.internal.masks import regex
+from synth.internal.masks import breadth, regex
 from synth.internal.vectors import inverse_cdf
 from synth.model import Column, LogicalType, SemanticType, Table, TraitStat
 from synth.traits import register
 from synth.traits.base import ColumnTrait, MeasureContext, Probe
 
-__all__ = ["DELIMITERS", "Delimiter", "Format", "mask_lengths", "mask_values"]
+__all__ = [
+    "DELIMITERS",
+    "Delimiter",
+    "Format",
+    "format_entries",
+    "mask_lengths",
+    "mask_values",
+    "own_masks",
+    "precedence",
+]
 
 STRING = frozenset({LogicalType.STRING})
 DELIMITERS = (", ", ";", "|", "/", "\n")
@@ -25,6 +34,30 @@ OWN_SHAPE = frozenset({SemanticType.UUID, SemanticType.CARD_NUMBER, SemanticType
 """Semantics whose values no mask can make, so none is measured or applied: hex groups
 are not free letters, and a card number or an IBAN carries a check digit that digits
 drawn per place would break (their own generators keep their shapes)."""
+
+
+def format_entries(col: Column) -> list[TraitStat]:
+    """The column's ``format`` entries, most rows first."""
+    return [s for s in col.stats.traits if s.trait == "format" and s.value is not None]
+
+
+def precedence(entries: Sequence[TraitStat]) -> list[int]:
+    """Indexes of ``entries`` in the order a value is matched against their masks: the
+    narrowest first (a hex code matches ``W{11}`` too, but its own mask is ``H{11}``), then
+    the most rows. Generation and validation both sort values by it, so they agree."""
+    return sorted(
+        range(len(entries)), key=lambda i: (breadth(str(entries[i].value)), -entries[i].fraction)
+    )
+
+
+def own_masks(values: pl.Series, entries: Sequence[TraitStat]) -> np.ndarray:
+    """Each value's mask, as an index of ``entries`` (``len(entries)``: none of them)."""
+    out = np.full(len(values), len(entries), dtype=np.int64)
+    text = values.cast(pl.String)
+    for i in reversed(precedence(entries)):
+        hit = text.str.contains(regex(str(entries[i].value))).fill_null(False)
+        out[hit.to_numpy()] = i
+    return out
 
 
 def mask_lengths(column: Column, stat: TraitStat, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -41,7 +74,12 @@ def mask_lengths(column: Column, stat: TraitStat, n: int, rng: np.random.Generat
     pts = dist.points()
     qs = np.array([q for q, _ in pts], dtype=np.float64)
     vs = np.array([float(v) for _, v in pts], dtype=np.float64)  # type: ignore[arg-type]
-    drawn = np.rint(inverse_cdf(qs, vs, rng.random(n))).astype(np.int64)
+    # the column's distribution within the mask's lengths (its quantiles between them), so
+    # a mask of the longest values fills the column's top quantiles, not only their floor
+    q_lo, q_hi = np.interp([lo - 0.5, hi + 0.5], vs, qs)
+    if q_hi - q_lo < 1e-9:
+        return rng.integers(lo, hi + 1, n)
+    drawn = np.rint(inverse_cdf(qs, vs, q_lo + (q_hi - q_lo) * rng.random(n))).astype(np.int64)
     return np.clip(drawn, lo, hi)
 
 
@@ -119,7 +157,15 @@ class Format(ColumnTrait):
         return []
 
     def carriers(self, expr: pl.Expr, column: Column, stat: TraitStat) -> pl.Expr:
-        return expr.cast(pl.String).str.contains(regex(str(stat.value)))
+        """Rows whose own mask is this one: matching it and no mask ahead of it."""
+        text = expr.cast(pl.String)
+        hit = text.str.contains(regex(str(stat.value)))
+        entries = format_entries(column)
+        order = precedence(entries)
+        ahead = order[: order.index(entries.index(stat))] if stat in entries else []
+        for i in ahead:
+            hit = hit & ~text.str.contains(regex(str(entries[i].value)))
+        return hit
 
     def inject(
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator

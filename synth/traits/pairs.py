@@ -21,6 +21,7 @@ __all__ = [
     "SWAP_ROUNDS",
     "fraction_digits",
     "lend",
+    "nearest",
     "nudge",
     "repair",
     "step",
@@ -115,6 +116,29 @@ def nudge(
     if op == "<":
         return pl.select(pl.lit(b) - pl.lit(unit)).to_series().cast(dtype, strict=False)
     return pl.select(pl.lit(b) + pl.lit(unit)).to_series().cast(dtype, strict=False)
+
+
+def nearest(
+    a: pl.Series, b: pl.Series, op: str, col: Column, dtype: pl.DataType, dialect: str | None
+) -> pl.Series:
+    """Left values satisfying ``left op b``, each near its own ``a``: text takes ``b``'s
+    characters up to the first place where its own are on the right side of ``b``'s, and
+    keeps its own after it (a date string keeps its minutes and its shape), where there is
+    such a place; everything else takes ``b``'s bound (:func:`nudge`)."""
+    bound = nudge(b, op, col, dtype, dialect)
+    if dtype != pl.String or op not in (">", ">=", "<", "<="):
+        return bound
+    after = op in (">", ">=")
+    out = []
+    for mine, theirs, fallback in zip(a.to_list(), b.to_list(), bound.to_list(), strict=True):
+        made = fallback
+        if mine is not None and theirs is not None:
+            for k in range(min(len(mine), len(theirs))):
+                if (mine[k] > theirs[k]) if after else (mine[k] < theirs[k]):
+                    made = theirs[:k] + mine[k:]
+                    break
+        out.append(made)
+    return pl.Series(a.name, out, dtype=pl.String)
 
 
 def lend(

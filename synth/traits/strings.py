@@ -110,6 +110,39 @@ def _splice(core: pl.Series, pos: np.ndarray, piece: pl.Series, drop: int) -> pl
 
 
 _ACCENTED = ("é", "ü", "ñ", "ø", "ç", "å", "ö", "ł", "ž", "中", "日")
+_LETTERS = ("é", "ü", "ñ", "ø", "ç", "å", "ö", "ł", "ž")
+"""Accented letters with an upper case (a masked column's ``l`` and ``u`` runs hold them)."""
+
+
+def _accent_letter(values: pl.Series, column: Column, rng: np.random.Generator) -> pl.Series:
+    """``values`` with one ASCII letter at or after a random place made an accented letter
+    of the same case, so the value keeps its format mask; values without a letter are
+    left as they were."""
+    pairs = [(c, c.upper()) for c in _LETTERS if fits(c + c.upper(), column.charset)]
+    if not pairs:
+        return values
+    n = len(values)
+    pos = pl.Series(
+        (rng.random(n) * np.maximum(values.str.len_chars().to_numpy(), 1)).astype(np.int64)
+    )
+    head, tail = values.str.slice(0, pos), values.str.slice(pos)
+    pick = rng.integers(0, len(pairs), n)
+    out = values.clone()  # scatter writes in place
+    for j, (low, up) in enumerate(pairs):
+        rows = pick == j
+        if not rows.any():
+            continue
+        t = tail.filter(rows)
+        new = t.str.replace("[a-z]", low)
+        new = new.zip_with((new != t).fill_null(True), t.str.replace("[A-Z]", up))
+        h = head.filter(rows)
+        whole = (h + t).str.replace("[a-z]", low)
+        whole = whole.zip_with((whole != h + t).fill_null(True), (h + t).str.replace("[A-Z]", up))
+        made = (h + new).zip_with((new != t).fill_null(True), whole)
+        out = out.scatter(np.flatnonzero(rows), made)
+    return out
+
+
 _EMOJI = ("😀", "🎉", "👍", "🚀", "🙂")
 
 
@@ -143,8 +176,10 @@ class NonAscii(ColumnTrait):
     def inject(
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
-        n = len(values)
+        if any(s.trait == "format" for s in column.stats.traits):
+            values = _accent_letter(values, column, rng)
         # only characters the column's character set holds (latin1: no CJK, utf8mb3: no emoji)
+        n = len(values)
         accented = [c for c in _ACCENTED if fits(c, column.charset)]
         emojis = [c for c in _EMOJI if fits(c, column.charset)]
         if not accented and not emojis:
@@ -155,7 +190,9 @@ class NonAscii(ColumnTrait):
         )
         lengths = values.str.len_chars().to_numpy()
         pos = (rng.random(n) * np.maximum(lengths, 1)).astype(np.int64)
-        return _splice(values, pos, piece, 1)
+        spliced = _splice(values, pos, piece, 1)
+        done = (values.str.len_bytes() != values.str.len_chars()).fill_null(False)
+        return values.zip_with(done, spliced)
 
 
 @register

@@ -19,6 +19,7 @@ import polars as pl
 from synth.checks.fidelity.allowances import standard_error
 from synth.checks.fidelity.report import Check, Tolerances, TraitBar
 from synth.model import Column, Table, TraitStat
+from synth.traits.cohorts.withheld import PREFIX as WITHHELD
 
 __all__ = ["column_trait_checks", "table_trait_checks", "trait_checks"]
 
@@ -94,16 +95,25 @@ def column_trait_checks(
                       True, note)  # fmt: skip
         return [check], TraitBar(label, stat.fraction, 0.0, True)
     expr = trait.carriers(pl.col(col.name), col, stat).fill_null(False)
-    carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
     if not trait.overlaid:
+        carriers = int(frame.select(expr.sum()).item()) if frame.height else 0
         return trait_checks(table.key, col.name, label, stat.fraction, carriers, frame.height,
                             tol, floor)  # fmt: skip
     # a format of the non-NULL values: judged among them (the NULL share has its own check),
-    # allowing the shares of the column's other traits, written over its rows
+    # allowing the shares of the column's other traits, written over its rows, and one row
+    # (mask counts are drawn stratified: each is off by less than one). A withheld value's
+    # placeholder (`withheld:1`) stands for a literal whose shape is not told: not judged.
+    judged = pl.col(col.name).is_not_null() & ~pl.col(col.name).cast(pl.String).str.starts_with(
+        WITHHELD
+    ).fill_null(False)
+    carriers, n = (
+        frame.select((expr & judged).sum().alias("hit"), judged.sum().alias("n")).row(0)
+        if frame.height
+        else (0, 0)
+    )
     others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
     rest = max(1e-9, 1.0 - col.stats.null_fraction)
-    n = int(frame.select(pl.col(col.name).is_not_null().sum()).item()) if frame.height else 0
-    slack = min(1.0, sum(s.fraction for s in others) / rest)
+    slack = min(1.0, sum(s.fraction for s in others) / rest + (1.0 / n if n else 0.0))
     p = min(1.0, stat.fraction / rest)
     return trait_checks(table.key, col.name, label, p, carriers, n, tol,
                         floor if trait.forced else 0, slack=slack)  # fmt: skip

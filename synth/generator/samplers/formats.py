@@ -22,18 +22,12 @@ from synth.generator.samplers.base import (
 )
 from synth.generator.samplers.string import DEFAULT_LENGTHS, unique_strings
 from synth.internal.mask_values import generate
-from synth.internal.masks import regex
 from synth.internal.streams import stratified
 from synth.internal.vectors import text
 from synth.model import Column, LogicalType, TraitStat
-from synth.traits.formats import OWN_SHAPE, mask_lengths, mask_values
+from synth.traits.formats import OWN_SHAPE, format_entries, mask_lengths, mask_values, own_masks
 
-__all__ = ["FormatSampler", "format_entries"]
-
-
-def format_entries(col: Column) -> list[TraitStat]:
-    """The column's ``format`` entries, most rows first."""
-    return [s for s in col.stats.traits if s.trait == "format" and s.value is not None]
+__all__ = ["FormatSampler"]
 
 
 def _weights(col: Column, entries: list[TraitStat]) -> np.ndarray:
@@ -42,11 +36,9 @@ def _weights(col: Column, entries: list[TraitStat]) -> np.ndarray:
     frequent = col.stats.frequent
     if frequent:
         values = pl.Series([str(f.value) for f in frequent], dtype=pl.String)
-        taken = np.zeros(len(frequent), dtype=bool)
-        for i, stat in enumerate(entries):
-            hit = values.str.contains(regex(str(stat.value))).to_numpy() & ~taken
-            left[i] -= sum(f.fraction for f, h in zip(frequent, hit, strict=True) if h)
-            taken |= hit
+        owner = own_masks(values, entries)
+        for i in range(len(entries)):
+            left[i] -= sum(f.fraction for f, o in zip(frequent, owner, strict=True) if o == i)
     unmatched = float(entries[0].detail.get("unmatched", 0.0) or 0.0)  # type: ignore[arg-type]
     weights = np.append(np.maximum(left, 0.0), max(unmatched, 0.0))
     if weights.sum() <= 0.0:
@@ -58,16 +50,6 @@ def _categories(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.nda
     """Each row's mask (the last index: no mask), drawn stratified."""
     cum = np.cumsum(weights)
     return np.minimum(np.searchsorted(cum, stratified(rng, n), side="right"), len(weights) - 1)
-
-
-def _matches(values: pl.Series, entries: list[TraitStat]) -> np.ndarray:
-    """Each value's first matching mask (``len(entries)``: none)."""
-    out = np.full(len(values), len(entries), dtype=np.int64)
-    text_values = values.cast(pl.String)
-    for i in range(len(entries) - 1, -1, -1):
-        hit = text_values.str.contains(regex(str(entries[i].value))).fill_null(False)
-        out[hit.to_numpy()] = i
-    return out
 
 
 class FormatSampler(Sampler):
@@ -118,7 +100,7 @@ class FormatSampler(Sampler):
         leaves its rows as they were)."""
         k = len(entries)
         want = np.bincount(cat, minlength=k + 1)
-        has = _matches(base, entries)
+        has = own_masks(base, entries)
         keep = np.zeros(len(base), dtype=bool)
         for i in range(k + 1):
             rows = np.flatnonzero(has == i)
@@ -164,7 +146,7 @@ class FormatSampler(Sampler):
         """Each pool value's mask's share, split among the pool values of that mask."""
         entries = format_entries(ctx.column)
         weights = _weights(ctx.column, entries)
-        has = _matches(pool, entries)
+        has = own_masks(pool, entries)
         count = np.bincount(has, minlength=len(entries) + 1)
         out = weights[has] / count[has]
         return out / out.sum() if out.sum() > 0 else None
