@@ -18,7 +18,9 @@ options and with ``--sample 1``: the ratio of each to the scan, the statements s
 (statistics queries, tagged ``/* synth:profile */``, and all) and, per table, the
 sequential scans it caused (PostgreSQL: ``pg_stat_user_tables.seq_scan`` before/after, a
 parallel scan counts once per participating process; MariaDB: rows read by table scans,
-``Handler_read_rnd_next``, in table-sized units, all tables together; SQLite: not counted).
+``Handler_read_rnd_next``, in table-sized units, all tables together; SQLite: not
+counted), and the seconds spent in the text-format statistic (its sample query and the
+masks) with their share of the profile.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import sqlalchemy as sa
 
 import synth
 from synth.errors import SynthError
+from synth.profiler import database
 
 NAME = "synth_bench_profile"
 PG_ADMIN = os.environ.get("SYNTH_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -333,10 +336,31 @@ def scans_reader(url: str, rows: int) -> Callable[[], dict[str, float]] | None:
     return None
 
 
+@contextmanager
+def timing_formats() -> Iterator[list[float]]:
+    """Seconds spent in the format statistic (issue 21: its sample query and the masks),
+    summed over tables, by wrapping the profiler's one call of it."""
+    spent = [0.0]
+    inner = database.measure_formats
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    database.measure_formats = timed
+    try:
+        yield spent
+    finally:
+        database.measure_formats = inner
+
+
 def run_synth(url: str, rows: int, **options: float) -> None:
     read = scans_reader(url, rows)
     before = read() if read else {}
-    with counting() as counts:
+    with counting() as counts, timing_formats() as formats:
         start = time.perf_counter()
         try:
             profile = synth.profile(url, **options)  # type: ignore[arg-type]
@@ -359,6 +383,8 @@ def run_synth(url: str, rows: int, **options: float) -> None:
         f"seq scans: {scans}; {outcome}{estimated}",
         flush=True,
     )
+    share = formats[0] / elapsed if elapsed else 0.0
+    print(f"    format statistic (masks): {formats[0]:.2f} s = {share:.1%} of the profile")
 
 
 SCAN = [1.0]
