@@ -30,10 +30,13 @@ DELIMITERS = (", ", ";", "|", "/", "\n")
 """The delimiters measured inside values."""
 
 
-OWN_SHAPE = frozenset({SemanticType.UUID, SemanticType.CARD_NUMBER, SemanticType.IBAN})
+OWN_SHAPE = frozenset(
+    {SemanticType.UUID, SemanticType.CARD_NUMBER, SemanticType.IBAN, SemanticType.IP}
+)
 """Semantics whose values no mask can make, so none is measured or applied: hex groups
-are not free letters, and a card number or an IBAN carries a check digit that digits
-drawn per place would break (their own generators keep their shapes)."""
+are not free letters, a card number or an IBAN carries a check digit that digits drawn
+per place would break, and an IP address is made inside the documentation ranges (RFC
+3849, 5737), never a routable one (their own generators keep their shapes)."""
 
 
 def format_entries(col: Column) -> list[TraitStat]:
@@ -171,6 +174,15 @@ class Format(ColumnTrait):
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
         return mask_values(column, stat, len(values), rng)
+
+    def taken(self, expr: pl.Expr, column: Column) -> pl.Expr | None:
+        """The column's listed values: production's own literals and the placeholders of
+        withheld ones (`withheld:1`) carry frequencies, cohorts and legacy traits; a top-up
+        of a mask never rewrites them."""
+        listed = [str(f.value) for f in column.stats.frequent if f.value is not None]
+        if not listed:
+            return None
+        return expr.cast(pl.String).is_in(pl.Series(listed, dtype=pl.String).implode())
 
     def _held(self, values: pl.Series, column: Column, stat: TraitStat) -> np.ndarray | None:
         """Rows matching another of the column's masks (None: it has no other)."""

@@ -13,6 +13,7 @@ import pytest
 import synth
 from synth.checks.fidelity import validate
 from synth.checks.fidelity.allowances import chi2_bound, tvd_allowance
+from synth.generator.plan import trait_floor
 from synth.model import Profile
 from tests.validate.conftest import SHOP, tampered
 
@@ -89,12 +90,13 @@ def test_tampered_profile_still_fails_at_small_sizes(
 def test_a_table_grown_to_hold_its_traits_is_shown_not_judged(
     fixture_dir: Callable[[int | None, int], Path],
 ) -> None:
-    """At the default size tenants has 7 rows, the trait floor (6 trait entries + 1): its
-    NULL shares, frequencies and percentiles are shown only, its traits still judged;
-    at 10,000 rows (19 tenants) everything is judged."""
+    """At the default size tenants has the trait floor's rows (9: 8 forced trait entries
+    + 1): its NULL shares, frequencies and percentiles are shown only, its traits still
+    judged; at 10,000 rows (19 tenants) everything is judged."""
     small = validate(SHOP, fixture_dir(None, 0))
     tenants = next(t for t in small.tables if t.table == "tenants")
-    assert tenants.rows == 7
+    floor = trait_floor(synth.read_profile(SHOP).table("tenants"), 1)
+    assert tenants.rows == floor and 1 < floor < 19
     shape = [c for col in tenants.columns for c in col.checks
              if c.check in ("null_fraction", "frequencies", "quantiles", "lengths")]  # fmt: skip
     assert shape and all(c.tolerance is None and "shown only" in c.note for c in shape)

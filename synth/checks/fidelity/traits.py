@@ -20,6 +20,7 @@ from synth.checks.fidelity.allowances import standard_error
 from synth.checks.fidelity.report import Check, Tolerances, TraitBar
 from synth.model import Column, Table, TraitStat
 from synth.traits.cohorts.withheld import PREFIX as WITHHELD
+from synth.traits.cohorts.withheld import is_placeholder
 
 __all__ = ["column_trait_checks", "table_trait_checks", "trait_checks"]
 
@@ -44,9 +45,12 @@ def trait_checks(
 ) -> tuple[list[Check], TraitBar]:
     """Presence and rate of one trait: ``carriers`` of ``n`` rows against share ``p``.
     The generator forces ``min(floor, n)`` carriers, so shares up to that are expected;
-    ``noise_n`` is the number of independent units behind the share (default ``n``)."""
+    ``noise_n`` is the number of independent units behind the share (default ``n``);
+    ``slack``, a share the rate may be off by besides its tolerance, also lowers the
+    share presence is required from."""
     r = carriers / n if n else 0.0
-    required = n > 0 and p > 0 and (floor >= 1 or p * n >= 10)
+    sure = p - slack
+    required = n > 0 and sure > 0 and (floor >= 1 or sure * n >= 10)
     present = carriers > 0 or not required
     presence = Check(
         table, column, "trait_presence", label, "present", f"{carriers} rows", None, None,
@@ -113,7 +117,10 @@ def column_trait_checks(
     )
     others = [s for s in col.stats.traits if not getattr(get(s.trait), "overlaid", False)]
     rest = max(1e-9, 1.0 - col.stats.null_fraction)
-    slack = min(1.0, sum(s.fraction for s in others) / rest + (1.0 / n if n else 0.0))
+    # the placeholders' rows held some mask the profile does not tell: their share is slack
+    hidden = sum(f.fraction for f in col.stats.frequent if is_placeholder(f.value))
+    shares = sum(s.fraction for s in others) + hidden
+    slack = min(1.0, shares / rest + (1.0 / n if n else 0.0))
     p = min(1.0, stat.fraction / rest)
     return trait_checks(table.key, col.name, label, p, carriers, n, tol,
                         floor if trait.forced else 0, slack=slack)  # fmt: skip
