@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from synth.model import LogicalType, Table
+from synth.traits._order_exempt import exempt, exempt_rows
 
 __all__ = [
     "SWAP_ROUNDS",
@@ -49,7 +50,8 @@ def order_rules(table: Table, column: str, but: tuple[str, ...] = ()) -> pl.Expr
                 continue
             later, earlier = stat.columns[:2]
             op = str(stat.detail.get("op", ">="))
-            exprs.append(compare(cast(table, later), cast(table, earlier), op).fill_null(True))
+            kept = compare(cast(table, later), cast(table, earlier), op).fill_null(True)
+            exprs.append(kept | exempt(table, (later, earlier)))
     return pl.all_horizontal(exprs)
 
 
@@ -291,13 +293,17 @@ def couple(
         if not ready:
             break  # a cycle
         for column in sorted(ready):
-            frame = _couple_one(frame, column, todo.pop(column), rng)
+            frame = _couple_one(frame, table, column, todo.pop(column), rng)
             done.add(column)
     return frame
 
 
 def _couple_one(
-    frame: pl.DataFrame, column: str, deps: list[tuple[str, bool]], rng: np.random.Generator
+    frame: pl.DataFrame,
+    table: Table,
+    column: str,
+    deps: list[tuple[str, bool]],
+    rng: np.random.Generator,
 ) -> pl.DataFrame:
     names = [f for f, _ in deps if f in frame.columns]
     if column not in frame.columns or not names:
@@ -312,7 +318,9 @@ def _couple_one(
     upward = deps[0][1]
     edge = pl.max_horizontal(pl.all()) if upward else pl.min_horizontal(pl.all())
     bound = bounds.select(edge.alias("b")).to_series()
-    rows = np.flatnonzero(values.is_not_null().to_numpy() & bound.is_not_null().to_numpy())
+    held = exempt_rows(frame, table, (column, *names))  # other traits' carriers stay
+    both = values.is_not_null().to_numpy() & bound.is_not_null().to_numpy()
+    rows = np.flatnonzero(both & ~held)
     if len(rows) < 2:
         return frame
     keys = sort_keys(bound.gather(rows))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from synth.model import Column, LogicalType, Table, TraitStat
 from synth.model.values import round_fraction
 from synth.traits import register
+from synth.traits._order_exempt import exempt, exempt_frame, exempt_rows, exempt_sql
 from synth.traits._order_moves import (
     back,
     beyond,
@@ -88,6 +89,23 @@ def _frame_col(name: str, dtype: pl.DataType | None = None) -> pl.Expr:
     return expr
 
 
+def _sql_counts(rows: Any, x: Any, y: Any, name: str) -> list[Any]:
+    """``SUM``s of ``rows``, of those with ``x > y`` and with ``x = y`` (zeros without rows)."""
+    if rows is None:
+        return [sa.literal(0).label(f"{k}{name}") for k in "bge"]
+    return [
+        sa.func.sum(sa.case((cond, 1), else_=0)).label(f"{k}{name}")
+        for k, cond in (("b", rows), ("g", sa.and_(rows, x > y)), ("e", sa.and_(rows, x == y)))
+    ]
+
+
+def _frame_counts(rows: pl.Expr, x: pl.Expr, y: pl.Expr, name: str) -> list[pl.Expr]:
+    return [
+        cond.fill_null(False).cast(pl.Int64).sum().alias(f"{k}{name}")
+        for k, cond in (("b", rows), ("g", rows & (x > y)), ("e", rows & (x == y)))
+    ]
+
+
 @register
 class ColumnOrder(TableTrait):
     """**column_order**: two columns of a row in an order that production keeps
@@ -107,7 +125,10 @@ class ColumnOrder(TableTrait):
     `>`, when no row has them equal; else `>=`). *Stored* as a table entry with `columns`
     = (later, earlier), `detail` = `op`, `holds` (the share of the rows holding both
     where the order holds), `both` (the share of all rows holding both), and `fraction`
-    = the share of all rows that break the order: 0 when production always keeps it.
+    = the share of all rows that break the order, leaving out rows carrying a column
+    trait of either column (a `1970-01-01` sentinel breaks it on its own account): 0 when
+    production always keeps it otherwise. Those rows are exempt from mending and from the
+    check too (:mod:`synth.traits._order_exempt`).
     *Injected* last (after every other trait) in the rows holding both: rows breaking
     the order beyond that share get the values of one column (the one no other trait
     dates the rows by, `updated_at` rather than `created_at`) re-paired in sorted order
@@ -141,11 +162,9 @@ class ColumnOrder(TableTrait):
             for i, (a, b) in enumerate(pairs):
                 x, y = src.c[a], src.c[b]
                 both = sa.and_(x.is_not(None), y.is_not(None))
-                sums += [
-                    sa.func.sum(sa.case((both, 1), else_=0)).label(f"b{i}"),
-                    sa.func.sum(sa.case((sa.and_(both, x > y), 1), else_=0)).label(f"g{i}"),
-                    sa.func.sum(sa.case((sa.and_(both, x == y), 1), else_=0)).label(f"e{i}"),
-                ]
+                skip = exempt_sql(table, ctx, src, (a, b))
+                held = sa.and_(both, skip) if skip is not None else None
+                sums += _sql_counts(both, x, y, f"{i}") + _sql_counts(held, x, y, f"x{i}")
             return sa.select(*sums).select_from(src)
 
         def frame(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -154,11 +173,9 @@ class ColumnOrder(TableTrait):
             for i, (a, b) in enumerate(pairs):
                 x, y = _frame_col(a, schema.get(a)), _frame_col(b, schema.get(b))
                 both = x.is_not_null() & y.is_not_null()
-                sums += [
-                    both.cast(pl.Int64).sum().alias(f"b{i}"),
-                    (both & (x > y)).fill_null(False).cast(pl.Int64).sum().alias(f"g{i}"),
-                    (both & (x == y)).fill_null(False).cast(pl.Int64).sum().alias(f"e{i}"),
-                ]
+                skip = exempt_frame(table, ctx, (a, b))
+                held = both & (skip if skip is not None else pl.lit(False))
+                sums += _frame_counts(both, x, y, f"{i}") + _frame_counts(held, x, y, f"x{i}")
             return lf.select(sums)
 
         found = source.rows(sql=sql, frame=frame)
@@ -168,24 +185,31 @@ class ColumnOrder(TableTrait):
         rows = row[0] or table.rows
         out = []
         for i, (a, b) in enumerate(pairs):
-            both, gt, eq = row[1 + 3 * i : 4 + 3 * i]
-            stat = self._stat(a, b, both, gt, eq, rows)
+            counts = row[1 + 6 * i : 7 + 6 * i]
+            stat = self._stat(a, b, counts, rows)
             if stat is not None:
                 out.append(stat)
         return out
 
-    def _stat(self, a: str, b: str, both: int, gt: int, eq: int, rows: int) -> TraitStat | None:
+    def _stat(self, a: str, b: str, counts: list[int], rows: int) -> TraitStat | None:
+        """The order from ``counts``: rows holding both, ``a > b``, ``a = b``, then the same
+        among rows carrying a column trait of either column."""
+        both, gt, eq, xboth, xgt, xeq = counts
         if both < MIN_BOTH:
             return None
-        lt = both - gt - eq
-        later, earlier, ahead = (a, b, gt) if gt >= lt else (b, a, lt)
+        lt, xlt = both - gt - eq, xboth - xgt - xeq
+        ahead, xahead = (gt, xgt) if gt >= lt else (lt, xlt)
+        later, earlier = (a, b) if gt >= lt else (b, a)
         op = ">" if eq == 0 else ">="
         holds = ahead + (eq if op == ">=" else 0)
         if holds < MIN_HOLDS * both:
             return None
+        # the order and its direction are the columns' as production holds them; the share
+        # leaves out rows another trait's carriers break (generation exempts them too)
+        exempt_breaking = xboth - xahead - (xeq if op == ">=" else 0)
         return TraitStat(
             trait=self.name,
-            fraction=round_fraction(both - holds, rows),
+            fraction=round_fraction(both - holds - exempt_breaking, rows),
             columns=(later, earlier),
             detail={
                 "op": op,
@@ -198,7 +222,8 @@ class ColumnOrder(TableTrait):
         later, earlier = stat.columns[:2]
         op = str(stat.detail.get("op", ">="))
         x, y = cast(table, later), cast(table, earlier)
-        return x.is_not_null() & y.is_not_null() & ~compare(x, y, op).fill_null(True)
+        broken = x.is_not_null() & y.is_not_null() & ~compare(x, y, op).fill_null(True)
+        return broken & ~exempt(table, (later, earlier))
 
     def writes(self, stat: TraitStat) -> tuple[str, ...]:
         return stat.columns[:2]
@@ -239,12 +264,13 @@ class ColumnOrder(TableTrait):
         fixed: str,
         mop: str,
         common: pl.DataType,
+        skip: np.ndarray,
     ) -> pl.DataFrame:
         """``frame`` with one row that holds ``fixed`` but not ``moved`` given a moved value
         just past the wrong side of it, where every other order still holds (the breaking
         row of a small chunk whose only rows holding both are bound by other orders)."""
         a, b = frame.get_column(moved), frame.get_column(fixed)
-        lone = np.flatnonzero(a.is_null().to_numpy() & b.is_not_null().to_numpy())
+        lone = np.flatnonzero(a.is_null().to_numpy() & b.is_not_null().to_numpy() & ~skip)
         if len(lone) == 0:
             return frame
         cb = plain(b, common)
@@ -285,7 +311,8 @@ class ColumnOrder(TableTrait):
             return frame, False
         common = pl.Datetime("us") if a.dtype != b.dtype else a.dtype
         ca, cb = plain(a, common), plain(b, common)
-        both = (ca.is_not_null() & cb.is_not_null()).to_numpy()
+        skip = exempt_rows(frame, table, (later, earlier))  # other traits' carriers
+        both = (ca.is_not_null() & cb.is_not_null()).to_numpy() & ~skip
         holds = (
             pl.DataFrame({"a": ca, "b": cb})
             .select(compare(pl.col("a"), pl.col("b"), mop).fill_null(True))
@@ -300,7 +327,7 @@ class ColumnOrder(TableTrait):
             target = max(target, min(ctx.min_rows, frame.height))
         if target > len(rows) and ctx.chunk == 0:  # too few rows hold both: give some
             for x, y, xs, _ys, xop in ((ca, cb, a, b, mop), (cb, ca, b, a, FLIP[mop])):
-                lone = np.flatnonzero(x.is_null().to_numpy() & y.is_not_null().to_numpy())
+                lone = np.flatnonzero(x.is_null().to_numpy() & y.is_not_null().to_numpy() & ~skip)
                 size = min(target - len(rows), len(lone))
                 if size > 0:
                     add = np.sort(rng.choice(lone, size=size, replace=False))
@@ -316,12 +343,13 @@ class ColumnOrder(TableTrait):
             keep = np.sort(bad[first[:target]])
             fix = np.setdiff1d(bad, keep)
             if not last:
-                frame = swap(frame, table, moved, cb, mop in (">", ">="), fix, keep, marked, rng)
+                held = np.union1d(keep, np.flatnonzero(skip))  # no partner among them
+                frame = swap(frame, table, moved, cb, mop in (">", ">="), fix, held, marked, rng)
                 ca = plain(frame.get_column(moved), common)
                 left = fix[~holding(ca, cb, mop)[fix]]
                 if len(left):  # the other column's values of rows without this one
                     lone = ca.is_null().to_numpy()
-                    frame = swap(frame, table, fixed, ca, mop in ("<", "<="), left, keep,
+                    frame = swap(frame, table, fixed, ca, mop in ("<", "<="), left, held,
                                  carriers(frame, table, fixed), rng, among=lone)  # fmt: skip
                     cb = plain(frame.get_column(fixed), common)
                     left = left[~holding(ca, cb, mop)[left]]
@@ -359,7 +387,7 @@ class ColumnOrder(TableTrait):
             others = test.with_columns(rules).get_column("\x00ok")
             fits = good[others.to_numpy()[good]]  # breaking this order, not another one
             if len(fits) == 0 and ctx.chunk == 0:  # a row holding one of them gets the other
-                return self._lone(frame, table, stat, ctx, moved, fixed, mop, common), True
+                return self._lone(frame, table, stat, ctx, moved, fixed, mop, common, skip), True
             pick = fits
             extra = np.sort(rng.choice(pick, size=min(target - len(bad), len(pick)), replace=False))
             ca = ca.scatter(extra, flipped.gather(extra))
