@@ -164,12 +164,20 @@ def test_the_demo_profile_passes_at_every_seed() -> None:
     _check_profile(profile)
 
 
-@pytest.mark.xfail(
-    reason="issue 17 item 6 is open: charsets_mariadb's SET column fails its value-length "
-    "expectation; the other entries were not run yet",
-    strict=False,
-)
-@pytest.mark.parametrize("entry", _entries())
+KNOWN_GX: dict[str, str] = {
+    "charsets_mariadb": "a SET column gets a value-length equality its combined members break",
+    "cross_schema_postgresql": "currencies.minor_units: one generated value past the bounds",
+    "nan_inf_postgresql": "between-bounds expectations count NaN and infinities, and a REAL "
+    "value widened to float64 (153.9600067) passes its bound",
+    "nan_inf_sqlite": "between-bounds expectations count infinities",
+    "tsvector_postgresql": "the suite expects the tsvector columns the fixtures leave to the "
+    "database",
+}
+"""Issue 17 item 6 is open: entries whose Great Expectations suite still fails, as strict
+xfails naming why."""
+
+
+@pytest.mark.parametrize("entry", _entries(KNOWN_GX))
 def test_gx_suite_holds_on_its_own_fixtures(
     entry: Entry, new_database: Callable[[str], str]
 ) -> None:
