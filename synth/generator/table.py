@@ -28,11 +28,7 @@ __all__ = ["Run", "TableGenerator", "output_columns"]
 def output_columns(tp: TablePlan) -> list[Column]:
     """The columns written for a table: all but NOT NULL columns of an opaque type and the
     columns the database computes itself (generated columns, set by a trigger)."""
-    return [
-        c
-        for c in tp.table.columns
-        if not (c.type is LogicalType.OPAQUE and not c.nullable) and c.derived is None
-    ]
+    return [c for c in tp.table.columns if c.written]
 
 
 class Run:

@@ -28,6 +28,9 @@ COHORT_RESIDUAL = 1e-3
 """As the generator's: a cohort's shares within this of 1 leave no room for other values."""
 PRESENT = 1e-9
 """``mostly`` of a "present" expectation: satisfied by one matching row."""
+FLOAT_SLACK = 1e-6
+"""Relative widening of a float column's range: a ``REAL`` (float32) value read as float64
+lies a few parts in 10^8 past the bound it was drawn within."""
 
 NULL_ONLY = frozenset({LogicalType.ARRAY, LogicalType.BINARY, LogicalType.GEOMETRY})
 """Types whose columns get NULL expectations only: binary values are never stored in a
@@ -53,16 +56,17 @@ def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> l
     if col.type is LogicalType.OPAQUE:
         return out
     null = col.stats.null_fraction if col.nullable else 0.0
+    # pandas reads NaN as missing: a NaN share (trait non_finite) counts as NULL there
+    nan = sum(s.fraction for s in col.stats.traits if s.trait == "non_finite" and s.value == "NaN")
     if null <= 0.0:
         why = "NOT NULL column" if not col.nullable else "never NULL in production"
+        kwargs: dict[str, Any] = {"column": c}
+        if nan > 0:
+            kwargs["mostly"] = round(max(0.5, 1.0 - nan - tolerance(nan, size) - 1.0 / size), 6)
+            why += f" (NaN, {nan:.1%} of rows, reads as missing)"
         out.append(
             expectation(
-                "expect_column_values_to_not_be_null",
-                t,
-                c,
-                {"column": c},
-                f"{where}: {why}",
-                "null",
+                "expect_column_values_to_not_be_null", t, c, kwargs, f"{where}: {why}", "null"
             )
         )
     elif null >= 1.0:
@@ -78,7 +82,12 @@ def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> l
         )
     else:
         tol = tolerance(null, size)
-        lo, hi = max(0.0, 1.0 - null - tol), min(1.0, 1.0 - null + tol)
+        # pandas reads NaN as missing: a NaN share (trait non_finite) counts as NULL there
+        nan = sum(
+            s.fraction for s in col.stats.traits if s.trait == "non_finite" and s.value == "NaN"
+        )
+        lo = max(0.0, 1.0 - null - nan - tolerance(null + nan, size) - (1.0 / size if nan else 0))
+        hi = min(1.0, 1.0 - null + tol)
         out.append(
             expectation(
                 "expect_column_proportion_of_non_null_values_to_be_between",
@@ -106,7 +115,7 @@ def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> l
     if key:
         return out  # keys are generated (and orphans injected): no value checks
     out.extend(_value_set(table, col, size))
-    out.extend(_range(table, col))
+    out.extend(_range(table, col, size))
     out.extend(_presence(table, col))
     return out
 
@@ -171,7 +180,7 @@ def _cohort_residual(table: Table, col: Column) -> float:
     return total
 
 
-def _range(table: Table, col: Column) -> list[dict]:
+def _range(table: Table, col: Column, size: int) -> list[dict]:
     values = col.stats.values
     if values is None:
         return []
@@ -189,8 +198,17 @@ def _range(table: Table, col: Column) -> list[dict]:
         lo, hi = min(nums), max(nums)
         if col.type is LogicalType.INTEGER:
             lo, hi = int(lo), int(hi)
+        elif col.type is LogicalType.FLOAT:  # a float32 value read as float64 (153.9600067)
+            lo, hi = lo - abs(lo) * FLOAT_SLACK, hi + abs(hi) * FLOAT_SLACK
         kwargs: dict[str, Any] = {"column": col.name, "min_value": lo, "max_value": hi}
         note = f"{where}: within production's range {lo}..{hi} (sentinels included)"
+        odd = sum(s.fraction for s in col.stats.traits if s.trait == "non_finite")
+        if odd > 0:  # NaN and infinities are outside any range: the trait's share may be
+            rest = max(1e-9, 1.0 - col.stats.null_fraction)
+            share = min(1.0, odd / rest)
+            room = max(share, 1.0 / max(1, size)) + 3 * (share * (1 - share) / max(1, size)) ** 0.5
+            kwargs["mostly"] = round(max(0.5, 1.0 - room), 6)
+            note += f" (but NaN and infinities, {share:.1%} of values)"
         return [
             expectation(
                 "expect_column_values_to_be_between", table.key, col.name, kwargs, note, "range"
@@ -277,7 +295,12 @@ def _presence(table: Table, col: Column) -> list[dict]:
                     s.trait,
                 )
             )
-        elif s.trait == "max_length" and col.length is not None and col.type is LogicalType.STRING:
+        elif (
+            s.trait == "max_length"
+            and col.length is not None
+            and col.type is LogicalType.STRING
+            and col.members is None  # a SET's length is all members joined: no row needs it
+        ):
             out.append(
                 expectation(
                     "expect_column_value_lengths_to_equal",
