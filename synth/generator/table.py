@@ -19,7 +19,7 @@ from synth.generator.ranks import ranked_values
 from synth.generator.samplers import ColumnContext, sampler_for
 from synth.internal.streams import affine_permutation, chunk_ranges, stream
 from synth.model import Column, ForeignKey, LogicalType
-from synth.model.arrow import polars_dtype
+from synth.model.arrow import polars_dtype, written
 from synth.traits.base import InjectContext, RunMemo
 
 __all__ = ["Run", "TableGenerator", "output_columns"]
@@ -28,7 +28,7 @@ __all__ = ["Run", "TableGenerator", "output_columns"]
 def output_columns(tp: TablePlan) -> list[Column]:
     """The columns written for a table: all but NOT NULL columns of an opaque type and the
     columns the database computes itself (generated columns, set by a trigger)."""
-    return [c for c in tp.table.columns if c.written]
+    return [c for c in tp.table.columns if written(c)]
 
 
 class Run:

@@ -24,12 +24,19 @@ __all__ = [
     "plain_strings",
     "polars_dtype",
     "to_arrow",
+    "written",
 ]
 
 DEFAULT_DECIMAL = (38, 9)
 """(precision, scale) of a decimal column that declares neither."""
 
 _INT_BITS = {1: 16, 2: 16, 4: 32, 8: 64, None: 64}
+
+
+def written(col: Column) -> bool:
+    """Whether fixtures hold ``col``: not a NOT NULL column of an opaque type, nor one the
+    database computes itself (a generated column, one a trigger sets)."""
+    return not (col.type is LogicalType.OPAQUE and not col.nullable) and col.derived is None
 
 
 def decimal_shape(col: Column) -> tuple[int, int]:

@@ -338,12 +338,6 @@ class Column(_Frozen):
             )
         return self
 
-    @property
-    def written(self) -> bool:
-        """Whether fixtures hold this column: not a NOT NULL column of an opaque type, nor
-        one the database computes itself (a generated column, one a trigger sets)."""
-        return not (self.type is LogicalType.OPAQUE and not self.nullable) and self.derived is None
-
     def element(self) -> Column:
         """An array column's elements as a column of their own (for samplers and type maps)."""
         if self.items is None:

@@ -36,6 +36,7 @@ from synth.checks.gx.report import (
 )
 from synth.internal.files import write_text_atomic
 from synth.model import Profile, Table
+from synth.model.arrow import written
 
 PathLike = str | os.PathLike[str]
 
@@ -103,7 +104,7 @@ def table_suite(table: Table, size: int, *, name: str, exact: bool = False) -> d
             "expect_table_columns_to_match_set",
             t,
             None,
-            {"column_set": [c.name for c in table.columns if c.written], "exact_match": True},
+            {"column_set": [c.name for c in table.columns if written(c)], "exact_match": True},
             "the profiled schema: exactly these columns (less those the database computes)",
             "schema",
         )
@@ -155,7 +156,7 @@ def table_suite(table: Table, size: int, *, name: str, exact: bool = False) -> d
                 )
             )
     for col in table.columns:
-        if col.written:  # a column the database computes is not in the fixtures
+        if written(col):  # a column the database computes is not in the fixtures
             exps.extend(column_expectations(table, col, size, key=col.name in keys))
     return {
         "name": name,
