@@ -123,8 +123,11 @@ class Format(ColumnTrait):
     to each mask's share with values of that mask. A unique column (a slug) gets each
     row's code, scrambled, at the end of one run of its mask (the longest fixed-width
     run that holds the codes: the slug's `w{6}`), so values stay distinct and keep their
-    shape. Case, padding and other string traits are applied on top. Carriers are the
-    rows matching the mask's regular expression. A mask is a share of a distribution,
+    shape. Case, padding and other string traits are applied on top (an accent on a
+    masked column replaces a letter with a letter of its case, so the mask holds); a
+    top-up never rewrites a listed value or a placeholder. Carriers are the rows whose
+    own mask it is: matching it and no narrower mask of the column (`H{11}` before
+    `W{11}`), as the profile's tokens sort values. A mask is a share of a distribution,
     not a shape forced into every fixture: `--min-trait-rows` does not apply to it (nor
     does a small table grow for it), and `synth validate` judges its rate among the non-
     NULL rows, allowing the shares of the column's other traits, which are applied over
