@@ -79,6 +79,48 @@ def _code_slot(slots: list[tuple[Element, np.ndarray]], top: int) -> tuple[int, 
     return variable[0] if variable else None
 
 
+YEARS = (2000, 2025)
+"""Years a date string's ``d{4}`` is drawn from: the profile keeps no value of a text
+column, and a real year keeps the string a date."""
+
+
+def _calendar(slots: list[tuple[Element, np.ndarray]]) -> dict[int, tuple[int, int]]:
+    """Runs that spell a date or a time of day (``d{4}-d{2}-d{2}``, ``d{2}:d{2}:d{2}``):
+    slot -> (lowest, highest) value, so that a date string made from a mask is a date a
+    parser accepts (day up to 28: every month has it)."""
+
+    def digits(i: int, k: int) -> bool:
+        e = slots[i][0] if 0 <= i < len(slots) else None
+        return isinstance(e, Run) and e.cls == "d" and e.length == k
+
+    def text(i: int) -> str:
+        e = slots[i][0] if 0 <= i < len(slots) else None
+        return e.text if isinstance(e, Lit) else ""
+
+    out: dict[int, tuple[int, int]] = {}
+    for i in range(len(slots)):
+        sep = text(i + 1)
+        dated = digits(i, 4) and digits(i + 2, 2) and digits(i + 4, 2)
+        if dated and sep in ("-", "/") and text(i + 3) == sep:
+            out.update({i: YEARS, i + 2: (1, 12), i + 4: (1, 28)})
+        if i in out or not digits(i, 2):
+            continue
+        if text(i - 1).endswith(":"):
+            out[i] = (0, 59)
+        elif text(i + 1).startswith(":"):
+            out[i] = (0, 23)
+    return out
+
+
+def _numbers(
+    bounds: tuple[int, int], width: int, used: np.ndarray, rng: np.random.Generator
+) -> pl.Series:
+    """Zero-padded numbers within ``bounds`` (empty where the slot is unused)."""
+    low, high = bounds
+    values = pl.Series(rng.integers(low, high + 1, len(used))).cast(pl.String).str.zfill(width)
+    return values.zip_with(pl.Series(used), pl.Series([""] * len(used), dtype=pl.String))
+
+
 def _literal(text: str, used: np.ndarray) -> pl.Series:
     return pl.Series(np.where(used, text, ""), dtype=pl.String)
 
@@ -149,6 +191,7 @@ def generate(
         if run.length is None:
             need = width + len(_FORCED.get(run.cls, ()))
             run_len[i] = np.maximum(run_len[i], need)
+    calendar = _calendar(slots)
     pieces: list[pl.Series] = []
     for i, (e, used) in enumerate(slots):
         run = e.run if isinstance(e, Group) else e
@@ -156,6 +199,9 @@ def generate(
             pieces.append(_literal(e.sep, used))
         if isinstance(run, Lit):
             pieces.append(_literal(run.text, used))
+            continue
+        if i in calendar and (coded is None or coded[0] != i):
+            pieces.append(_numbers(calendar[i], run.length or 2, used, rng))
             continue
         size = run_len.get(i)
         if size is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 import pytest
@@ -67,3 +69,23 @@ def test_regex_is_what_polars_reads() -> None:
     frame = pl.DataFrame({"v": ["(555) 123-4567", "555-123-4567"]})
     hit = frame.select(pl.col("v").str.contains(regex(r"\(d{3}\) d{3}-d{4}"))).to_series()
     assert hit.to_list() == [True, False]
+
+
+def test_date_masks_make_dates_a_parser_accepts() -> None:
+    """A text column of ISO dates keeps being dates: month, day, hour and minute runs are
+    drawn within their ranges, and a literal kept by the profile (minute 50) stays."""
+    rng = np.random.default_rng(3)
+    for mask, fmt in (
+        ("d{4}-d{2}-d{2}", "%Y-%m-%d"),
+        ("d{4}/d{2}/d{2}", "%Y/%m/%d"),
+        ("d{4}-d{2}-d{2} d{2}:'50':'00'", "%Y-%m-%d %H:%M:%S"),
+        ("d{4}-d{2}-d{2}Td{2}:d{2}:d{2}", "%Y-%m-%dT%H:%M:%S"),
+    ):
+        values = generate(mask, 500, rng).to_list()
+        parsed = [dt.datetime.strptime(v, fmt) for v in values]  # raises on '2570-67-97'
+        assert len({p.month for p in parsed}) > 6, mask
+        if "'50'" in mask:
+            assert {p.minute for p in parsed} == {50}
+    # digits that spell no date stay free
+    codes = generate("l+-d{2}", 500, rng).str.slice(-2).cast(pl.Int64)
+    assert int(codes.max()) > 59
