@@ -159,7 +159,8 @@ class NonAscii(ColumnTrait):
     *Injected* by replacing one character of a generated value with an accented
     letter or CJK character (three in four) or an emoji, so the length in characters is
     kept; only characters the column's character set holds are used (`latin1`: accented
-    letters, `utf8mb3`: no emoji).
+    letters, `utf8mb3`: no emoji). In a column with format masks a letter becomes an
+    accented letter of its case (`Sheri` -> `Shéri`), so the value keeps its mask.
     """
 
     name = "non_ascii"
