@@ -15,6 +15,7 @@ from synth.model import Column, LogicalType, Table, TraitStat
 from synth.traits import register
 from synth.traits._portable import CONTROL, control_chars, non_ascii, zero_padded
 from synth.traits.base import ColumnTrait, MeasureContext, Probe
+from synth.traits.formats import format_entries
 from synth.traits.sentinels import TrimsToShare
 
 STRING = frozenset({LogicalType.STRING})
@@ -177,7 +178,7 @@ class NonAscii(ColumnTrait):
     def inject(
         self, values: pl.Series, column: Column, stat: TraitStat, rng: np.random.Generator
     ) -> pl.Series:
-        if any(s.trait == "format" for s in column.stats.traits):
+        if format_entries(column):
             values = _accent_letter(values, column, rng)
         # only characters the column's character set holds (latin1: no CJK, utf8mb3: no emoji)
         n = len(values)

@@ -151,3 +151,12 @@ def roundtrip(entry: Entry, source: str, sql_target: str, load_target: str, tmp:
     if off:
         result.failures["relation shares"] = "; ".join(off)
     return result
+
+
+def profile_entry(entry: Entry, url: str) -> synth.Profile:
+    """``entry`` loaded into the empty database at ``url`` with its own client, then
+    profiled (its tables only, warnings silenced)."""
+    build(entry, url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return synth.profile(url, tables=tables_of(entry))

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import synth
-from tests.corpus import ENTRIES, build, clients_available
+from tests.corpus import ENTRIES, clients_available
 from tests.corpus.parquet_types import mismatches
-from tests.corpus.roundtrip import ROWS, tables_of
+from tests.corpus.roundtrip import ROWS, profile_entry
 
 SHOP = Path(__file__).resolve().parents[2] / "profiles" / "shop.yaml"
 MARKS = {"postgresql": [pytest.mark.postgres], "mariadb": [pytest.mark.mysql], "sqlite": []}
@@ -31,11 +31,9 @@ def test_corpus_fixtures_read_back_with_the_profiles_types(
 ) -> None:
     if not clients_available()[entry.dialect]:
         pytest.skip(f"the {entry.dialect} command-line client is not installed")
-    source = new_database(entry.dialect)
-    build(entry, source)
+    profile = profile_entry(entry, new_database(entry.dialect))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        profile = synth.profile(source, tables=tables_of(entry))
         synth.write(profile, tmp_path / "fx", rows=ROWS)
     assert mismatches(profile, tmp_path / "fx") == []
 

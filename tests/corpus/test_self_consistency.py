@@ -22,8 +22,8 @@ import pytest
 import synth
 from synth.checks.fidelity.report import ValidationReport
 from synth.model import LogicalType, Profile
-from tests.corpus import ENTRIES, Entry, build, clients_available
-from tests.corpus.roundtrip import tables_of
+from tests.corpus import ENTRIES, Entry, clients_available
+from tests.corpus.roundtrip import profile_entry
 
 MARKS = {"postgresql": [pytest.mark.postgres], "mariadb": [pytest.mark.mysql], "sqlite": []}
 SEEDS = range(10)
@@ -53,11 +53,7 @@ def _entries(known: dict[str, str] | None = None) -> list[Any]:
 def _profile(entry: Entry, new_database: Callable[[str], str]) -> Profile:
     if not clients_available()[entry.dialect]:
         pytest.skip(f"the {entry.dialect} command-line client is not installed")
-    url = new_database(entry.dialect)
-    build(entry, url)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return synth.profile(url, tables=tables_of(entry))
+    return profile_entry(entry, new_database(entry.dialect))
 
 
 def _failures(report: ValidationReport) -> list[tuple[Any, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -62,3 +63,15 @@ DIALECTS = [
 def make_db(request: pytest.FixtureRequest, dialect: str) -> Iterator[Db]:
     fixture = {"sqlite": "sqlite_url", "postgresql": "postgres_url", "mariadb": "mysql_url"}
     yield Db(dialect, request.getfixturevalue(fixture[dialect]))
+
+
+def tenants_and_users(db: Db, tenants: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
+    """``tenants (id, source)`` and ``users (id, tenant_id, plan, created_at)``, with a
+    declared foreign key, created in ``db`` and filled with the given rows."""
+    stamp = "DATETIME" if db.dialect == "mariadb" else "TIMESTAMP"
+    db.run(
+        "CREATE TABLE tenants (id INTEGER PRIMARY KEY, source VARCHAR(20) NOT NULL)",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL "
+        f"REFERENCES tenants (id), plan VARCHAR(20) NOT NULL, created_at {stamp} NOT NULL)",
+        rows={"tenants": tenants, "users": users},
+    )

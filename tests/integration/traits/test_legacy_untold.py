@@ -11,7 +11,7 @@ from pathlib import Path
 import synth
 from synth.model import Profile, TraitStat
 from synth.model.io import write_profile
-from tests.integration.traits_support import Db
+from tests.integration.traits_support import Db, tenants_and_users
 
 AS_OF = "2026-06-01T00:00:00Z"
 NOW = dt.datetime(2026, 6, 1)
@@ -32,13 +32,7 @@ def _plant(db: Db) -> None:
         else:
             plan = rng.choice(["free", "pro"])
         users.append({"id": i, "tenant_id": tenant, "plan": plan, "created_at": created})
-    stamp = "DATETIME" if db.dialect == "mariadb" else "TIMESTAMP"
-    db.run(
-        "CREATE TABLE tenants (id INTEGER PRIMARY KEY, source VARCHAR(20) NOT NULL)",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL "
-        f"REFERENCES tenants (id), plan VARCHAR(20) NOT NULL, created_at {stamp} NOT NULL)",
-        rows={"tenants": tenants, "users": users},
-    )
+    tenants_and_users(db, tenants, users)
 
 
 def _legacy(profile: Profile) -> dict[object, TraitStat]:

@@ -12,7 +12,7 @@ import synth
 from synth.model import Profile, TraitStat
 from synth.model.io import dump_profile
 from synth.review.show import render_profile
-from tests.integration.traits_support import Db
+from tests.integration.traits_support import Db, tenants_and_users
 
 TENANTS, LEGACY, USERS = 60, 8, 1200
 
@@ -31,13 +31,7 @@ def _plant(db: Db) -> None:
         plan = "premium" if tenant in legacy else rng.choice(["free", "pro"])
         when = start + dt.timedelta(seconds=rng.randrange(600 * 86_400))
         users.append({"id": i, "tenant_id": tenant, "plan": plan, "created_at": when})
-    stamp = "DATETIME" if db.dialect == "mariadb" else "TIMESTAMP"
-    db.run(
-        "CREATE TABLE tenants (id INTEGER PRIMARY KEY, source VARCHAR(20) NOT NULL)",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL "
-        f"REFERENCES tenants (id), plan VARCHAR(20) NOT NULL, created_at {stamp} NOT NULL)",
-        rows={"tenants": tenants, "users": users},
-    )
+    tenants_and_users(db, tenants, users)
 
 
 def _cohorts(profile: Profile, table: str) -> dict[object, TraitStat]:
