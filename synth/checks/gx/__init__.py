@@ -86,16 +86,23 @@ def build_suite(
         },
         "suites": [
             table_suite(
-                table, sizes.get(table.key, 0), name=f"{prefix}.{table.key}", exact=rows is not None
+                table,
+                sizes.get(table.key, 0),
+                name=f"{prefix}.{table.key}",
+                exact=rows is not None,
+                k=profile.source.min_count,
             )
             for table in profile.tables
         ],
     }
 
 
-def table_suite(table: Table, size: int, *, name: str, exact: bool = False) -> dict[str, Any]:
+def table_suite(
+    table: Table, size: int, *, name: str, exact: bool = False, k: int | None = None
+) -> dict[str, Any]:
     """One table's ExpectationSuite JSON, with tolerances for a fixture of ``size`` rows;
-    ``exact``: expect exactly ``size`` rows (else at least one, where production has any)."""
+    ``exact``: expect exactly ``size`` rows (else at least one, where production has any);
+    ``k``: the profile's ``--min-count``, which made its min and max k-th extremes."""
     exps: list[dict[str, Any]] = []
     add = exps.append
     t = table.key
@@ -157,7 +164,7 @@ def table_suite(table: Table, size: int, *, name: str, exact: bool = False) -> d
             )
     for col in table.columns:
         if written(col):  # a column the database computes is not in the fixtures
-            exps.extend(column_expectations(table, col, size, key=col.name in keys))
+            exps.extend(column_expectations(table, col, size, key=col.name in keys, k=k))
     return {
         "name": name,
         "expectations": exps,
@@ -240,6 +247,7 @@ def run_suite(
             frame.height if rows is None else size,
             name=f"synth.{table.key}",
             exact=rows is not None,
+            k=profile.source.min_count,
         )
     outcomes = validate_tables(profile, suites, tables)
     return SuiteResult(all(o.success for o in outcomes), outcomes)

@@ -49,7 +49,9 @@ _PRESENCE_REGEX = {
 }
 
 
-def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> list[dict]:
+def column_expectations(
+    table: Table, col: Column, size: int, *, key: bool, k: int | None = None
+) -> list[dict]:
     t, c = table.key, col.name
     where = f"{t}.{c}"
     out: list[dict[str, Any]] = []
@@ -115,7 +117,7 @@ def column_expectations(table: Table, col: Column, size: int, *, key: bool) -> l
     if key:
         return out  # keys are generated (and orphans injected): no value checks
     out.extend(_value_set(table, col, size))
-    out.extend(_range(table, col, size))
+    out.extend(_range(table, col, size, k))
     out.extend(_presence(table, col))
     return out
 
@@ -180,7 +182,16 @@ def _cohort_residual(table: Table, col: Column) -> float:
     return total
 
 
-def _range(table: Table, col: Column, size: int) -> list[dict]:
+def _beyond(table: Table, k: int | None) -> float:
+    """The share of production's values outside its recorded min and max: those are the
+    k-th extremes, so up to k - 1 rows lie past each one (and the generator makes such
+    values for the withheld share)."""
+    if not k or k <= 1 or table.rows <= 0:
+        return 0.0
+    return min(0.5, 2.0 * (k - 1) / table.rows)
+
+
+def _range(table: Table, col: Column, size: int, k: int | None = None) -> list[dict]:
     values = col.stats.values
     if values is None:
         return []
@@ -203,12 +214,16 @@ def _range(table: Table, col: Column, size: int) -> list[dict]:
         kwargs: dict[str, Any] = {"column": col.name, "min_value": lo, "max_value": hi}
         note = f"{where}: within production's range {lo}..{hi} (sentinels included)"
         odd = sum(s.fraction for s in col.stats.traits if s.trait == "non_finite")
-        if odd > 0:  # NaN and infinities are outside any range: the trait's share may be
-            rest = max(1e-9, 1.0 - col.stats.null_fraction)
-            share = min(1.0, odd / rest)
+        rest = max(1e-9, 1.0 - col.stats.null_fraction)
+        share = min(1.0, odd / rest + _beyond(table, k))
+        if share > 0:  # NaN and infinities are outside any range, as are the k-1 rows
+            # past each k-th extreme: the trait's share may be
             room = max(share, 1.0 / max(1, size)) + 3 * (share * (1 - share) / max(1, size)) ** 0.5
             kwargs["mostly"] = round(max(0.5, 1.0 - room), 6)
-            note += f" (but NaN and infinities, {share:.1%} of values)"
+            if odd > 0:
+                note += f" (but NaN and infinities, {odd / rest:.1%} of values)"
+            if _beyond(table, k) > 0:
+                note += f" (min and max are k-th extremes, k = {k})"
         return [
             expectation(
                 "expect_column_values_to_be_between", table.key, col.name, kwargs, note, "range"
@@ -235,6 +250,11 @@ def _range(table: Table, col: Column, size: int) -> list[dict]:
         return []  # pandas nanoseconds cannot hold it (a 9999-12-31 sentinel)
     kwargs = {"column": col.name, "min_value": _bound(lo, col), "max_value": _bound(hi, col)}
     note = f"{where}: within production's range"
+    beyond = _beyond(table, k)
+    if beyond > 0:
+        room = beyond + 3 * (beyond * (1 - beyond) / max(1, size)) ** 0.5 + 1.0 / max(1, size)
+        kwargs["mostly"] = round(max(0.5, 1.0 - room), 6)
+        note += f" (min and max are k-th extremes, k = {k})"
     if extra:
         note += f" ({' and '.join(sorted(set(extra)))} included)"
     return [
