@@ -304,8 +304,8 @@ class TableTrait(Trait):
     """When :meth:`apply` runs on a chunk, in :data:`STAGES` order: 0 re-points foreign
     keys (relations); 1 redraws columns from other statistics (a cohort's, by each row's
     final parent); column traits come at 2, so nothing redrawn later erases their carriers;
-    3 (the default) reshapes what they made (NULL patterns, staleness, bursts); 4 comes
-    after all of them (a trait that must see every other's final values)."""
+    3 (the default) reshapes what they made (NULL patterns, staleness, bursts); 4 keeps
+    the order between columns that the others may have broken (``column_order``)."""
 
     def measure(self, source: TableMeasure, ctx: MeasureContext) -> list[TraitStat]:
         raise NotImplementedError

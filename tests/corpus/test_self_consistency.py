@@ -160,17 +160,7 @@ def test_the_demo_profile_passes_at_every_seed() -> None:
     _check_profile(profile)
 
 
-KNOWN_GX: dict[str, str] = {
-    "cross_schema_postgresql": "currencies.minor_units: a value made for the withheld "
-    "bucket (3) lies past the k-th extremes the range is built from",
-    "tsvector_postgresql": "membership_tiers.sell_end_date: rows mended for CHECK "
-    "(sell_end_date >= sell_start_date) take their start date, past production's last end",
-}
-"""Issue 17 item 6 is open: entries whose Great Expectations suite still fails, as strict
-xfails naming why."""
-
-
-@pytest.mark.parametrize("entry", _entries(KNOWN_GX))
+@pytest.mark.parametrize("entry", _entries())
 def test_gx_suite_holds_on_its_own_fixtures(
     entry: Entry, new_database: Callable[[str], str]
 ) -> None:

@@ -184,13 +184,26 @@ def test_every_trait_of_the_demo_profile_appears_at_fifty_rows(tmp_path: Path, s
         len(t.traits) + sum(len(c.stats.traits) for c in t.columns) for t in profile.tables
     )
     assert sum(len(rows) for rows in manifest.traits.values()) == entries > 40
+    from synth.generator.inject import trait_label
+
+    never = {  # an order production always keeps: its breaking rows must stay absent
+        f"{t.key}:{trait_label(s, None, qualified=True)}"
+        for t in profile.tables
+        for s in t.traits
+        if s.fraction == 0
+    }
     missing = [
         f"{table}:{label}"
         for table, rows in manifest.traits.items()
         for label, carried in rows.items()
-        if carried.rows < 1 and ":format=" not in label  # masks are shares, not forced in
+        if carried.rows < 1
+        and f"{table}:{label}" not in never
+        and ":format=" not in label  # masks are shares, not forced in
     ]
     assert missing == []
+    assert never and all(
+        manifest.traits[k.split(":")[0]][k.split(":", 1)[1]].rows == 0 for k in never
+    )
 
 
 def test_small_tables_grow_to_hold_their_traits() -> None:

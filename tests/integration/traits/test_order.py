@@ -1,0 +1,152 @@
+"""column_order, planted in real databases, profiled and regenerated.
+
+``events.updated_at >= created_at`` in every row (a tenth never updated: equal);
+``events.deleted_at >= created_at`` where set; ``events.ends_at > starts_at`` but in 3%
+of the rows (back-dated imports), whose breaking share is a trait of its own;
+``events.note_at`` is independent of the others: no order. The generated rows are
+measured with plain polars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import polars as pl
+
+import synth
+from synth.model import Profile, TraitStat
+from tests.integration.traits_support import ROWS, SMALL, Db, close_enough
+
+EVENTS = 3000
+BROKEN = 0.03
+NOW = dt.datetime(2026, 6, 1)
+
+
+def _plant(db: Db) -> None:
+    rng = random.Random(11)
+    stamp = "DATETIME" if db.dialect == "mariadb" else "TIMESTAMP"
+    rows = []
+    for i in range(1, EVENTS + 1):
+        created = NOW - dt.timedelta(seconds=rng.randrange(3 * 365 * 86_400))
+        updated = (
+            created
+            if rng.random() < 0.1
+            else created + dt.timedelta(seconds=rng.randrange(400 * 86_400))
+        )
+        deleted = None
+        if rng.random() < 0.2:
+            deleted = created + dt.timedelta(seconds=rng.randrange(1, 90 * 86_400))
+        starts = NOW - dt.timedelta(seconds=rng.randrange(2 * 365 * 86_400))
+        length = dt.timedelta(seconds=rng.randrange(3600, 30 * 86_400))
+        ends = starts - length if rng.random() < BROKEN else starts + length
+        note = NOW - dt.timedelta(seconds=rng.randrange(3 * 365 * 86_400))
+        rows.append({
+            "id": i, "created_at": created, "updated_at": updated, "deleted_at": deleted,
+            "starts_at": starts, "ends_at": ends, "note_at": note,
+        })  # fmt: skip
+    db.run(
+        f"CREATE TABLE events (id INTEGER PRIMARY KEY, created_at {stamp} NOT NULL, "
+        f"updated_at {stamp} NOT NULL, deleted_at {stamp} NULL, starts_at {stamp} NOT NULL, "
+        f"ends_at {stamp} NOT NULL, note_at {stamp} NOT NULL)",
+        rows={"events": rows},
+    )
+
+
+def _orders(profile: Profile) -> dict[tuple[str, ...], TraitStat]:
+    return {s.columns: s for s in profile.table("events").traits if s.trait == "column_order"}
+
+
+def _broken(frame: pl.DataFrame, later: str, earlier: str, strict: bool) -> float:
+    both = pl.col(later).is_not_null() & pl.col(earlier).is_not_null()
+    holds = pl.col(later) > pl.col(earlier) if strict else pl.col(later) >= pl.col(earlier)
+    return frame.select((both & ~holds).mean()).item()
+
+
+def test_orders_are_measured_and_kept(db: Db) -> None:
+    _plant(db)
+    profile = synth.profile(db.url, tables=["events"])
+    orders = _orders(profile)
+    updated = orders[("updated_at", "created_at")]
+    assert updated.fraction == 0 and updated.detail["op"] == ">="
+    assert updated.detail["holds"] == 1.0
+    deleted = orders[("deleted_at", "created_at")]
+    assert deleted.fraction == 0 and deleted.detail["op"] == ">"
+    assert close_enough(deleted.detail["both"], 0.2)
+    ends = orders[("ends_at", "starts_at")]
+    assert ends.detail["op"] == ">" and close_enough(ends.fraction, BROKEN)
+    assert not any("note_at" in cols for cols in orders)
+
+    for rows in (ROWS, SMALL):
+        for seed in (0, 1, 2):
+            out = synth.generate(profile, rows=rows, seed=seed)["events"]
+            assert _broken(out, "updated_at", "created_at", strict=False) == 0
+            assert _broken(out, "deleted_at", "created_at", strict=True) == 0
+            broken = _broken(out, "ends_at", "starts_at", strict=True)
+            if rows == ROWS:
+                assert close_enough(broken, ends.fraction)
+            else:
+                assert broken * rows >= 1  # the breaking rows are a trait: at least once
+            report = synth.validate(profile, {"events": out})
+            labels = [c for c in report.checks if "column_order" in c.subject]
+            assert labels and all(c.ok for c in labels), [c for c in labels if not c.ok]
+
+
+class _Files:
+    dialect = "files"
+
+    def run(self, *statements: str, rows: dict[str, list[dict]]) -> None:
+        self.rows = rows
+
+
+def test_files_are_measured_the_same_way(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    files = _Files()
+    _plant(files)  # type: ignore[arg-type]
+    pl.DataFrame(files.rows["events"]).write_parquet(tmp_path / "events.parquet")
+    profile = synth.profile(tmp_path)
+    assert set(_orders(profile)) == {
+        ("updated_at", "created_at"),
+        ("deleted_at", "created_at"),
+        ("ends_at", "starts_at"),
+    }
+
+
+def _chain(path) -> synth.Profile:  # type: ignore[no-untyped-def]
+    """Five linked timestamp columns of one spread (`seen_at` <= `imported_at` <=
+    `touched_at` < `clean_at`, `due_at`), a 1970 sentinel, 5% of `due_at` far ahead, and
+    an import that stamped `imported_at` and `touched_at` of the same 12% of rows."""
+    i = pl.int_range(20_000, eager=True)
+    spread = pl.lit(dt.datetime(2023, 1, 1)) + pl.duration(seconds=(i * 7919) % (365 * 86400))
+    stamp = pl.lit(dt.datetime(2023, 3, 1, 2))
+    burst = i % 100 < 12
+    pl.select(
+        id=i + 1,
+        seen_at=pl.when(i % 100 == 50).then(pl.lit(dt.datetime(1970, 1, 1))).otherwise(spread),
+        due_at=pl.when(i % 20 == 3).then(spread + pl.duration(days=900)).otherwise(spread),
+        imported_at=pl.when(burst).then(stamp).otherwise(spread),
+        touched_at=pl.when(burst).then(stamp).otherwise(spread + pl.duration(hours=1)),
+        clean_at=spread + pl.duration(days=1),
+    ).write_parquet(path / "readings.parquet")
+    return synth.profile(path)
+
+
+def test_a_chain_of_orders_keeps_every_order_and_its_bursts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """All orders of a table are arranged together: a chain of five columns with nearly
+    equal spreads keeps each order at its share, and the import's instant stays on the
+    same rows of both columns it stamped (a pair-by-pair mending once piled rows onto
+    bounds and erased the burst)."""
+    profile = _chain(tmp_path)
+    orders = [s for s in profile.table("readings").traits if s.trait == "column_order"]
+    assert len(orders) >= 6 and any(s.fraction == 0 for s in orders)
+    stamp = dt.datetime(2023, 3, 1, 2)
+    for rows, seed in ((ROWS, 0), (ROWS, 1), (SMALL, 2)):
+        out = synth.generate(profile, rows=rows, seed=seed)["readings"]
+        report = synth.validate(profile, {"readings": out})
+        failed = [c for c in report.checks if not c.ok]
+        assert failed == [], (rows, seed, failed)
+        imported, touched = out["imported_at"] == stamp, out["touched_at"] == stamp
+        assert (imported & touched).sum() == touched.sum() > 0
+        if rows == ROWS:
+            assert close_enough(float(touched.mean()), 0.12)
+            # no instant but the import's is shared by 1% of the rows: nothing piled up
+            assert out["clean_at"].value_counts()["count"].max() < 0.01 * rows  # type: ignore[operator]
