@@ -32,14 +32,6 @@ BOUNDED = {"null_fraction", "frequencies", "quantiles", "lengths", "trait_rate"}
 DEMO = Path(__file__).resolve().parents[2] / "profiles" / "shop.yaml"
 
 
-KNOWN: dict[str, str] = {
-    "spatial_mariadb": "at 50 rows deliveries has 5 depots: children_per_parent's busiest "
-    "tenth is one depot holding 80% of the rows for 10% (relation shares judged by rows, "
-    "not parents)",
-}
-"""Entries whose 50-row fixtures still fail, as strict xfails naming why."""
-
-
 def _entries(known: dict[str, str] | None = None) -> list[Any]:
     out = []
     for e in ENTRIES:
@@ -117,7 +109,7 @@ def _shifted(
     return None
 
 
-@pytest.mark.parametrize("entry", _entries(KNOWN))
+@pytest.mark.parametrize("entry", _entries())
 def test_fixtures_pass_validate_on_their_own_profile(
     entry: Entry, new_database: Callable[[str], str]
 ) -> None:

@@ -137,6 +137,7 @@ def table_trait_checks(
     from synth.generator.inject import trait_label
     from synth.traits import get
     from synth.traits.base import TableTrait
+    from synth.traits.relations.measure import top_share
 
     names = {c.name for c in table.columns}
     out: list[Attached] = []
@@ -154,8 +155,11 @@ def table_trait_checks(
             out.append((column, [check], TraitBar(label, stat.fraction, 0.0, True)))
             continue
         carriers, n, units = measured
+        expected = stat.fraction
+        if stat.trait == "children_per_parent":  # few parents: their busiest group is more
+            expected = top_share(stat.fraction, units)  # than a tenth of them
         checks, bar = trait_checks(
-            table.key, column, label, stat.fraction, carriers, n, tol, floor, noise_n=units
+            table.key, column, label, expected, carriers, n, tol, floor, noise_n=units
         )
         out.append((column, checks, bar))
     return out, loose

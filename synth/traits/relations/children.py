@@ -7,7 +7,9 @@ p99, max) read as a curve over the parents in the relation's rank order, so the
 highest-ranked parents are the busiest. The weights are then fitted (iterative
 proportional fitting over busiest tenth x soft-deleted) so that the busiest tenth of
 the parents hold the measured share of the child rows, and the soft-deleted parents
-the share measured by ``soft_deleted_parent``. The counts are exact: child rows take
+the share measured by ``soft_deleted_parent``; with few parents that group is more than
+a tenth of them, and its share grows with it (:func:`~synth.traits.relations.measure.
+top_share`), and no other parent ends up busier than it. The counts are exact: child rows take
 *slots* ``0..slots-1`` by a fixed permutation of their position in the table, and a
 parent owns a run of slots as long as its count, so every chunk agrees without seeing
 the others.
@@ -21,7 +23,7 @@ import numpy as np
 
 from synth.model import Scalar
 from synth.traits.relations.inject import ParentView, slot_permutation
-from synth.traits.relations.measure import top_count
+from synth.traits.relations.measure import top_count, top_share
 
 __all__ = ["assign", "plan_counts", "segment_counts"]
 
@@ -30,8 +32,14 @@ _POINTS = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
 
 
 def _curve(u: np.ndarray, detail: Mapping[str, Scalar]) -> np.ndarray:
-    """Children per parent at rank quantiles ``u``: log-linear through the quantiles."""
-    qs, vs = [0.0], [1.0]
+    """Children per parent at rank quantiles ``u``: log-linear through the quantiles, from
+    a least value mirroring the upper spread below the median (p50^2 / max, at least 1:
+    parents that all have 20 children stay flat, not 1 to 20)."""
+    median, top = detail.get("p50"), detail.get("max")
+    least = 1.0
+    if isinstance(median, int | float) and isinstance(top, int | float) and top > 0:
+        least = max(1.0, float(median) ** 2 / float(top))
+    qs, vs = [0.0], [least]
     for name, q in _POINTS:
         value = detail.get(name)
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -109,7 +117,7 @@ def plan_counts(
     weight = _curve((np.arange(m1) + 0.5) / m1, detail) - 1.0 + _EPS
     gone = view.deleted[idx] if deleted is not None else np.zeros(m1, dtype=bool)
     n_busy, n_gone = int(busy.sum()), int(gone.sum())
-    top_extra = _margin(top, slots, n_busy, m1 - n_busy, extra)
+    top_extra = _margin(top_share(top, m1), slots, n_busy, m1 - n_busy, extra)
     rows = np.array([top_extra, extra - top_extra])
     cols = None
     if deleted is not None:
@@ -120,7 +128,33 @@ def plan_counts(
     fitted = _fit(initial, rows, cols)
     scale = np.divide(fitted, initial, out=np.zeros((2, 2)), where=initial > 0).ravel()
     counts[idx] = 1 + _integerize(weight * scale[cell], extra)
+    if cols is None:  # (fitted to soft-deleted parents too, the busy cell is not one level)
+        counts[idx] = _level(counts[idx], busy)
     return counts, heavy
+
+
+def _level(counts: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """``counts`` with no parent outside the busiest group above its least busy one (the
+    fit can push the rest past them: the busiest tenth by count would no longer be the
+    group holding the measured share); what is cut goes to the others' room below that
+    level, else to the busiest group. The total stays."""
+    if busy.all() or not busy.any():
+        return counts
+    out = counts.copy()
+    cap = int(out[busy].min())
+    rest = np.flatnonzero(~busy)
+    excess = int(np.maximum(out[rest] - cap, 0).sum())
+    if excess == 0:
+        return out
+    out[rest] = np.minimum(out[rest], cap)
+    room = cap - out[rest]
+    add = np.minimum(_integerize(room.astype(np.float64), min(excess, int(room.sum()))), room)
+    out[rest] += add
+    left = excess - int(add.sum())
+    if left:
+        top = np.flatnonzero(busy)
+        out[top] += _integerize(np.ones(len(top)), left)
+    return out
 
 
 def assign(

@@ -65,6 +65,20 @@ def top_count(parents: int) -> int:
     return max(1, math.floor(TOP_SHARE * parents + 0.5))
 
 
+def top_share(fraction: float, parents: int) -> float:
+    """The share of child rows the busiest :func:`top_count` of ``parents`` hold when the
+    busiest tenth of production's parents hold ``fraction``: with few parents that group
+    is more than a tenth of them (one of three), so its share lies on the line from
+    (a tenth, ``fraction``) to (all, 1), a chord of the concave curve of busiest shares;
+    uniform children (``fraction`` = 0.1) give each group its own share."""
+    if parents <= 0:
+        return fraction
+    group = top_count(parents) / parents
+    if group <= TOP_SHARE:
+        return fraction
+    return fraction + (group - TOP_SHARE) * (1.0 - fraction) / (1.0 - TOP_SHARE)
+
+
 def _key_column(table: Table, name: str) -> Column | None:
     try:
         col = table.column(name)
