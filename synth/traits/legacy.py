@@ -61,7 +61,7 @@ class LegacyValue(ColumnTrait):
     newest row (one row's instant is a raw value, see `docs/privacy.md`) and `columns` =
     the time column.
     *Injected* by the frequent values themselves (at least `--min-trait-rows` in chunk 0);
-    rows holding the value but dated after `before` exchange their time with older rows
+    rows holding the value but dated after the day `before` exchange their time with older rows
     that hold no legacy value (the time column keeps its distribution), or, when none is
     left, get a time drawn from the column's distribution before `before`.
     """
@@ -135,12 +135,15 @@ class LegacyValue(ColumnTrait):
         before = parse_instant(stat.before)
         if time is None or before is None or time.name not in frame.columns:
             return frame
+        # `before` is the day of the newest row, not its instant: the whole day is early (a
+        # legacy import stamped 02:00 on that day keeps its instant and its rows)
+        before = before + dt.timedelta(days=1)
         limit = literal(time, before)
         t = pl.col(time.name)
         masks = frame.select(
             holds=(pl.col(column.name) == pl.lit(stat.value)).fill_null(False),
-            late=(t > limit).fill_null(False),
-            early=(t <= limit).fill_null(False),
+            late=(t >= limit).fill_null(False),
+            early=(t < limit).fill_null(False),
             pinned=legacy_rows(table, frame.columns),
         )
         holds, late, early, pinned = (masks.get_column(c).to_numpy() for c in masks.columns)

@@ -54,11 +54,14 @@ def fill_values(
     keep: np.ndarray,
     ctx: InjectContext,
     rng: np.random.Generator,
+    group: str | None = None,
 ) -> pl.Series:
     """Column ``column`` of ``frame`` with non-NULL values put in ``rows`` (indices): values
     of the same column in other rows of the chunk where ``keep`` (a mask of rows whose value
     stays) is set, so keys, domains and lengths stay valid; without any, fresh values from
-    the column's statistics."""
+    the column's statistics. ``group``: a column whose equal values make a row's donors
+    where it has any (`tenant_id`: a row of a legacy tenant takes a legacy tenant's value,
+    so a cohort keeps its own value set)."""
     series = frame.get_column(column.name)
     if len(rows) == 0:
         return series
@@ -67,11 +70,33 @@ def fill_values(
     if len(plain):  # copying a carrier of a rare trait would inflate its share
         donors = plain
     if len(donors):
-        values = series.gather(donors[rng.integers(0, len(donors), len(rows))])
+        picks = donors[rng.integers(0, len(donors), len(rows))]
+        if group is not None and group in frame.columns:
+            picks = _same_group(frame.get_column(group), rows, donors, picks, rng)
+        values = series.gather(picks)
     else:
         copy = column.model_copy(update={"stats": column.stats.non_null()})
         values = ctx.sample(copy, len(rows), f"fill:{column.name}").cast(series.dtype)
     return series.scatter(rows, values)
+
+
+def _same_group(
+    labels: pl.Series,
+    rows: np.ndarray,
+    donors: np.ndarray,
+    picks: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """``picks`` (a donor per row) replaced by a random donor of the row's own group where
+    that group has one."""
+    keys = labels.rank("dense").fill_null(0).to_numpy().astype(np.int64)
+    order = donors[np.argsort(keys[donors], kind="stable")]
+    sorted_keys = keys[order]
+    lo = np.searchsorted(sorted_keys, keys[rows], side="left")
+    hi = np.searchsorted(sorted_keys, keys[rows], side="right")
+    has = (hi > lo) & (keys[rows] > 0)
+    at = lo + (rng.random(len(rows)) * (hi - lo)).astype(np.int64)
+    return np.where(has, order[np.minimum(at, len(order) - 1)], picks)
 
 
 def _carriers(frame: pl.DataFrame, column: Column) -> np.ndarray:

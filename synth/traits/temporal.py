@@ -338,8 +338,9 @@ class BackfillGap(TableTrait):
         frame = frame.with_columns(series)
         if to_fill.any() and not is_unique(table, name):
             keep = ~is_null & ~to_null
+            cohort = next((s.columns[0] for s in table.traits if s.trait == "cohort"), None)
             frame = frame.with_columns(
-                fill_values(frame, col, np.flatnonzero(to_fill), keep, ctx, rng)
+                fill_values(frame, col, np.flatnonzero(to_fill), keep, ctx, rng, group=cohort)
             )
         return frame
 

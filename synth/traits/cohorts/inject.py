@@ -303,9 +303,27 @@ def apply_overrides(
             pick = nonnull[rng.random(len(nonnull)) < share / max(1e-9, 1.0 - null)]
             day = ColumnStats(values=Distribution(min=first, max=last))
             new = ctx.sample(column.model_copy(update={"stats": day}), len(pick), f"{tag}:burst")
-            series = series.scatter(pick, new.cast(series.dtype))
+            new = new.cast(series.dtype)
+            series = _gathered(series, pick, idx, new).scatter(pick, new)
         frame = frame.with_columns(series)
     return frame
+
+
+def _gathered(series: pl.Series, pick: np.ndarray, idx: np.ndarray, day: pl.Series) -> pl.Series:
+    """``series`` before ``pick`` (rows of the cohort ``idx``) take the instants ``day`` of
+    its busiest day: as many rows of other cohorts, those nearest the day, take ``pick``'s
+    values in exchange. The whole-table percentiles hold the burst's mass, which drawing
+    from them spread around the day; without the exchange the other cohorts kept that
+    spread mass and the table held the burst twice (signup users came out too new, and a
+    backfill gap dated by them short of NULLs)."""
+    keys = series.to_physical().cast(pl.Float64).to_numpy()
+    centre = day.to_physical().cast(pl.Float64).to_numpy()
+    if len(pick) == 0 or len(centre) == 0:
+        return series
+    others = np.setdiff1d(np.flatnonzero(~np.isnan(keys)), idx)
+    near = others[np.argsort(np.abs(keys[others] - np.median(centre)), kind="stable")]
+    near = near[: len(pick)]
+    return series.clone().scatter(near, series.gather(pick[: len(near)]))
 
 
 def _off_days(
