@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from synth.errors import SynthWarning, UsageError
 from synth.generator.options import GenerateOptions
 from synth.generator.ranks import alone_unique, capacity, within_member
-from synth.model import ForeignKey, Profile, Table
+from synth.model import ForeignKey, LogicalType, Profile, Table
 
 __all__ = ["DEFAULT_MAX_ROWS", "Plan", "TablePlan", "make_plan", "trait_floor"]
 
@@ -100,16 +100,42 @@ def _sizes(chosen: list[Table], rows: int | None, scale: float | None) -> dict[s
     profiled count times ``scale``; each non-empty table keeps at least one row."""
     largest = max((t.rows for t in chosen), default=0)
     if scale is not None:
+        scale = _room(chosen, scale) if scale > 0 else scale
         return {
             t.key: max(1 if t.rows > 0 and scale > 0 else 0, _round(t.rows * scale)) for t in chosen
         }
     target = rows if rows is not None else min(largest, DEFAULT_MAX_ROWS)
     if largest == 0:
         return {t.key: target if rows is not None else 0 for t in chosen}
-    factor = target / largest
+    factor = _room(chosen, target / largest)
     return {
         t.key: max(1 if t.rows > 0 and target > 0 else 0, _round(t.rows * factor)) for t in chosen
     }
+
+
+def _room(chosen: list[Table], factor: float) -> float:
+    """``factor``, or less where a table would outgrow a unique text column of a short
+    declared length (`iso2 CHAR(2) UNIQUE` holds 36^2 generated codes): every table is
+    then scaled alike, so each relation keeps its shape, and a warning says so."""
+    least, why = factor, ""
+    for table in chosen:
+        for key in {table.primary_key, *table.unique}:
+            col = table.column(key[0]) if len(key) == 1 else None
+            if col is None or col.type is not LogicalType.STRING or col.length is None:
+                continue
+            room = 36 ** min(col.length, 12)  # the base-36 codes unique strings end in
+            # (production's own rows past it: its alphabet is larger, and the sampler says so)
+            if table.rows <= room < table.rows * factor and room / table.rows < least:
+                least = room / table.rows
+                why = f"{table.key}.{col.name} (length {col.length}) holds {room:,} unique values"
+    if why:
+        warnings.warn(
+            f"{why} at most; every table is scaled by {least:.3g} instead of {factor:.3g}, "
+            "so that relations keep their shape",
+            SynthWarning,
+            stacklevel=5,
+        )
+    return least
 
 
 def _order(chosen: list[Table]) -> tuple[list[Table], dict[str, set[int]]]:

@@ -265,6 +265,30 @@ def test_impossible_unique_column_is_a_usage_error_naming_it():
         synth.generate(make_profile(tiny), scale=1.0)
 
 
+def test_a_table_outgrowing_a_short_unique_code_scales_every_table_alike():
+    """250 countries keyed by a two-character code, 1,000 cities: scaled 20 times, the
+    codes would run out (36^2 = 1,296); every table is scaled by 1,296 / 250 instead, so
+    each country keeps its four cities, and a warning says why."""
+    countries = Table(
+        name="countries",
+        rows=250,
+        primary_key=("iso2",),
+        columns=(col("iso2", "string", length=2, nullable=False),),
+    )
+    cities = Table(
+        name="cities",
+        rows=1000,
+        primary_key=("id",),
+        foreign_keys=(fk(("country",), "countries", ("iso2",)),),
+        columns=(col("id", nullable=False), col("country", "string", length=2, nullable=False)),
+    )
+    with pytest.warns(SynthWarning, match=r"countries\.iso2 \(length 2\) holds 1,296"):
+        out = synth.generate(make_profile(countries, cities), scale=20.0)
+    assert out["countries"].height == 1296 and out["cities"].height == 5184
+    assert_unique(out["countries"], "iso2")
+    assert_references(out["cities"]["country"], out["countries"]["iso2"])
+
+
 def _readings(rows: int, measured: ColumnStats) -> Table:
     return Table(
         name="readings",
