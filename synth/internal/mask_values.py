@@ -51,6 +51,16 @@ _MULTIPLIER = 1_000_003
 """Prime, so ``code * _MULTIPLIER`` permutes the codes of any base's power."""
 
 
+def _shorten(run_len: dict[int, np.ndarray], slots: list[int], short: np.ndarray) -> None:
+    """``run_len`` of ``slots`` cut by ``short`` characters per row in all (each run keeps
+    one), the longest runs first."""
+    left = short.copy()
+    for j in sorted(slots, key=lambda j: -float(run_len[j].mean())):
+        cut = np.minimum(left, np.maximum(run_len[j] - 1, 0))
+        run_len[j] = run_len[j] - cut
+        left -= cut
+
+
 def _code_slot(slots: list[tuple[Element, np.ndarray]], top: int) -> tuple[int, int] | None:
     """(slot, width) of the run that holds a row's code: the longest exact run whose class
     has 10 characters or more with room for ``top`` codes, else a ``+`` run of the widest
@@ -190,7 +200,10 @@ def generate(
         assert isinstance(run, Run)
         if run.length is None:
             need = width + len(_FORCED.get(run.cls, ()))
+            short = np.maximum(need - run_len[i], 0)
             run_len[i] = np.maximum(run_len[i], need)
+            if lengths is not None:  # the other runs give the code its room, so the
+                _shorten(run_len, [j for j in var_slots if j != i], short)  # total holds
     calendar = _calendar(slots)
     pieces: list[pl.Series] = []
     for i, (e, used) in enumerate(slots):

@@ -89,3 +89,15 @@ def test_date_masks_make_dates_a_parser_accepts() -> None:
     # digits that spell no date stay free
     codes = generate("l+-d{2}", 500, rng).str.slice(-2).cast(pl.Int64)
     assert int(codes.max()) > 59
+
+
+def test_a_unique_mask_keeps_its_lengths_when_codes_need_room() -> None:
+    """100,000 distinct slugs need four-letter codes in a letter run: the other runs give
+    the room, so each value keeps its target length (they once grew a character)."""
+    from synth.internal.mask_values import generate
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(21, 30, 100_000)
+    made = generate("l+-'and'-l+-d+-d+", 100_000, rng, lengths, np.arange(100_000))
+    assert made.n_unique() == 100_000
+    assert (made.str.len_chars().to_numpy() == lengths).mean() > 0.99
