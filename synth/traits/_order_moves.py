@@ -149,6 +149,13 @@ MOVED = 0.05
 """...and when the rows where they cross are at most this share of its values (more would
 move its distribution)."""
 
+SPREAD = 0.05
+"""Share of a sparse later column's values below their bound after coupling above which
+its NULL rows take the group's high values (:func:`_unset`)."""
+
+LIFTS = (0.1, 0.25, 0.5, 1.0)
+"""How far NULL rows of a sparse last event move up the group's order, least first."""
+
 Edge = tuple[str, str, str, float]
 """(later, earlier, op, breaking share): ``later op earlier`` holds in production's rows
 but that share."""
@@ -175,8 +182,59 @@ def arrange(
         if not _comparable(frame, group):
             continue
         frame = _couple(frame, table, group, anchored, rng)
+        lift = _unset(frame, group, inner, anchored)
+        if lift is not None:  # the least lift that clears most crossings, if any does
+            before = _crossed(frame, group, inner)
+            for step in LIFTS:
+                lifted = _couple(frame, table, group, anchored, rng, lift * step)
+                crossed = _crossed(lifted, group, inner)
+                if crossed <= SPREAD * before:
+                    frame = lifted
+                    break
         frame = _raise(frame, table, group, inner, anchored, rng)
     return frame
+
+
+def _crossed(frame: pl.DataFrame, group: list[str], edges: list[Edge]) -> int:
+    """Rows breaking an order of ``edges``, summed over the orders."""
+    common = _common(frame, group)
+    broken = [
+        (~compare(pl.col(later), pl.col(earlier), op)).fill_null(False).sum()
+        for later, earlier, op, _ in edges
+    ]
+    cast = [plain(frame.get_column(c), common) for c in group]
+    return int(pl.DataFrame(cast).select(pl.sum_horizontal(broken)).item()) if broken else 0
+
+
+def _unset(
+    frame: pl.DataFrame, group: list[str], edges: list[Edge], anchored: set[str]
+) -> np.ndarray | None:
+    """Rows to place above the rest when a group is coupled again: those where a sparse
+    later column is NULL, when most of its values fall below the fuller earlier column
+    (more than :data:`SPREAD` of them). Production held its values on the rows of low
+    earlier values (invoices issued for past periods, the last one not yet; products
+    that stopped selling started long ago), so its NULL rows take the high ones; its
+    NULLs stay where they are. Only for the last event of a chain (a NULL there is one
+    that has not happened yet), and not when another trait dates the rows by a column of
+    the group (it may not move)."""
+    if any(c in anchored for c in group):
+        return None
+    common = _common(frame, group)
+    held = {c: frame.height - frame.get_column(c).null_count() for c in group}
+    worst, lift = SPREAD, None
+    for later, earlier, op, breaking in edges:
+        if breaking > 0 or held[later] in (0, frame.height) or held[later] >= held[earlier]:
+            continue  # (an order production breaks has its own rows to break)
+        if any(e == later for _, e, _, _ in edges):  # not the last event of its chain: a
+            continue  # paid fine is followed by a return, not missing for recent loans
+        a = plain(frame.get_column(later), common)
+        b = plain(frame.get_column(earlier), common)
+        frame_ab = pl.DataFrame({"a": a, "b": b})
+        crossed = frame_ab.select((~compare(pl.col("a"), pl.col("b"), op)).fill_null(False).sum())
+        share = int(crossed.item()) / held[later]
+        if share > worst:
+            worst, lift = share, a.is_null().to_numpy().astype(np.float64)
+    return lift
 
 
 def _groups(table: Table, edges: list[Edge]) -> list[list[str]]:
@@ -238,17 +296,21 @@ def _couple(
     group: list[str],
     anchored: set[str],
     rng: np.random.Generator,
+    lift: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """The group's movable columns re-paired in the key column's order. The key is a
-    column other traits date the rows by, else the one holding the most values."""
+    column other traits date the rows by, else the one holding the most values. With
+    ``lift`` (1 for rows placed above the rest, see :func:`_unset`) the key moves too."""
     counts = {c: frame.height - frame.get_column(c).null_count() for c in group}
     fixed = [c for c in group if c in anchored]
     key = max(fixed or group, key=lambda c: counts[c])  # first of equals: table order
     order = [key, *sorted((c for c in group if c != key), key=lambda c: -counts[c])]
     score = _score(frame, order, rng)
+    if lift is not None:
+        score = score + lift
     out = []
     for name in group:
-        if name in fixed or name == key:
+        if name in fixed or (name == key and lift is None):
             continue
         values = frame.get_column(name)
         rows = np.flatnonzero(values.is_not_null().to_numpy() & ~pinned(frame, table, name))

@@ -132,7 +132,9 @@ class ColumnOrder(TableTrait):
     column's quantiles lie above the earlier one's. Rows where sampling made them cross
     are moved, earliest column first, to a value of their own column just past the bound
     (a column of seven dates keeps its seven), lowering the earlier column where raising
-    would leave the later one's range. Carriers of column traits and instants one import
+    would leave the later one's range; where a sparse last event (`sell_end_date`) mostly
+    falls below it, its NULL rows take the group's later values instead. Key members
+    never move. Carriers of column traits and instants one import
     stamped on several columns stay put. Then rows short of the breaking share break it
     by the mirror image of their gap (at most a day), where the row's other orders still
     hold or are short of their own share. The cost is a sort per ordered column per chunk.
@@ -440,8 +442,10 @@ def _moves_earlier(table: Table, later: str, earlier: str) -> bool:
 
 
 def _anchored(table: Table) -> set[str]:
-    """Columns other traits date the rows by (moving them would move those traits)."""
-    out = set()
+    """Columns other traits date the rows by (moving them would move those traits), and
+    members of a primary or unique key (moving one between rows would repeat a key:
+    `(account_id, period_start)`)."""
+    out = {c for key in (table.primary_key, *table.unique) for c in key}
     for stat in table.traits:
         if stat.trait in _ANCHORS and stat.columns:
             out.add(stat.columns[-1])

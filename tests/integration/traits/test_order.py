@@ -150,3 +150,29 @@ def test_a_chain_of_orders_keeps_every_order_and_its_bursts(tmp_path) -> None:  
             assert close_enough(float(touched.mean()), 0.12)
             # no instant but the import's is shared by 1% of the rows: nothing piled up
             assert out["clean_at"].value_counts()["count"].max() < 0.01 * rows  # type: ignore[operator]
+
+
+def test_a_sparse_last_event_keeps_its_values_and_its_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Products that stopped selling started long ago: `sell_end_date` is set on a tenth
+    of them, all among the oldest. Generated NULLs fall on random rows, so the ends are
+    placed by moving the start dates (NULL rows take the late ones), not by raising the
+    ends: every order holds and both columns keep their percentiles."""
+    i = pl.int_range(20_000, eager=True)
+    start = pl.lit(dt.date(2015, 1, 1)) + pl.duration(days=(i * 37) % 3000)
+    old = (i * 37) % 3000 < 300
+    pl.select(
+        id=i + 1,
+        sell_start=start,
+        sell_end=pl.when(old).then(start + pl.duration(days=200 + i % 100)).otherwise(None),
+    ).write_parquet(tmp_path / "products.parquet")
+    profile = synth.profile(tmp_path)
+    orders = _orders_of(profile, "products")
+    assert orders[("sell_end", "sell_start")].fraction == 0
+    out = synth.generate(profile, rows=20_000, seed=3)["products"]
+    assert _broken(out, "sell_end", "sell_start", strict=True) == 0
+    report = synth.validate(profile, {"products": out})
+    assert [c for c in report.checks if not c.ok] == []
+
+
+def _orders_of(profile: Profile, table: str) -> dict[tuple[str, ...], TraitStat]:
+    return {s.columns: s for s in profile.table(table).traits if s.trait == "column_order"}
