@@ -212,8 +212,8 @@ def _unset(
     """Rows to place above the rest when a group is coupled again: those where a sparse
     later column is NULL, when most of its values fall below the fuller earlier column
     (more than :data:`SPREAD` of them). Production held its values on the rows of low
-    earlier values (invoices issued for past periods, the last one not yet; products
-    that stopped selling started long ago), so its NULL rows take the high ones; its
+    earlier values (products that stopped selling started long ago), so its NULL rows
+    take the high ones; its
     NULLs stay where they are. Only for the last event of a chain (a NULL there is one
     that has not happened yet), and not when another trait dates the rows by a column of
     the group (it may not move)."""
