@@ -266,11 +266,12 @@ class ColumnOrder(TableTrait):
         if later not in frame.columns or earlier not in frame.columns:
             return frame
         op = str(stat.detail.get("op", ">="))
-        ways = [(later, earlier, op), (earlier, later, FLIP[op])]
-        if _moves_earlier(table, later, earlier):
-            ways = ways[1:]
-        elif earlier in _anchored(table):
-            ways = ways[:1]
+        fixed_columns = _anchored(table)  # the one that dates the rows stays; two keys: both
+        ways = [
+            way
+            for way in ((later, earlier, op), (earlier, later, FLIP[op]))
+            if way[0] not in fixed_columns
+        ]
         rng = ctx.rng(f"{later},{earlier}", self.name)
         target = expected(stat.fraction, frame.height, rng)
         if ctx.chunk == 0:
@@ -432,13 +433,6 @@ class ColumnOrder(TableTrait):
 def _keeps(frame: pl.DataFrame, rules: pl.Expr) -> np.ndarray:
     """``rules`` over ``frame``'s rows."""
     return frame.with_columns(rules.alias("\x00ok")).get_column("\x00ok").to_numpy()
-
-
-def _moves_earlier(table: Table, later: str, earlier: str) -> bool:
-    """Whether the earlier column's values move rather than the later one's: only when
-    another trait dates the rows by the later one and not by the earlier one."""
-    anchored = _anchored(table)
-    return later in anchored and earlier not in anchored
 
 
 def _anchored(table: Table) -> set[str]:
