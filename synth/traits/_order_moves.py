@@ -195,15 +195,17 @@ def arrange(
     return frame
 
 
+def _broken(frame: pl.DataFrame, common: pl.DataType, later: str, earlier: str, op: str) -> int:
+    """Rows where ``later op earlier`` fails, both compared as ``common``."""
+    a, b = plain(frame.get_column(later), common), plain(frame.get_column(earlier), common)
+    pair = pl.DataFrame({"a": a, "b": b})
+    return int(pair.select((~compare(pl.col("a"), pl.col("b"), op)).fill_null(False).sum()).item())
+
+
 def _crossed(frame: pl.DataFrame, group: list[str], edges: list[Edge]) -> int:
     """Rows breaking an order of ``edges``, summed over the orders."""
     common = _common(frame, group)
-    broken = [
-        (~compare(pl.col(later), pl.col(earlier), op)).fill_null(False).sum()
-        for later, earlier, op, _ in edges
-    ]
-    cast = [plain(frame.get_column(c), common) for c in group]
-    return int(pl.DataFrame(cast).select(pl.sum_horizontal(broken)).item()) if broken else 0
+    return sum(_broken(frame, common, later, earlier, op) for later, earlier, op, _ in edges)
 
 
 def _unset(
@@ -227,13 +229,9 @@ def _unset(
             continue  # (an order production breaks has its own rows to break)
         if any(e == later for _, e, _, _ in edges):  # not the last event of its chain: a
             continue  # paid fine is followed by a return, not missing for recent loans
-        a = plain(frame.get_column(later), common)
-        b = plain(frame.get_column(earlier), common)
-        frame_ab = pl.DataFrame({"a": a, "b": b})
-        crossed = frame_ab.select((~compare(pl.col("a"), pl.col("b"), op)).fill_null(False).sum())
-        share = int(crossed.item()) / held[later]
+        share = _broken(frame, common, later, earlier, op) / held[later]
         if share > worst:
-            worst, lift = share, a.is_null().to_numpy().astype(np.float64)
+            worst, lift = share, frame.get_column(later).is_null().to_numpy().astype(np.float64)
     return lift
 
 
@@ -357,9 +355,7 @@ def _raise(
         # deleted users last logged in long ago; a few of its values move, not most of theirs
         if other in anchored or held[other] < FULLER * held[column]:
             return False
-        a, b = plain(frame.get_column(column), common), plain(frame.get_column(other), common)
-        crossed = int((a < b).fill_null(False).sum())
-        return crossed <= MOVED * held[other]
+        return _broken(frame, common, column, other, ">=") <= MOVED * held[other]
 
     for within in (True, False):
         for name in topo:

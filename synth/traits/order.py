@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -269,24 +269,21 @@ class ColumnOrder(TableTrait):
         fixed_columns = _anchored(table)  # the one that dates the rows stays; two keys: both
         ways = [
             way
-            for way in ((later, earlier, op), (earlier, later, FLIP[op]))
-            if way[0] not in fixed_columns
+            for way in (Way(later, earlier, op), Way(earlier, later, FLIP[op]))
+            if way.moved not in fixed_columns
         ]
         rng = ctx.rng(f"{later},{earlier}", self.name)
         target = expected(stat.fraction, frame.height, rng)
         if ctx.chunk == 0:
             target = max(target, min(ctx.min_rows, frame.height))
         short = target
-        for moved, fixed, mop in ways:
-            frame, short = self._flip(frame, table, stat, ctx, moved, fixed, mop, target, rng)
+        for way in ways:
+            frame, short = self._flip(frame, table, stat, ctx, way, target, rng)
             if short <= 0:
                 return frame
         if ctx.chunk == 0 and short > 0:  # too few rows hold both where it may break
-            skip = exempt_rows(frame, table, (later, earlier))
-            for moved, fixed, mop in ways:
-                a, b = frame.get_column(moved), frame.get_column(fixed)
-                common = pl.Datetime("us") if a.dtype != b.dtype else plain(a, a.dtype).dtype
-                lone = self._lone(frame, table, stat, ctx, moved, fixed, mop, common, skip, short)
+            for way in ways:
+                lone = self._lone(frame, table, stat, ctx, way, short)
                 if lone is not frame:
                     return lone
         return frame
@@ -297,20 +294,19 @@ class ColumnOrder(TableTrait):
         table: Table,
         stat: TraitStat,
         ctx: InjectContext,
-        moved: str,
-        fixed: str,
-        mop: str,
+        way: Way,
         target: int,
         rng: np.random.Generator,
     ) -> tuple[pl.DataFrame, int]:
-        """Up to ``target`` rows breaking the order by moving ``moved``; the rows still
+        """Up to ``target`` rows breaking the order by moving ``way.moved``; the rows still
         short after it."""
         later, earlier = stat.columns[:2]
-        a, b = frame.get_column(moved), frame.get_column(fixed)
-        if a.dtype != b.dtype and not (temporal(a.dtype) and temporal(b.dtype)):
+        moved, mop = way.moved, way.op
+        a = frame.get_column(moved)
+        pair = way.compared(frame)
+        if pair is None:
             return frame, 0
-        common = pl.Datetime("us") if a.dtype != b.dtype else plain(a, a.dtype).dtype
-        ca, cb = plain(a, common), plain(b, common)
+        common, ca, cb = pair
         skip = exempt_rows(frame, table, (later, earlier))  # other traits' carriers
         both = (ca.is_not_null() & cb.is_not_null()).to_numpy() & ~skip
         holds = (
@@ -323,10 +319,10 @@ class ColumnOrder(TableTrait):
         if short <= 0:
             return frame, short
         # rows breaking another order of the moved column already are that order's carriers
-        busy = ~_keeps(frame, order_rules(table, moved, (later, earlier)))
+        rules = order_rules(table, moved, (later, earlier))
+        busy = ~_keeps(frame, rules)
         good = np.flatnonzero(both & holds & ~busy & ~pinned(frame, table, moved))
         flipped = ca.clone().scatter(good, mirrored(ca.gather(good), cb.gather(good), mop, common))
-        rules = order_rules(table, moved, (later, earlier))
         fits = good[_keeps(frame.with_columns(back(flipped, a).rename(moved)), rules)[good]]
         if len(fits) < short:  # else one step past the bound, which other orders leave room for
             rest = np.setdiff1d(good, fits)
@@ -398,29 +394,27 @@ class ColumnOrder(TableTrait):
         table: Table,
         stat: TraitStat,
         ctx: InjectContext,
-        moved: str,
-        fixed: str,
-        mop: str,
-        common: pl.DataType,
-        skip: np.ndarray,
+        way: Way,
         count: int,
     ) -> pl.DataFrame:
         """``frame`` with up to ``count`` rows that hold ``fixed`` but not ``moved`` given a
         moved value just past the wrong side of it, where every other order still holds
         (the breaking rows of a small chunk whose rows holding both are bound by other
         orders)."""
-        a, b = frame.get_column(moved), frame.get_column(fixed)
-        if not table.column(moved).nullable:
+        moved = way.moved
+        pair = way.compared(frame)
+        if pair is None or not table.column(moved).nullable:
             return frame
-        lone = np.flatnonzero(a.is_null().to_numpy() & b.is_not_null().to_numpy() & ~skip)
+        common, ca, cb = pair
+        a = frame.get_column(moved)
+        skip = exempt_rows(frame, table, stat.columns[:2])
+        lone = np.flatnonzero(ca.is_null().to_numpy() & cb.is_not_null().to_numpy() & ~skip)
         if len(lone) == 0:
             return frame
-        cb = plain(b, common)
-        values = mirrored(cb.gather(lone), cb.gather(lone), mop, common)
-        ca = plain(a, common).clone().scatter(lone, values)
+        values = mirrored(cb.gather(lone), cb.gather(lone), way.op, common)
+        ca = ca.clone().scatter(lone, values)
         test = frame.with_columns(back(ca, a).rename(moved))
-        rules = order_rules(table, moved, stat.columns[:2]).alias("\x00ok")
-        ok = test.with_columns(rules).get_column("\x00ok").to_numpy()[lone]
+        ok = _keeps(test, order_rules(table, moved, stat.columns[:2]))[lone]
         if not ok.any():
             return frame
         rng = ctx.rng(",".join(stat.columns[:2]), self.name, "lone")
@@ -428,6 +422,24 @@ class ColumnOrder(TableTrait):
         return frame.with_columns(
             back(plain(a, common).clone().scatter(rows, ca.gather(rows)), a).rename(moved)
         )
+
+
+class Way(NamedTuple):
+    """How an order is broken: ``moved``'s values go to the wrong side of ``fixed``'s, so
+    that ``moved op fixed`` no longer holds."""
+
+    moved: str
+    fixed: str
+    op: str
+
+    def compared(self, frame: pl.DataFrame) -> tuple[pl.DataType, pl.Series, pl.Series] | None:
+        """(the type both compare as, ``moved`` and ``fixed`` in it), or None when they do
+        not compare (a number against a date)."""
+        a, b = frame.get_column(self.moved), frame.get_column(self.fixed)
+        if a.dtype != b.dtype and not (temporal(a.dtype) and temporal(b.dtype)):
+            return None
+        common = pl.Datetime("us") if a.dtype != b.dtype else plain(a, a.dtype).dtype
+        return common, plain(a, common), plain(b, common)
 
 
 def _keeps(frame: pl.DataFrame, rules: pl.Expr) -> np.ndarray:
