@@ -40,7 +40,7 @@ from synth.model import (
 from synth.profiler.dialects import Dialect, dialect_for
 from synth.profiler.formats import measure_formats
 from synth.profiler.options import PrivacyOptions, ProfileOptions
-from synth.profiler.plan import large_table
+from synth.profiler.plan import large_table, row_estimator
 from synth.profiler.queries import _RAW, STATS_TAG, FrequentValues, GroupingSetsFrequent
 from synth.profiler.queries import SqlMeasure as _SqlMeasure
 from synth.profiler.queries import as_count as _counts
@@ -81,7 +81,7 @@ from synth.profiler.traits import (
     parents_first,
     record_ages,
 )
-from synth.traits.base import MeasureContext, TraitSettings
+from synth.traits.base import MeasureContext, RunMemo, TraitSettings
 from synth.traits.instants import dated_column, param
 
 __all__ = ["STATS_TAG", "profile_database", "profile_engine"]
@@ -151,6 +151,8 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
             ) from None
         out = []
         skeletons = {rt.key: _skeleton(rt) for rt in reflected}
+        run: RunMemo = {}  # what a parent measured that its children reuse
+        estimate = row_estimator(conn, dialect, reflected)
         active.start_tables(len(reflected))
         for table in parents_first(reflected):
             active.begin_table(table.key)
@@ -168,6 +170,8 @@ def profile_engine(engine: sa.Engine, options: ProfileOptions | None = None) -> 
                     privacy,
                     schema=schema,
                     exact_rows=session.exact_rows,
+                    run=run,
+                    estimated_rows=estimate,
                 )
                 out.append(profile_sampled(measure, session.sample))
             except sa.exc.DBAPIError as exc:
@@ -309,6 +313,8 @@ def _profile_table(
     *,
     schema: str | None = None,
     exact_rows: int | None = None,
+    run: RunMemo | None = None,
+    estimated_rows: Callable[[str], int | None] | None = None,
 ) -> Table:
     """One table's profile; with ``sample`` (percent), every statistics query reads the
     same sample of it, and the counts are the sample's (the caller scales the rows).
@@ -334,6 +340,8 @@ def _profile_table(
         tables=profiled or {},
         reflected=reflected or {},
         schema=schema,
+        run=run if run is not None else {},
+        estimated_rows=estimated_rows or (lambda key: None),
     )
     probes = ColumnProbes(skeleton, ctx)
     time_col = dated_column(skeleton, ctx.time_column)

@@ -188,3 +188,20 @@ def large_table(
     if estimate is None or estimate <= exact_rows:
         return None
     return LargeTable(estimate)
+
+
+def row_estimator(
+    conn: sa.Connection, dialect: Dialect, tables: Sequence[ReflectedTable]
+) -> Callable[[str], int | None]:
+    """The catalog's row estimate of a table of the run by key (one catalog read each, on
+    first use; None: no estimate, or not a table of the run)."""
+    by_key = {t.key: t for t in tables}
+    known: dict[str, int | None] = {}
+
+    def estimate(key: str) -> int | None:
+        if key not in known:
+            rt = by_key.get(key)
+            known[key] = None if rt is None else sampler_for(dialect).estimated_rows(conn, rt)
+        return known[key]
+
+    return estimate

@@ -331,6 +331,7 @@ class SqlMeasure(TableMeasure):
 
     def __init__(self, conn: sa.Connection, source: Any, table: Table) -> None:
         self.conn, self.source, self.table = conn, source, table
+        self.whole = not isinstance(source, SampledTable)
 
     def rows(self, sql: Callable[[Any], Any], frame: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
         sampled = self.source if isinstance(self.source, SampledTable) else None

@@ -107,6 +107,14 @@ class MeasureContext:
     memo: RunMemo = field(default_factory=dict, compare=False, repr=False)
     """Results traits share while measuring this table (one query serving several
     traits), fresh for each table."""
+    run: RunMemo = field(default_factory=dict, compare=False, repr=False)
+    """Results a table leaves for the tables profiled after it in the same run (a parent's
+    relation query, which its child then need not run again)."""
+    estimated_rows: Callable[[str], int | None] = field(
+        default=lambda key: None, compare=False, repr=False
+    )
+    """The catalog's estimate of another table's rows, by key (None: not known), one
+    catalog read: what a query joining that table may plan by."""
     schema: str | None = None
     """Where tables without a schema of their own are queried (``--schema``; None: the
     connection's default schema)."""
@@ -279,6 +287,9 @@ class TableMeasure:
 
     table: Table
     """The table as profiled so far (schema and column statistics, no table traits)."""
+    whole: bool = True
+    """Whether queries read the whole table (not a ``--sample`` of it), so that a result
+    may serve other tables of the run."""
 
     def rows(
         self,

@@ -105,8 +105,10 @@ class ChildrenPerParent(RelationTrait):
     Pagination, N+1 queries, per-parent limits and "load all children" code break on
     the busiest parents. *Measured* per relation (a one-column foreign key, declared
     or inferred from a `<table>_id` column named after a profiled table) with **one**
-    query on the child table, shared with `orphan` and `soft_deleted_parent`: the
-    child `LEFT JOIN` the parent `GROUP BY` the foreign key, then `GROUP BY` the
+    query, shared with `orphan`, `soft_deleted_parent` and the parent's
+    `childless_parent` (the parent, profiled first, runs it and the child reuses it):
+    the child `LEFT JOIN` the parent `GROUP BY` the foreign key (or the children counted
+    per key first, where the child holds at least two rows per key), then `GROUP BY` the
     children count (one row per distinct count). *Stored* on the child table with
     `columns` = the foreign key, `detail` = `parent`, `key`, `p50`/`p90`/`p99`/`max`
     of the children of parents with any, `childless` (the parent's `childless_parent`
@@ -299,11 +301,13 @@ class ChildlessParent(RelationTrait):
     Code that assumes every parent has a child (`orders[0]`, an inner join that drops
     rows from a report) breaks on these. *Measured* while profiling the parent with
     **one** query per relation referencing it (declared or inferred, see
-    `children_per_parent`): `SELECT COUNT(*), SUM(CASE WHEN p.deleted_at IS NOT NULL
-    ...) FROM parent p` less the same over the parents the child's distinct keys join to
-    (`SELECT DISTINCT c.fk FROM child c ... JOIN parent q ON q.key = c.fk`): one read of
-    the child and one lookup per referenced parent, where an anti-join would probe the
-    child once per parent row (the sum only where the parent has a soft-delete column).
+    `children_per_parent`): the child's relation query (`child LEFT JOIN parent GROUP BY
+    c.fk`), run by the parent, finds the parents with a child; the rest are childless,
+    counted from the parent's own exact statistics. The child then reuses the result, so
+    the relation costs one query in all. Under `--sample`, the sampled parents less those
+    the child's distinct keys join to (`SELECT DISTINCT c.fk FROM child c ... JOIN parent
+    q ON q.key = c.fk`), one read of the child, where an anti-join would probe the child
+    once per parent row.
     The query bound counts it on the child's relations, as a table does not know from its
     own schema which tables reference it. *Stored* on the parent table with `columns` = its key,
     `detail` = `child`, `via` (the child's column), and with a soft-delete column its
@@ -340,7 +344,7 @@ class ChildlessParent(RelationTrait):
                     continue
                 if composite_member(child, rel.fk):
                     continue
-                count, flagged = childless(source, child, rel, flag, ctx.schema)
+                count, flagged = childless(source, ctx, child, rel, flag)
                 if count == 0:
                     continue
                 detail: dict[str, Scalar] = {"child": child.key, "via": rel.fk}

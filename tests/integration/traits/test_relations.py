@@ -22,7 +22,9 @@ from synth.generator import table as table_module
 from synth.internal.streams import chunk_ranges
 from synth.model import Profile, Table, TraitStat
 from synth.profiler import database
+from synth.profiler.queries import SqlMeasure
 from synth.traits import table_traits
+from synth.traits.relations.measure import _run_histogram, relations
 from tests.integration.traits_support import ROWS, SMALL, Db, close_enough
 
 CUSTOMERS, ORDERS, PAYMENTS = 1000, ROWS, 2000
@@ -324,7 +326,9 @@ def test_files_are_not_measured(tmp_path: Path) -> None:
 
 
 def test_relation_queries_stay_within_their_bound(db: Db) -> None:
-    """One relation query per relation on the child, one childless query on the parent."""
+    """One query per relation: the parent, profiled whole first, runs the relation query
+    for ``childless_parent`` and its children reuse it; ``--sample`` runs one more per
+    relation on the parent (its sampled parents less the linked ones)."""
     _load(db, _plant())
     engine = database._connect(db.url)
     statements: list[str] = []
@@ -341,7 +345,41 @@ def test_relation_queries_stay_within_their_bound(db: Db) -> None:
     ]
     relation_traits = [t for t in table_traits() if t.name in RELATION_TRAITS]
     bound = sum(t.max_queries(table) for t in relation_traits for table in profile.tables)
-    assert len(ours) == 4 <= bound  # orders and payments: one each, and one each on customers
+    assert len(ours) == 2 <= bound  # orders and payments: one each, run by customers
+    assert sum("per_parent" in s for s in ours) == 2
+
+
+def test_relation_query_forms_agree(db: Db) -> None:
+    """The relation query counts children per key before or after joining the parent, run
+    from the child or from the parent (which then counts childless parents from its own
+    statistics): all four give the same histogram, orphans and soft-deleted parents."""
+    planted = _plant()
+    _load(db, planted)
+    profile = synth.profile(db.url)
+    orders, customers = profile.table("orders"), profile.table("customers")
+    (rel,) = [r for r in relations(orders, {"customers": customers}) if r.fk == "customer_id"]
+    gone = {c["id"] for c in planted.customers if c["deleted_at"]}
+    counts = planted.counts()
+    engine = database._connect(db.url)
+    try:
+        with engine.connect() as conn:
+            found = []
+            for table, child in ((orders, None), (customers, orders)):
+                source = sa.table(table.name, *(sa.column(c.name) for c in table.columns))
+                measure = SqlMeasure(conn, source, table)
+                for grouped in (False, True):
+                    found.append(
+                        _run_histogram(measure, rel, "deleted_at", child, None, grouped=grouped)
+                    )
+    finally:
+        engine.dispose()
+    for got in found:
+        assert got.counts == {n: list(counts.values()).count(n) for n in set(counts.values())}
+        assert got.orphan_rows == sum(
+            1 for o in planted.orders if o["customer_id"] and o["customer_id"] > CUSTOMERS
+        )
+        assert got.deleted_rows == sum(1 for o in planted.orders if o["customer_id"] in gone)
+        assert got.deleted_parents == len(gone & set(counts))
 
 
 @pytest.mark.parametrize("seed", [0, 1])
