@@ -3,7 +3,7 @@
 PostgreSQL counts a table's low-cardinality columns in one statement: over the value
 combinations first (a plain ``GROUP BY a, b, ...``) when they are few, else by grouping
 sets over the table; MariaDB and SQLite send a ``UNION ALL`` of one ``GROUP BY`` per
-column. Both tables here are checked against counts made in Python: ``few`` has 2
+column (either table). Both tables here are checked against counts made in Python: ``few`` has 2
 low-cardinality columns (123 combinations), ``many`` has 3 of 40 values each (68,921).
 """
 
