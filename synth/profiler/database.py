@@ -52,6 +52,7 @@ from synth.profiler.queries import setter as _setter
 from synth.profiler.queries import skeleton as _skeleton
 from synth.profiler.reflect import ReflectedColumn, ReflectedTable, reflect_selected
 from synth.profiler.relations import infer_relations
+from synth.profiler.sample import sampler_for
 from synth.profiler.semantic import (
     ShapeRule,
     personal_override,
@@ -61,7 +62,6 @@ from synth.profiler.semantic import (
 )
 from synth.profiler.session import (
     REFLECTION,
-    SampledTable,
     integer_key,
     profile_sampled,
     start_session,
@@ -327,7 +327,7 @@ def _profile_table(
     )
     large = None
     if sample is not None:
-        source = SampledTable.build(dialect, source, sample, integer_key(rt))
+        source = sampler_for(dialect).sample(conn, dialect, source, sample, integer_key(rt))
     else:
         large = large_table(conn, dialect, rt, exact_rows)
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from synth.profiler.dialects import SAMPLE_SEED, Dialect
+from synth.profiler.queries import STATS_TAG
 from synth.profiler.reflect import ReflectedTable
 from synth.profiler.session import REFLECTION, SampledTable, execute
 
@@ -46,6 +47,18 @@ class Sampler:
     def estimated_rows(self, conn: sa.Connection, table: ReflectedTable) -> int | None:
         """The catalog's estimate of the table's rows (None: no estimate, profile exactly)."""
         return None
+
+    def sample(
+        self,
+        conn: sa.Connection,
+        dialect: Dialect,
+        table: sa.TableClause,
+        percent: float,
+        key: str | None,
+    ) -> SampledTable:
+        """What ``--sample percent`` reads of ``table`` (``key``: its one-column integer
+        primary key, if any): the dialect's sample (:meth:`Dialect.sampled`)."""
+        return SampledTable.build(dialect, table, percent, key)
 
     def bounded(
         self,
@@ -119,19 +132,47 @@ class KeyRangeSampler(Sampler):
         if key is None or bounds is None or None in bounds:
             source = SampledTable.build(dialect, table, percent)
             return BoundedSample(source, f"row filter on a hash ({percent:g} %)")
-        low, high = int(bounds[0]), int(bounds[1])
-        span = high - low + 1
-        width = max(1, math.ceil(span * percent / 100 / KEY_RANGES))
-        step = max(width, span // KEY_RANGES)
-        starts = range(low, high + 1, step)
+        source, ranges, width = _key_ranges(dialect, table, percent, key, bounds)
+        return BoundedSample(source, f"{ranges} key ranges of {width} keys")
 
-        def ranges(name: str) -> sa.Select[Any]:
-            column = table.c[key]
-            wanted = sa.or_(*(column.between(s, s + width - 1) for s in starts))
-            return sa.select(*table.c).where(wanted)
+    def sample(
+        self,
+        conn: sa.Connection,
+        dialect: Dialect,
+        table: sa.TableClause,
+        percent: float,
+        key: str | None,
+    ) -> SampledTable:
+        """With an integer key, ``percent`` % of the key's range in :data:`KEY_RANGES`
+        stretches, read through the key (about ``percent`` % of the table, where the row
+        filter reads all of it); its bounds cost one query, answered from the key's index."""
+        if key is None:
+            return super().sample(conn, dialect, table, percent, key)
+        column = table.c[key]
+        bounds = sa.select(sa.func.min(column), sa.func.max(column)).prefix_with(STATS_TAG)
+        low, high = execute(conn, bounds, "the sample's key range").one()
+        if low is None:
+            return super().sample(conn, dialect, table, percent, key)
+        return _key_ranges(dialect, table, percent, key, (low, high))[0]
 
-        source = SampledTable.of(ranges, table, percent, key, dialect)
-        return BoundedSample(source, f"{len(starts)} key ranges of {width} keys")
+
+def _key_ranges(
+    dialect: Dialect, table: sa.TableClause, percent: float, key: str, bounds: tuple[Any, Any]
+) -> tuple[SampledTable, int, int]:
+    """(the sample, its number of ranges, their width): :data:`KEY_RANGES` stretches of
+    consecutive keys spread evenly over ``bounds``, ``percent`` % of the span in all."""
+    low, high = int(bounds[0]), int(bounds[1])
+    span = high - low + 1
+    width = max(1, math.ceil(span * percent / 100 / KEY_RANGES))
+    step = max(width, span // KEY_RANGES)
+    starts = range(low, high + 1, step)
+
+    def ranges(name: str) -> sa.Select[Any]:
+        column = table.c[key]
+        wanted = sa.or_(*(column.between(s, s + width - 1) for s in starts))
+        return sa.select(*table.c).where(wanted)
+
+    return SampledTable.of(ranges, table, percent, key, dialect), len(starts), width
 
 
 class MySQLSampler(KeyRangeSampler):
