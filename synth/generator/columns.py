@@ -9,6 +9,8 @@ sampler. Other values are never one of the listed frequent values.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import polars as pl
 import pyarrow as pa
@@ -40,12 +42,16 @@ _NO_REDRAW = frozenset(
     }
 )
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
+_OFF_VOCABULARY = frozenset({LogicalType.INTEGER, LogicalType.DECIMAL})
+"""Columns whose other values still equal to a listed one after the redraws are moved off
+it (the sampler draws their quantile points exactly, so clashes are common)."""
 
 
 def _off_vocabulary(values: pl.Series, frequent: pl.Series, ctx: ColumnContext) -> pl.Series:
     """``values`` with those still equal to a frequent value after the redraws moved off
-    it: an integer past the largest listed one, a string with a trailing digit changed
-    (the other bucket promises values the profile does not list)."""
+    it: an integer past the largest listed one, a decimal to the nearest unlisted value,
+    a string with a trailing digit changed (the other bucket promises values the profile
+    does not list)."""
     listed = frequent.cast(values.dtype, strict=False).drop_nulls()
     clash = values.is_in(listed.implode()).to_numpy()
     if not clash.any():
@@ -61,10 +67,39 @@ def _off_vocabulary(values: pl.Series, frequent: pl.Series, ctx: ColumnContext) 
                     break
             fixed.append(candidate)
         return values.scatter(rows, pl.Series(fixed, dtype=pl.String))
+    if ctx.column.type is LogicalType.DECIMAL:
+        return values.scatter(rows, _beside(values.gather(rows), listed, ctx))
     lo, hi = integer_bounds(ctx.column)
     top = int(listed.max()) if len(listed) else 0  # type: ignore[arg-type]
     moved = np.clip(top + 1 + np.arange(len(rows), dtype=np.int64), lo, hi)
     return values.scatter(rows, pl.Series(moved).cast(values.dtype))
+
+
+def _beside(values: pl.Series, listed: pl.Series, ctx: ColumnContext) -> pl.Series:
+    """Decimals equal to a listed value, each moved by the fewest units of the column's
+    scale to an unlisted value inside its profiled range, towards the middle: a pool
+    value of exactly the maximum 14.00 becomes 13.99, not 15.00 (the sampler draws the
+    quantile points themselves, so such clashes survive the redraws)."""
+    unit = Decimal(1).scaleb(-(ctx.column.scale or 0))
+    known = ctx.column.stats.values
+    low = Decimal(str(known.min)) if known is not None and known.min is not None else None
+    high = Decimal(str(known.max)) if known is not None and known.max is not None else None
+    middle = Decimal(str(known.p50)) if known is not None and known.p50 is not None else None
+    taken = {Decimal(str(v)) for v in listed.to_list()}
+    out = []
+    for value in values.to_list():
+        down = middle is None or value >= middle
+        moved = value
+        for step in range(1, 1000):
+            ways = (-step, step) if down else (step, -step)
+            fits = [value + w * unit for w in ways]
+            fits = [c for c in fits if c not in taken and (low is None or c >= low)]
+            fits = [c for c in fits if high is None or c <= high]
+            if fits:
+                moved = fits[0]
+                break
+        out.append(moved)
+    return pl.Series(out, dtype=values.dtype)
 
 
 def with_nulls(values: pl.Series, mask: np.ndarray | None) -> pl.Series:
@@ -179,9 +214,30 @@ class ColumnGenerator:
                 break
             redo = self._draw(int(clash.sum()), rng).cast(values.dtype)
             values = values.scatter(np.flatnonzero(clash.to_numpy()), redo)
-        if self.shaped is not None or self.ctx.column.type is LogicalType.INTEGER:
+        if self.shaped is not None or self.ctx.column.type in _OFF_VOCABULARY:
             values = _off_vocabulary(values, self.frequent, self.ctx)
         return values
+
+    def _distinct(self, pool: pl.Series, rng: np.random.Generator) -> pl.Series:
+        """``pool`` with a value drawn twice drawn again (the pool stands for that many
+        distinct rare values); a number still repeated is moved off the values before it."""
+        if self.ctx.column.type in _NO_REDRAW:
+            return pool
+        for _ in range(RETRIES):
+            again = ~pool.is_first_distinct()
+            if not again.any():
+                return pool
+            rows = np.flatnonzero(again.to_numpy())
+            pool = pool.scatter(rows, self._free(len(rows), rng).cast(pool.dtype))
+        again = ~pool.is_first_distinct()
+        if self.shaped is not None or self.ctx.column.type not in _OFF_VOCABULARY:
+            return pool
+        for row in np.flatnonzero(again.to_numpy()):
+            taken = pl.concat([self.frequent.cast(pool.dtype, strict=False), pool.head(int(row))])
+            pool = pool.scatter(
+                [int(row)], _off_vocabulary(pool[int(row) : int(row) + 1], taken, self.ctx)
+            )
+        return pool
 
     def _other(self, n: int, rng: np.random.Generator) -> pl.Series:
         if self.domain is not None:
@@ -190,7 +246,7 @@ class ColumnGenerator:
             if self._pool is None:
                 ctx = self.ctx
                 pool_rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="pool")
-                self._pool = self._free(self.pool_size, pool_rng)
+                self._pool = self._distinct(self._free(self.pool_size, pool_rng), pool_rng)
             weights = self.sampler.pool_weights(self.ctx, self._pool)
             if weights is not None:
                 return self._pool.gather(rng.choice(len(self._pool), size=n, p=weights))

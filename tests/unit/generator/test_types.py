@@ -69,6 +69,49 @@ def test_decimals_are_rounded_to_scale_and_kept_within_precision():
     assert ((values * 100).round(6) % 1 == 0).all()
 
 
+@pytest.mark.parametrize("seed", [0, 60, 181])  # 60, 181: redraws left a clash
+def test_decimal_other_values_are_never_listed_ones(seed: int) -> None:
+    """The rare values of a decimal column (the other bucket: 5 values the profile does not
+    list) never equal a frequent value, even where the sampler draws the listed quantile
+    points themselves (10% of draws land exactly on the maximum 14.00), and stay inside the
+    profiled range."""
+    listed = (6.0, 8.0, 10.0, 12.0, 14.0)
+    out = generate(
+        Column(
+            name="discount",
+            type="decimal",
+            sql_type="NUMERIC(8,2)",
+            precision=8,
+            scale=2,
+            stats=ColumnStats(
+                null_fraction=0.5,
+                distinct=10,
+                values=Distribution(
+                    min=6.0,
+                    p01=6.0,
+                    p05=6.0,
+                    p10=6.0,
+                    p25=7.0,
+                    p50=10.0,
+                    p75=12.0,
+                    p90=14.0,
+                    p95=14.0,
+                    p99=14.0,
+                    max=14.0,
+                ),
+                frequent=tuple(ValueFrequency(value=v, fraction=0.067) for v in listed),
+            ),
+        ),
+        seed=seed,
+    )
+    values = out["discount"].drop_nulls().cast(pl.Float64)
+    rare = values.filter(~values.is_in(list(listed)))
+    assert rare.n_unique() == 5, sorted(rare.unique().to_list())
+    assert values.min() >= 6.0 and values.max() <= 14.0
+    shares = {v: (values == v).sum() / out.height for v in listed}
+    assert all(abs(share - 0.067) < 0.02 for share in shares.values()), shares
+
+
 def test_undeclared_decimal_gets_the_default_precision():
     out = generate(Column(name="d", type="decimal", sql_type="NUMERIC"))
     assert out.schema["d"] == pl.Decimal(38, 9)
