@@ -218,27 +218,6 @@ class ColumnGenerator:
             values = _off_vocabulary(values, self.frequent, self.ctx)
         return values
 
-    def _distinct(self, pool: pl.Series, rng: np.random.Generator) -> pl.Series:
-        """``pool`` with a value drawn twice drawn again (the pool stands for that many
-        distinct rare values); a number still repeated is moved off the values before it."""
-        if self.ctx.column.type in _NO_REDRAW:
-            return pool
-        for _ in range(RETRIES):
-            again = ~pool.is_first_distinct()
-            if not again.any():
-                return pool
-            rows = np.flatnonzero(again.to_numpy())
-            pool = pool.scatter(rows, self._free(len(rows), rng).cast(pool.dtype))
-        again = ~pool.is_first_distinct()
-        if self.shaped is not None or self.ctx.column.type not in _OFF_VOCABULARY:
-            return pool
-        for row in np.flatnonzero(again.to_numpy()):
-            taken = pl.concat([self.frequent.cast(pool.dtype, strict=False), pool.head(int(row))])
-            pool = pool.scatter(
-                [int(row)], _off_vocabulary(pool[int(row) : int(row) + 1], taken, self.ctx)
-            )
-        return pool
-
     def _other(self, n: int, rng: np.random.Generator) -> pl.Series:
         if self.domain is not None:
             return self.domain.gather(rng.integers(0, len(self.domain), n))
@@ -246,7 +225,7 @@ class ColumnGenerator:
             if self._pool is None:
                 ctx = self.ctx
                 pool_rng = stream(ctx.seed, ctx.table, ctx.column.name, purpose="pool")
-                self._pool = self._distinct(self._free(self.pool_size, pool_rng), pool_rng)
+                self._pool = self._free(self.pool_size, pool_rng)
             weights = self.sampler.pool_weights(self.ctx, self._pool)
             if weights is not None:
                 return self._pool.gather(rng.choice(len(self._pool), size=n, p=weights))
