@@ -43,7 +43,7 @@ _NO_REDRAW = frozenset(
 )
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
 _OFF_VOCABULARY = frozenset({LogicalType.INTEGER, LogicalType.DECIMAL})
-"""Columns whose other values still equal to a listed one after the redraws are moved off
+"""Columns whose other values, still equal to a listed one after the redraws, are moved off
 it (the sampler draws their quantile points exactly, so clashes are common)."""
 
 
@@ -88,8 +88,11 @@ def _beside(values: pl.Series, listed: pl.Series, ctx: ColumnContext) -> pl.Seri
     taken = {Decimal(str(v)) for v in listed.to_list()}
     out = []
     for value in values.to_list():
-        down = middle is None or value >= middle
         moved = value
+        if value is None:
+            out.append(moved)
+            continue
+        down = middle is None or value >= middle
         for step in range(1, 1000):
             ways = (-step, step) if down else (step, -step)
             fits = [value + w * unit for w in ways]
