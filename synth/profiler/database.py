@@ -329,7 +329,8 @@ def _profile_table(
     if sample is not None:
         source = sampler_for(dialect).sample(conn, dialect, source, sample, integer_key(rt))
     else:
-        large = large_table(conn, dialect, rt, exact_rows)
+        estimate = estimated_rows or row_estimator(conn, dialect, [rt])
+        large = large_table(lambda: estimate(rt.key), exact_rows)
     plans = [_plan(c, dialect.column_expr(source.c[c.name], c.sa_type)) for c in rt.columns]
     skeleton = _skeleton(rt)
     ctx = MeasureContext(

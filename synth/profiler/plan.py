@@ -178,13 +178,13 @@ def _store(into: dict[str, int], key: str) -> Callable[[Any], None]:
 
 
 def large_table(
-    conn: sa.Connection, dialect: Dialect, rt: ReflectedTable, exact_rows: int | None
+    read_estimate: Callable[[], int | None], exact_rows: int | None
 ) -> LargeTable | None:
-    """A :class:`LargeTable` when the catalog estimates ``rt`` above ``exact_rows`` rows
-    (None: never), else None: profile it exactly."""
+    """A :class:`LargeTable` when the catalog's estimate (``read_estimate()``, read only when
+    needed) is above ``exact_rows`` rows (None: never), else None: profile it exactly."""
     if exact_rows is None:
         return None
-    estimate = sampler_for(dialect).estimated_rows(conn, rt)
+    estimate = read_estimate()
     if estimate is None or estimate <= exact_rows:
         return None
     return LargeTable(estimate)

@@ -57,8 +57,19 @@ class Sampler:
         key: str | None,
     ) -> SampledTable:
         """What ``--sample percent`` reads of ``table`` (``key``: its one-column integer
-        primary key, if any): the dialect's sample (:meth:`Dialect.sampled`)."""
-        return SampledTable.build(dialect, table, percent, key)
+        primary key, if any): stretches of the key's range where :meth:`key_range` finds
+        one, else the dialect's sample (:meth:`Dialect.sampled`)."""
+        bounds = self.key_range(conn, table, key)
+        if bounds is None:
+            return SampledTable.build(dialect, table, percent, key)
+        return _key_ranges(dialect, table, percent, key or "", bounds)[0]
+
+    def key_range(
+        self, conn: sa.Connection, table: sa.TableClause, key: str | None
+    ) -> tuple[Any, Any] | None:
+        """The integer key's (lowest, highest) where reading stretches of it is cheaper than
+        the dialect's sample; None: use the dialect's sample."""
+        return None
 
     def bounded(
         self,
@@ -135,25 +146,18 @@ class KeyRangeSampler(Sampler):
         source, ranges, width = _key_ranges(dialect, table, percent, key, bounds)
         return BoundedSample(source, f"{ranges} key ranges of {width} keys")
 
-    def sample(
-        self,
-        conn: sa.Connection,
-        dialect: Dialect,
-        table: sa.TableClause,
-        percent: float,
-        key: str | None,
-    ) -> SampledTable:
-        """With an integer key, ``percent`` % of the key's range in :data:`KEY_RANGES`
-        stretches, read through the key (about ``percent`` % of the table, where the row
-        filter reads all of it); its bounds cost one query, answered from the key's index."""
+    def key_range(
+        self, conn: sa.Connection, table: sa.TableClause, key: str | None
+    ) -> tuple[Any, Any] | None:
+        """With an integer key, its bounds, one query answered from the key's index: the
+        sample then reads ``percent`` % of the table through the key, where the row filter
+        reads all of it."""
         if key is None:
-            return super().sample(conn, dialect, table, percent, key)
+            return None
         column = table.c[key]
         bounds = sa.select(sa.func.min(column), sa.func.max(column)).prefix_with(STATS_TAG)
         low, high = execute(conn, bounds, "the sample's key range").one()
-        if low is None:
-            return super().sample(conn, dialect, table, percent, key)
-        return _key_ranges(dialect, table, percent, key, (low, high))[0]
+        return None if low is None else (low, high)
 
 
 def _key_ranges(

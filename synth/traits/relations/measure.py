@@ -37,6 +37,7 @@ __all__ = [
     "flag_column",
     "histogram",
     "relations",
+    "run_histogram",
     "top_count",
 ]
 
@@ -216,7 +217,7 @@ def histogram(source: TableMeasure, ctx: MeasureContext, rel: Relation) -> Histo
             stats = child.column(rel.fk).stats
             nonnull = child.rows * (1.0 - stats.null_fraction)
             grouped = stats.distinct is not None and nonnull >= GROUP_FIRST * stats.distinct
-            shared = _run_histogram(source, rel, flag, None, ctx.schema, grouped=grouped)
+            shared = run_histogram(source, rel, flag, None, ctx.schema, grouped=grouped)
         ctx.memo[key] = shared
     histogram: Histogram = ctx.memo[key]
     return histogram
@@ -226,7 +227,7 @@ def _run_key(child: str, fk: str) -> tuple[str, ...]:
     return ("relations", "histogram", child, fk)
 
 
-def _run_histogram(
+def run_histogram(
     source: TableMeasure,
     rel: Relation,
     flag: str | None,
@@ -317,7 +318,7 @@ def childless(
     if source.whole:
         estimate = ctx.estimated_rows(child.key)
         grouped = estimate is not None and estimate >= GROUP_FIRST * source.table.rows
-        found = _run_histogram(source, rel, flag, child, ctx.schema, grouped=grouped)
+        found = run_histogram(source, rel, flag, child, ctx.schema, grouped=grouped)
         ctx.run[_run_key(child.key, rel.fk)] = found
         me = source.table
         keys = _present(me, rel.key)

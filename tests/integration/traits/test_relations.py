@@ -24,7 +24,7 @@ from synth.model import Profile, Table, TraitStat
 from synth.profiler import database
 from synth.profiler.queries import SqlMeasure
 from synth.traits import table_traits
-from synth.traits.relations.measure import _run_histogram, relations
+from synth.traits.relations.measure import relations, run_histogram
 from tests.integration.traits_support import ROWS, SMALL, Db, close_enough
 
 CUSTOMERS, ORDERS, PAYMENTS = 1000, ROWS, 2000
@@ -369,7 +369,7 @@ def test_relation_query_forms_agree(db: Db) -> None:
                 measure = SqlMeasure(conn, source, table)
                 for grouped in (False, True):
                     found.append(
-                        _run_histogram(measure, rel, "deleted_at", child, None, grouped=grouped)
+                        run_histogram(measure, rel, "deleted_at", child, None, grouped=grouped)
                     )
     finally:
         engine.dispose()
