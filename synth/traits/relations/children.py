@@ -18,14 +18,16 @@ the others.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from synth.model import Scalar
-from synth.traits.relations.inject import ParentView, slot_permutation
+from synth.traits.relations.inject import ParentView, search, slot_permutation
 from synth.traits.relations.measure import top_count, top_share
 
-__all__ = ["assign", "plan_counts", "segment_counts"]
+__all__ = ["Spread", "assign", "plan_counts", "segment_counts"]
 
 _EPS = 1e-6
 _POINTS = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
@@ -157,8 +159,25 @@ def _level(counts: np.ndarray, busy: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Spread:
+    """A relation's plan for one run: how many child rows each parent row owns."""
+
+    counts: np.ndarray
+    """Children per parent row."""
+    heavy: np.ndarray
+    """The busiest tenth of the parents (a mask over parent rows)."""
+    heavy_keys: pl.Series
+    """Their key values: the rows pointing at them carry ``children_per_parent``."""
+    ends: np.ndarray = field(init=False)
+    """The end of each parent's run of slots (``cumsum(counts)``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ends", np.cumsum(self.counts))
+
+
 def assign(
-    counts: np.ndarray,
+    spread: Spread,
     offset: int,
     n: int,
     *,
@@ -170,16 +189,16 @@ def assign(
     """Parent row indices for ``n`` child rows at positions ``offset..offset+n-1`` among
     the table's non-NULL rows: position -> slot by a fixed permutation -> the parent
     owning the slot; positions beyond the slots draw a parent by its count."""
-    total = int(counts.sum())
+    counts, ends = spread.counts, spread.ends
+    total = int(ends[-1]) if len(ends) else 0
     out = np.zeros(n, dtype=np.int64)
     if total == 0 or n == 0:
         return out
-    ends = np.cumsum(counts)
     a, b = slot_permutation(seed, table, column, total)
     pos = offset + np.arange(n, dtype=np.int64)
     inside = pos < total
     slots = (a * pos[inside] + b) % total
-    out[inside] = np.searchsorted(ends, slots, side="right")
+    out[inside] = search(ends, slots, side="right")
     beyond = int((~inside).sum())
     if beyond:
         out[~inside] = rng.choice(len(counts), size=beyond, p=counts / total)

