@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from synth.model import Scalar
-from synth.traits.relations.inject import ParentView, search, slot_permutation
+from synth.traits.relations.inject import ParentView, in_rank_order, search, slot_permutation
 from synth.traits.relations.measure import top_count, top_share
 
 __all__ = ["Spread", "assign", "plan_counts", "segment_counts"]
@@ -61,9 +61,13 @@ def _integerize(x: np.ndarray, total: int) -> np.ndarray:
     s = float(x.sum())
     x = x * (total / s) if s > 0 else np.full(len(x), total / len(x))
     out = np.floor(x).astype(np.int64)
-    rest = total - int(out.sum())
-    if rest > 0:
-        out[np.argsort(-(x - out), kind="stable")[:rest]] += 1
+    rest = min(total - int(out.sum()), len(x))
+    if rest > 0:  # the largest remainders, the first of equal ones first
+        frac = x - out
+        kth = np.partition(frac, len(frac) - rest)[len(frac) - rest]
+        above = frac > kth
+        out[above] += 1
+        out[np.flatnonzero(frac == kth)[: rest - int(above.sum())]] += 1
     return out
 
 
@@ -104,8 +108,7 @@ def plan_counts(
     m = len(view.keys)
     counts = np.zeros(m, dtype=np.int64)
     heavy = np.zeros(m, dtype=bool)
-    eligible = np.flatnonzero(view.valid & ~view.childless)
-    idx = eligible[np.argsort(view.rank[eligible], kind="stable")]
+    idx = in_rank_order(view.valid & ~view.childless, view.rank)
     m1 = len(idx)
     if m1 == 0 or slots <= 0:
         return counts, heavy

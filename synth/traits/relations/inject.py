@@ -34,6 +34,7 @@ __all__ = [
     "child_view",
     "free_first",
     "in_key",
+    "in_rank_order",
     "number",
     "orphan_values",
     "parent_view",
@@ -104,10 +105,18 @@ def _ranks(seed: int, table: str, column: str, purpose: str, m: int) -> np.ndarr
     return rank
 
 
+def in_rank_order(mask: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Indices of the rows of ``mask``, lowest ``rank`` first. ``rank`` is a permutation
+    (see :func:`_ranks`), so this inverts it instead of sorting: O(rows), where a sort of
+    a 2M-row parent took 0.2 s."""
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank), dtype=np.int64)
+    return order[mask[order]]
+
+
 def _lowest(mask: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` rows of ``mask`` with the lowest ``rank``."""
-    idx = np.flatnonzero(mask)
-    return idx[np.argsort(rank[idx], kind="stable")[: max(0, k)]]
+    return in_rank_order(mask, rank)[: max(0, k)]
 
 
 @dataclass(frozen=True)

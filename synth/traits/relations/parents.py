@@ -24,6 +24,7 @@ from synth.traits.relations.inject import (
     RelationTrait,
     child_view,
     free_first,
+    in_rank_order,
     number,
     orphan_values,
     parent_view,
@@ -288,8 +289,7 @@ class ChildrenPerParent(RelationTrait):
         the key has an ``orphan`` entry, else NULL; a NOT NULL key without one that has
         more rows than such parents is left as made."""
         fk = stat.columns[0]
-        eligible = np.flatnonzero(view.valid & ~view.childless)
-        eligible = eligible[np.argsort(-view.rank[eligible], kind="stable")]
+        eligible = in_rank_order(view.valid & ~view.childless, view.rank)[::-1]
         col = table.column(fk)
         orphan = sibling(table, "orphan", fk)
         if len(eligible) == 0 or (orphan is None and not col.nullable and ctx.rows > len(eligible)):

@@ -24,7 +24,7 @@ def _view(parents: int) -> ParentView:
         deleted=np.zeros(parents, dtype=bool),
         forced=np.zeros(0, dtype=np.int64),
         childless=np.zeros(parents, dtype=bool),
-        rank=np.arange(parents, dtype=np.float64),
+        rank=np.arange(parents, dtype=np.int64),
     )
 
 
