@@ -9,9 +9,11 @@ The source is a small dirty SaaS database built once in SQLite (``build/bench/sa
 tenants, users, and a 10-column ``orders`` table with foreign keys, a legacy status, a
 sentinel amount, padded notes, a NULL pattern, orphans) and profiled once
 (``build/bench/saas.yaml``); every measurement generates ``orders`` at the size asked
-(users and tenants in proportion) in a fresh process, and reports its rows/s and peak RSS
-(``VmHWM``). ``--null`` sizes run the same pipeline to a null sink (chunks made and turned
-into Arrow, nothing written), for sizes whose files would not fit the disk.
+(users and tenants in proportion) in a fresh process, and reports its rows/s and peak
+memory: with workers, of the process and its workers together (their PSS, sampled), else
+the process's peak RSS (``VmHWM``). ``--null`` sizes run the same pipeline to a null
+sink (chunks made and turned into Arrow, nothing written), for sizes whose files would
+not fit the disk.
 
 The baseline is a hand-written vectorized polars/numpy generator of the same three tables
 and columns (the same dtypes, NULL shares, categories, foreign keys drawn at random), with
@@ -128,23 +130,72 @@ def _peak_mb() -> float:
     return float("nan")
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (workers, the fork server)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:  # the process ended meanwhile
+            continue
+    return out
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    pss = [ln for ln in text.splitlines() if ln.startswith("Pss:")]
+    return int(pss[0].split()[1]) / 1024 if pss else 0.0
+
+
+class TreeMemory:
+    """The peak, over a run, of the memory of this process and its workers together:
+    the proportional set size (PSS) of each, sampled every 50 ms, so pages the workers
+    share with the fork server count once."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, sum(_pss_mb(p) for p in _tree(os.getpid())))
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def measure_synth(rows: int, workers: int, out: str | None) -> dict[str, float]:
     import synth
     from synth.model.io import read_profile
 
     profile = read_profile(PROFILE)
     start = time.perf_counter()
-    if out is None:  # the null sink: the same chunks, turned into Arrow, then dropped
-        from synth.generator import GenerateOptions, make_plan
-        from synth.generator.parallel import stream_chunks
+    with TreeMemory() as memory:
+        if out is None:  # the null sink: the same chunks, turned into Arrow, then dropped
+            from synth.generator import GenerateOptions, make_plan
+            from synth.generator.parallel import stream_chunks
 
-        plan = make_plan(profile, GenerateOptions.of(rows=rows))
-        made = sum(chunk.num_rows for _, chunk in stream_chunks(plan, workers=workers))
-    else:
-        manifest = synth.write(profile, out, rows=rows, workers=workers)
-        made = sum(t.rows for t in manifest.tables.values())
+            plan = make_plan(profile, GenerateOptions.of(rows=rows))
+            made = sum(chunk.num_rows for _, chunk in stream_chunks(plan, workers=workers))
+        else:
+            manifest = synth.write(profile, out, rows=rows, workers=workers)
+            made = sum(t.rows for t in manifest.tables.values())
     seconds = time.perf_counter() - start
-    return {"rows": made, "seconds": seconds, "peak_mb": _peak_mb()}
+    return {"rows": made, "seconds": seconds, "peak_mb": max(memory.peak, _peak_mb())}
 
 
 def measure_baseline(rows: int, out: str) -> dict[str, float]:

@@ -129,20 +129,34 @@ def _work(key: str, index: int, start: int, stop: int) -> ChunkMade:
 
 
 class ChunkMaker:
-    """Makes the chunks of a plan's tables, in order, in this process or in a pool."""
+    """Makes the chunks of a plan's tables, in order, in this process or in a pool.
+
+    Ask for the tables in the plan's order, each one's chunks to the end (as a writer
+    does): with a pool, chunks are made ahead in one stream across tables, so a table's
+    first chunks are under way while the last of the one before are still being made."""
 
     def __init__(self, plan: Plan, execution: Execution | None = None) -> None:
         self.plan = plan
         self.execution = execution or Execution()
         self._run: Run | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._ahead: Iterator[tuple[str, ChunkMade]] | None = None
 
     def __enter__(self) -> ChunkMaker:
+        if self._parallel():
+            self._workers()  # workers start while this process sets up the first table
         return self
 
+    def _ranges(self, tp: TablePlan) -> list[tuple[int, int, int]]:
+        return [r for r in chunk_ranges(tp.rows) if self.execution.mine(r[0])]
+
+    def _parallel(self) -> bool:
+        """Whether a pool pays: a worker costs a Python start, which a run of one chunk
+        is not worth."""
+        chunks = sum(len(self._ranges(tp)) for tp in self.plan.tables)
+        return self.execution.workers > 1 and chunks > 1
+
     def _workers(self) -> ProcessPoolExecutor:
-        """The pool, started for the first table of more than one chunk: a worker costs a
-        Python start, which small tables are not worth."""
         if self._pool is None:
             # not fork: polars and pyarrow keep thread pools a fork would copy mid-use
             method = "forkserver" if "forkserver" in get_all_start_methods() else "spawn"
@@ -166,20 +180,34 @@ class ChunkMaker:
 
     def chunks(self, tp: TablePlan) -> Iterator[ChunkMade]:
         """The table's chunks of this shard, in order."""
-        ranges = [r for r in chunk_ranges(tp.rows) if self.execution.mine(r[0])]
-        if self.execution.workers == 1 or len(ranges) < 2:
+        ranges = self._ranges(tp)
+        if not self._parallel():
             for index, start, stop in ranges:
                 yield make_chunk(self.run(), tp.key, index, start, stop)
             return
+        if self._ahead is None:
+            self._ahead = self._stream()
+        for _ in ranges:
+            key, made = next(self._ahead)
+            if key != tp.key:
+                raise RuntimeError(f"chunks of {tp.key} asked for out of the plan's order")
+            yield made
+
+    def _stream(self) -> Iterator[tuple[str, ChunkMade]]:
+        """Every chunk of the plan, made in the pool, in order: at most two per worker
+        in flight, so memory stays bounded."""
         pool = self._workers()
-        pending: deque[Future[ChunkMade]] = deque()
+        pending: deque[tuple[str, Future[ChunkMade]]] = deque()
         window = 2 * self.execution.workers
-        for index, start, stop in ranges:
-            pending.append(pool.submit(_work, tp.key, index, start, stop))
-            if len(pending) >= window:
-                yield pending.popleft().result()
+        for tp in self.plan.tables:
+            for index, start, stop in self._ranges(tp):
+                pending.append((tp.key, pool.submit(_work, tp.key, index, start, stop)))
+                if len(pending) >= window:
+                    key, done = pending.popleft()
+                    yield key, done.result()
         while pending:
-            yield pending.popleft().result()
+            key, done = pending.popleft()
+            yield key, done.result()
 
 
 def stream_chunks(

@@ -292,22 +292,35 @@ def _pointing_sorted(
     values: pl.Series, keys: pl.Series, memo: RunMemo | None, name: object
 ) -> np.ndarray:
     """:func:`pointing` for integer keys: a binary search in the keys sorted once per run,
-    so a chunk costs its own rows, not the parent's."""
+    so a chunk costs its own rows, not the parent's. Keys counting up by one in row order
+    (a generated integer key) need no search and no sorted copy: a value's row is its
+    distance from the first key."""
     cached = ("relations", "sorted", name)
     found = memo.get(cached) if memo is not None and name is not None else None
     if found is None:
         valid = np.flatnonzero(keys.is_not_null().to_numpy())
         raw = keys.drop_nulls().cast(pl.Int64).to_numpy()  # no NULL: exact integers
-        order = np.argsort(raw, kind="stable")  # the first of equal keys first
-        found = (raw[order], valid[order].astype(np.int64))
+        if len(raw) and bool((np.diff(raw) == 1).all()):
+            found = (int(raw[0]), len(raw), None if len(valid) == len(keys) else valid)
+        else:
+            order = np.argsort(raw, kind="stable")  # the first of equal keys first
+            found = (raw[order], valid[order].astype(np.int64))
         if memo is not None and name is not None:
             memo[cached] = found
-    sorted_keys, index = found
     out = np.full(len(values), -1, dtype=np.int64)
     present = values.is_not_null().to_numpy()
-    if not len(sorted_keys) or not present.any():
+    if not present.any():
         return out
     wanted = values.drop_nulls().cast(pl.Int64, strict=False).to_numpy()
+    if len(found) == 3:
+        first, count, rows = found
+        at = wanted - first
+        hit = (at >= 0) & (at < count)
+        out[np.flatnonzero(present)[hit]] = at[hit] if rows is None else rows[at[hit]]
+        return out
+    sorted_keys, index = found
+    if not len(sorted_keys):
+        return out
     at = np.minimum(search(sorted_keys, wanted), len(sorted_keys) - 1)
     hit = sorted_keys[at] == wanted
     out[np.flatnonzero(present)[hit]] = index[at[hit]]
