@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-import polars as pl
 
 from synth.model import Scalar
 from synth.traits.relations.inject import ParentView, in_rank_order, search, slot_permutation
+from synth.traits.relations.keysets import Keys
 from synth.traits.relations.measure import top_count, top_share
 
 __all__ = ["Spread", "assign", "plan_counts", "segment_counts"]
@@ -170,7 +170,7 @@ class Spread:
     """Children per parent row."""
     heavy: np.ndarray
     """The busiest tenth of the parents (a mask over parent rows)."""
-    heavy_keys: pl.Series
+    heavy_keys: Keys
     """Their key values: the rows pointing at them carry ``children_per_parent``."""
     ends: np.ndarray = field(init=False)
     """The end of each parent's run of slots (``cumsum(counts)``)."""

@@ -26,6 +26,7 @@ from synth.internal.streams import affine_permutation, stream
 from synth.model import Column, LogicalType, Scalar, Table, TraitStat
 from synth.model.arrow import integer_bounds
 from synth.traits.base import InjectContext, RunMemo, TableTrait
+from synth.traits.relations.keysets import Keys, KeySpan, key_span
 
 __all__ = [
     "ParentView",
@@ -54,14 +55,15 @@ def _stash_key(table: str, stat: TraitStat) -> tuple[object, ...]:
     return (stat.trait, table, stat.columns, tuple(sorted(stat.detail.items())))
 
 
-def remember(memo: RunMemo, table: str, stat: TraitStat, keys: pl.Series) -> None:
+def remember(memo: RunMemo, table: str, stat: TraitStat, keys: Keys) -> None:
     """Keep, in the run's ``memo``, the parent keys that make rows of ``table`` carry
     ``stat``."""
     memo[_stash_key(table, stat)] = keys
 
 
-def recall(memo: RunMemo, table: str, stat: TraitStat) -> pl.Series | None:
-    return memo.get(_stash_key(table, stat))
+def recall(memo: RunMemo, table: str, stat: TraitStat) -> Keys | None:
+    found: Keys | None = memo.get(_stash_key(table, stat))
+    return found
 
 
 def remember_childless(memo: RunMemo, parent: str, relation: str, share: float) -> None:
@@ -86,10 +88,12 @@ class RelationTrait(TableTrait):
         return carrying(stat.columns[0], recall(memo, table.key, stat))
 
 
-def carrying(column: str, keys: pl.Series | None) -> pl.Expr:
+def carrying(column: str, keys: Keys | None) -> pl.Expr:
     """Rows whose ``column`` holds one of ``keys`` (none when nothing was remembered)."""
     if keys is None:
         return pl.lit(False)
+    if isinstance(keys, KeySpan):
+        return keys.contains(column)
     return pl.col(column).cast(keys.dtype, strict=False).is_in(keys.implode())
 
 
@@ -292,32 +296,28 @@ def _pointing_sorted(
     values: pl.Series, keys: pl.Series, memo: RunMemo | None, name: object
 ) -> np.ndarray:
     """:func:`pointing` for integer keys: a binary search in the keys sorted once per run,
-    so a chunk costs its own rows, not the parent's. Keys counting up by one in row order
-    (a generated integer key) need no search and no sorted copy: a value's row is its
-    distance from the first key."""
-    cached = ("relations", "sorted", name)
-    found = memo.get(cached) if memo is not None and name is not None else None
-    if found is None:
-        valid = np.flatnonzero(keys.is_not_null().to_numpy())
-        raw = keys.drop_nulls().cast(pl.Int64).to_numpy()  # no NULL: exact integers
-        if len(raw) and bool((np.diff(raw) == 1).all()):
-            found = (int(raw[0]), len(raw), None if len(valid) == len(keys) else valid)
-        else:
-            order = np.argsort(raw, kind="stable")  # the first of equal keys first
-            found = (raw[order], valid[order].astype(np.int64))
-        if memo is not None and name is not None:
-            memo[cached] = found
+    so a chunk costs its own rows, not the parent's; keys counting up by one in row order
+    (a generated integer key) need no search and no sorted copy (:func:`key_span`)."""
+    span = key_span(keys, memo, name)
     out = np.full(len(values), -1, dtype=np.int64)
     present = values.is_not_null().to_numpy()
     if not present.any():
         return out
     wanted = values.drop_nulls().cast(pl.Int64, strict=False).to_numpy()
-    if len(found) == 3:
-        first, count, rows = found
-        at = wanted - first
-        hit = (at >= 0) & (at < count)
-        out[np.flatnonzero(present)[hit]] = at[hit] if rows is None else rows[at[hit]]
+    if span is not None:  # keys counting up by one: a value's row is its offset
+        at = wanted - span.first
+        hit = (at >= 0) & (at < span.count)
+        out[np.flatnonzero(present)[hit]] = at[hit]
         return out
+    cached = ("relations", "sorted", name)
+    found = memo.get(cached) if memo is not None and name is not None else None
+    if found is None:
+        valid = np.flatnonzero(keys.is_not_null().to_numpy())
+        raw = keys.drop_nulls().cast(pl.Int64).to_numpy()  # no NULL: exact integers
+        order = np.argsort(raw, kind="stable")  # the first of equal keys first
+        found = (raw[order], valid[order].astype(np.int64))
+        if memo is not None and name is not None:
+            memo[cached] = found
     sorted_keys, index = found
     if not len(sorted_keys):
         return out

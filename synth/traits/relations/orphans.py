@@ -32,6 +32,7 @@ from synth.traits.relations.inject import (
     round_half_up,
     sibling,
 )
+from synth.traits.relations.keysets import key_set
 from synth.traits.relations.measure import child_relations, flag_column, histogram
 
 __all__ = ["Orphan", "SoftDeletedParent"]
@@ -103,10 +104,11 @@ class Orphan(RelationTrait):
         except KeyError:
             return frame
         keys = keys.drop_nulls()
-        remember(ctx.memo, table.key, stat, keys)
+        name = (d["parent"], d["key"])
+        remember(ctx.memo, table.key, stat, key_set(keys, None, ctx.memo, name))
         series = frame.get_column(fk)
         n = frame.height
-        at = pointing(series, keys, ctx.memo, (d["parent"], d["key"]))
+        at = pointing(series, keys, ctx.memo, name)
         nonnull = series.is_not_null().to_numpy()
         now = nonnull & (at < 0)
         rng = ctx.rng(fk, self.name)
@@ -201,11 +203,12 @@ class SoftDeletedParent(RelationTrait):
         view = child_view(ctx, table, fk, info)
         if view is None:
             return frame
-        remember(ctx.memo, table.key, stat, view.keys.filter(pl.Series(view.deleted)))
+        name = (table.key, fk, "view")
+        remember(ctx.memo, table.key, stat, key_set(view.keys, view.deleted, ctx.memo, name))
         if in_key(table, fk) or len(view.keys) == 0:
             return frame
         series = frame.get_column(fk)
-        at = pointing(series, view.keys, ctx.memo, (table.key, fk, "view"))
+        at = pointing(series, view.keys, ctx.memo, name)
         matched = at >= 0
         gone = matched & view.deleted[np.maximum(at, 0)]
         rng = ctx.rng(fk, self.name)

@@ -36,6 +36,7 @@ from synth.traits.relations.inject import (
     slot_permutation,
     text,
 )
+from synth.traits.relations.keysets import key_set
 from synth.traits.relations.measure import (
     TOP_SHARE,
     candidate_count,
@@ -254,7 +255,7 @@ class ChildrenPerParent(RelationTrait):
         if soft is not None and matched > 0 and view.deleted.any():
             deleted = min(1.0, soft.fraction / matched)
         counts, heavy = plan_counts(view, d, top=top, deleted=deleted, slots=slots)
-        heavy_keys = view.keys.filter(pl.Series(heavy))
+        heavy_keys = key_set(view.keys, heavy, ctx.memo, (table.key, fk, "view"))
         if segment is not None and counts.any():
             labels, shares = _segments(ctx, table, fk, str(d["parent"]), segment, view)
             counts = segment_counts(counts, labels, shares, int(counts.sum()))
