@@ -155,8 +155,8 @@ def _pss_mb(pid: int) -> float:
 
 class TreeMemory:
     """The peak, over a run, of the memory of this process and its workers together:
-    the proportional set size (PSS) of each, sampled every 50 ms, so pages the workers
-    share with the fork server count once."""
+    the proportional set size (PSS) of each, so pages the workers share with the fork
+    server count once; sampled every 200 ms, as reading it costs the run CPU."""
 
     def __init__(self) -> None:
         import threading
@@ -166,7 +166,7 @@ class TreeMemory:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.2):
             self.peak = max(self.peak, sum(_pss_mb(p) for p in _tree(os.getpid())))
 
     def __enter__(self) -> TreeMemory:

@@ -116,8 +116,9 @@ def write(
     generation keywords are those of :func:`generate`.
 
     Output is byte-identical for the same profile, options and seed, whatever the number
-    of ``workers`` (processes making chunks; None: every core). ``shard="I/N"`` writes
-    only the I-th of N interleaved parts of every table's chunks (see ``docs/scale.md``).
+    of ``workers`` (processes making chunks; None: as many as the run's size pays for,
+    up to every core). ``shard="I/N"`` writes only the I-th of N interleaved parts of
+    every table's chunks (see ``docs/scale.md``).
     ``format="sql"`` writes ``schema.sql`` (unless ``ddl=False``) and ``data.sql`` (or one
     file per table with ``split=True``) for ``dialect`` (default: the profile's), as
     multi-row INSERTs or, with ``sql_style="copy"``, PostgreSQL COPY blocks; see

@@ -259,7 +259,9 @@ def generate(
     workers: Annotated[
         int | None,
         typer.Option(
-            metavar="N", help="Processes making chunks (default: every core); same bytes."
+            metavar="N",
+            help="Processes making chunks (default: every core the run's size pays for); "
+            "same bytes.",
         ),
     ] = None,
     shard: Annotated[

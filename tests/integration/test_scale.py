@@ -21,7 +21,13 @@ import pytest
 
 import synth
 from synth.generator import GenerateOptions, make_plan
-from synth.generator.parallel import make_chunk
+from synth.generator.parallel import (
+    CHUNKS_PER_WORKER,
+    ChunkMaker,
+    Execution,
+    default_workers,
+    make_chunk,
+)
 from synth.generator.table import Run
 from synth.internal.streams import CHUNK_ROWS, chunk_ranges
 from synth.model import (
@@ -127,6 +133,19 @@ def test_the_same_bytes_on_one_or_two_workers(tmp_path: Path, format: str) -> No
     assert one.tables["orders"].rows == ROWS
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
     assert one == two
+
+
+def test_workers_unasked_start_where_the_run_pays_for_them() -> None:
+    """Without --workers a pool starts only for runs of at least CHUNKS_PER_WORKER chunks
+    a worker; asked for, the number holds (up to one worker a chunk)."""
+    profile = _profile()
+    small = make_plan(profile, GenerateOptions.of(rows=ROWS))
+    assert ChunkMaker(small, Execution.of(None)).workers == 1
+    assert ChunkMaker(small, Execution.of(2)).workers == 2
+    assert ChunkMaker(small, Execution.of(64)).workers == 4  # 3 orders chunks, 1 of users
+    big = make_plan(profile, GenerateOptions.of(rows=2 * CHUNKS_PER_WORKER * CHUNK_ROWS))
+    assert min(2, default_workers()) <= ChunkMaker(big, Execution.of(None)).workers
+    assert ChunkMaker(big, Execution.of(None)).workers <= default_workers()
 
 
 def test_shards_together_are_the_single_run(tmp_path: Path) -> None:

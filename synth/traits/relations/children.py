@@ -50,20 +50,22 @@ def _curve(u: np.ndarray, detail: Mapping[str, Scalar]) -> np.ndarray:
     if len(qs) == 1:
         return np.ones(len(u))
     logs = np.log(np.maximum.accumulate(np.array(vs)))
-    return np.exp(np.interp(u, np.array(qs), logs))
+    out = np.interp(u, np.array(qs), logs)
+    return np.exp(out, out=out)
 
 
 def _integerize(x: np.ndarray, total: int) -> np.ndarray:
     """Non-negative integers proportional to ``x`` that add up to ``total``."""
-    out = np.zeros(len(x), dtype=np.int64)
     if total <= 0 or len(x) == 0:
-        return out
+        return np.zeros(len(x), dtype=np.int64)
     s = float(x.sum())
     x = x * (total / s) if s > 0 else np.full(len(x), total / len(x))
-    out = np.floor(x).astype(np.int64)
+    whole = np.floor(x)
+    out = whole.astype(np.int64)
     rest = min(total - int(out.sum()), len(x))
     if rest > 0:  # the largest remainders, the first of equal ones first
-        frac = x - out
+        frac = np.subtract(x, whole, out=x)  # in place: a large parent holds millions
+        del whole
         kth = np.partition(frac, len(frac) - rest)[len(frac) - rest]
         above = frac > kth
         out[above] += 1
@@ -119,7 +121,13 @@ def plan_counts(
         counts[idx[m1 - slots :]] = 1
         return counts, heavy
     extra = slots - m1
-    weight = _curve((np.arange(m1) + 0.5) / m1, detail) - 1.0 + _EPS
+    u = np.arange(m1, dtype=np.float64)
+    u += 0.5
+    u /= m1
+    weight = _curve(u, detail)
+    del u
+    weight -= 1.0
+    weight += _EPS
     gone = view.deleted[idx] if deleted is not None else np.zeros(m1, dtype=bool)
     n_busy, n_gone = int(busy.sum()), int(gone.sum())
     top_extra = _margin(top_share(top, m1), slots, n_busy, m1 - n_busy, extra)
@@ -128,7 +136,7 @@ def plan_counts(
     if deleted is not None:
         gone_extra = _margin(deleted, slots, n_gone, m1 - n_gone, extra)
         cols = np.array([gone_extra, extra - gone_extra])
-    cell = np.where(busy, 0, 2) + np.where(gone, 0, 1)  # row: busy/not, column: gone/live
+    cell = (~busy).astype(np.int8) * np.int8(2) + ~gone  # row: busy/not, column: gone/live
     initial = np.bincount(cell, weights=weight, minlength=4).reshape(2, 2)
     fitted = _fit(initial, rows, cols)
     scale = np.divide(fitted, initial, out=np.zeros((2, 2)), where=initial > 0).ravel()
