@@ -54,18 +54,22 @@ def _curve(u: np.ndarray, detail: Mapping[str, Scalar]) -> np.ndarray:
     return np.exp(out, out=out)
 
 
-def _integerize(x: np.ndarray, total: int) -> np.ndarray:
-    """Non-negative integers proportional to ``x`` that add up to ``total``."""
+def _integerize(x: np.ndarray, total: int, *, scratch: bool = False) -> np.ndarray:
+    """Non-negative integers proportional to ``x`` (>= 0) that add up to ``total``;
+    ``scratch``: ``x`` may be overwritten (a large parent's weights are millions)."""
     if total <= 0 or len(x) == 0:
         return np.zeros(len(x), dtype=np.int64)
     s = float(x.sum())
-    x = x * (total / s) if s > 0 else np.full(len(x), total / len(x))
-    whole = np.floor(x)
-    out = whole.astype(np.int64)
+    if s <= 0:
+        x = np.full(len(x), total / len(x))
+    elif scratch:
+        x *= total / s
+    else:
+        x = x * (total / s)
+    out = x.astype(np.int64)  # floor: x >= 0
     rest = min(total - int(out.sum()), len(x))
     if rest > 0:  # the largest remainders, the first of equal ones first
-        frac = np.subtract(x, whole, out=x)  # in place: a large parent holds millions
-        del whole
+        frac = np.subtract(x, out, out=x)
         kth = np.partition(frac, len(frac) - rest)[len(frac) - rest]
         above = frac > kth
         out[above] += 1
@@ -108,9 +112,9 @@ def plan_counts(
     is the share of them the busiest tenth holds, ``deleted`` the share pointing at
     soft-deleted parents (None: not fitted)."""
     m = len(view.keys)
-    counts = np.zeros(m, dtype=np.int64)
     heavy = np.zeros(m, dtype=bool)
     idx = in_rank_order(view.valid & ~view.childless, view.rank)
+    counts = np.zeros(m, dtype=np.int64)  # (freed while the weights are worked out)
     m1 = len(idx)
     if m1 == 0 or slots <= 0:
         return counts, heavy
@@ -120,6 +124,7 @@ def plan_counts(
     if slots <= m1:  # fewer children than parents: one each for the busiest
         counts[idx[m1 - slots :]] = 1
         return counts, heavy
+    del counts
     extra = slots - m1
     u = np.arange(m1, dtype=np.float64)
     u += 0.5
@@ -140,34 +145,43 @@ def plan_counts(
     initial = np.bincount(cell, weights=weight, minlength=4).reshape(2, 2)
     fitted = _fit(initial, rows, cols)
     scale = np.divide(fitted, initial, out=np.zeros((2, 2)), where=initial > 0).ravel()
-    counts[idx] = 1 + _integerize(weight * scale[cell], extra)
+    for c, factor in enumerate(scale):  # in place, cell by cell: no parent-sized temporary
+        weight[cell == c] *= factor
+    del cell
+    placed = _integerize(weight, extra, scratch=True)
+    del weight
+    placed += 1
     if cols is None:  # (fitted to soft-deleted parents too, the busy cell is not one level)
-        counts[idx] = _level(counts[idx], busy)
+        _level(placed, m1 - n_busy)  # the busiest are the last in rank order
+    counts = np.zeros(m, dtype=np.int64)
+    counts[idx] = placed
     return counts, heavy
 
 
-def _level(counts: np.ndarray, busy: np.ndarray) -> np.ndarray:
-    """``counts`` with no parent outside the busiest group above its least busy one (the
-    fit can push the rest past them: the busiest tenth by count would no longer be the
-    group holding the measured share); what is cut goes to the others' room below that
-    level, else to the busiest group. The total stays."""
-    if busy.all() or not busy.any():
+def _level(counts: np.ndarray, split: int) -> np.ndarray:
+    """``counts`` (in place) with no parent before ``split`` (outside the busiest group,
+    which is ``counts[split:]``) above the group's least busy one (the fit can push the
+    rest past them: the busiest tenth by count would no longer be the group holding the
+    measured share); what is cut goes to the others' room below that level, else to the
+    busiest group. The total stays."""
+    if split <= 0 or split >= len(counts):
         return counts
-    out = counts.copy()
-    cap = int(out[busy].min())
-    rest = np.flatnonzero(~busy)
-    excess = int(np.maximum(out[rest] - cap, 0).sum())
+    rest, top = counts[:split], counts[split:]
+    cap = int(top.min())
+    over = rest - cap
+    excess = int(np.maximum(over, 0, out=over).sum())
+    del over
     if excess == 0:
-        return out
-    out[rest] = np.minimum(out[rest], cap)
-    room = cap - out[rest]
-    add = np.minimum(_integerize(room.astype(np.float64), min(excess, int(room.sum()))), room)
-    out[rest] += add
+        return counts
+    np.minimum(rest, cap, out=rest)
+    room = cap - rest
+    share = _integerize(room.astype(np.float64), min(excess, int(room.sum())), scratch=True)
+    add = np.minimum(share, room, out=share)
+    rest += add
     left = excess - int(add.sum())
     if left:
-        top = np.flatnonzero(busy)
-        out[top] += _integerize(np.ones(len(top)), left)
-    return out
+        top += _integerize(np.ones(len(top)), left)
+    return counts
 
 
 @dataclass(frozen=True)

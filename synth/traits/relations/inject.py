@@ -104,17 +104,24 @@ def round_half_up(x: float) -> int:
 def _ranks(seed: int, table: str, column: str, purpose: str, m: int) -> np.ndarray:
     """A random rank (0..m-1) per row, from a stream named by ``purpose``."""
     perm = stream(seed, table, column, purpose=purpose).permutation(m)
-    rank = np.empty(m, dtype=np.int64)
-    rank[perm] = np.arange(m, dtype=np.int64)
+    rank = np.empty(m, dtype=_index_type(m))
+    rank[perm] = np.arange(m, dtype=rank.dtype)
     return rank
+
+
+def _index_type(m: int) -> type[np.signedinteger]:
+    """The narrowest of int32 and int64 that numbers ``m`` rows: a parent's ranks and
+    orders are held for the run, 4 bytes a row where 8 are not needed."""
+    return np.int32 if m < 2**31 else np.int64
 
 
 def in_rank_order(mask: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Indices of the rows of ``mask``, lowest ``rank`` first. ``rank`` is a permutation
     (see :func:`_ranks`), so this inverts it instead of sorting: O(rows), where a sort of
     a 2M-row parent took 0.2 s."""
-    order = np.empty(len(rank), dtype=np.int64)
-    order[rank] = np.arange(len(rank), dtype=np.int64)
+    kind = _index_type(len(rank))
+    order = np.empty(len(rank), dtype=kind)
+    order[rank] = np.arange(len(rank), dtype=kind)
     return order[mask[order]]
 
 
