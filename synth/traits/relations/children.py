@@ -18,7 +18,6 @@ the others.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -184,21 +183,20 @@ def _level(counts: np.ndarray, split: int) -> np.ndarray:
     return counts
 
 
-@dataclass(frozen=True)
 class Spread:
-    """A relation's plan for one run: how many child rows each parent row owns."""
+    """A relation's plan for one run: how many child rows each parent row owns, held as
+    the end of each parent's run of slots (``cumsum`` of the counts, in int32 where the
+    total allows: a large parent holds one number per row for the run)."""
 
-    counts: np.ndarray
-    """Children per parent row."""
-    heavy: np.ndarray
-    """The busiest tenth of the parents (a mask over parent rows)."""
-    heavy_keys: Keys
-    """Their key values: the rows pointing at them carry ``children_per_parent``."""
-    ends: np.ndarray = field(init=False)
-    """The end of each parent's run of slots (``cumsum(counts)``)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "ends", np.cumsum(self.counts))
+    def __init__(self, counts: np.ndarray, heavy: np.ndarray, heavy_keys: Keys) -> None:
+        total = int(counts.sum())
+        kind = np.int32 if total < 2**31 else np.int64
+        self.ends: np.ndarray = np.cumsum(counts, dtype=kind)
+        self.total = total
+        self.heavy = heavy
+        """The busiest tenth of the parents (a mask over parent rows)."""
+        self.heavy_keys = heavy_keys
+        """Their key values: the rows pointing at them carry ``children_per_parent``."""
 
 
 def assign(
@@ -214,8 +212,7 @@ def assign(
     """Parent row indices for ``n`` child rows at positions ``offset..offset+n-1`` among
     the table's non-NULL rows: position -> slot by a fixed permutation -> the parent
     owning the slot; positions beyond the slots draw a parent by its count."""
-    counts, ends = spread.counts, spread.ends
-    total = int(ends[-1]) if len(ends) else 0
+    ends, total = spread.ends, spread.total
     out = np.zeros(n, dtype=np.int64)
     if total == 0 or n == 0:
         return out
@@ -223,9 +220,11 @@ def assign(
     pos = offset + np.arange(n, dtype=np.int64)
     inside = pos < total
     slots = (a * pos[inside] + b) % total
-    out[inside] = search(ends, slots, side="right")
+    # searched in the ends' own type: a mixed search would copy the ends for every chunk
+    out[inside] = search(ends, slots.astype(ends.dtype), side="right")
     beyond = int((~inside).sum())
     if beyond:
+        counts = np.diff(ends, prepend=ends.dtype.type(0))
         out[~inside] = rng.choice(len(counts), size=beyond, p=counts / total)
     return out
 

@@ -217,8 +217,8 @@ class ChildrenPerParent(RelationTrait):
         remember(ctx.memo, table.key, stat, spread.heavy_keys)
         series = frame.get_column(fk)
         rows = np.flatnonzero(series.is_not_null().to_numpy() & ~_column_carriers(frame, col))
-        counts, heavy = spread.counts, spread.heavy
-        if not counts.any() or len(rows) == 0:
+        heavy = spread.heavy
+        if spread.total == 0 or len(rows) == 0:
             return frame
         rng = ctx.rng(fk, self.name)
         offset = round_half_up(ctx.start * slots / ctx.rows) if ctx.rows else 0
