@@ -42,16 +42,16 @@ _NO_REDRAW = frozenset(
     }
 )
 """Columns whose other values may equal a listed one (two booleans; no equality)."""
-_OFF_VOCABULARY = frozenset({LogicalType.INTEGER, LogicalType.DECIMAL})
+_OFF_VOCABULARY = frozenset({LogicalType.INTEGER, LogicalType.DECIMAL, LogicalType.FLOAT})
 """Columns whose other values, still equal to a listed one after the redraws, are moved off
 it (the sampler draws their quantile points exactly, so clashes are common)."""
 
 
 def _off_vocabulary(values: pl.Series, frequent: pl.Series, ctx: ColumnContext) -> pl.Series:
     """``values`` with those still equal to a frequent value after the redraws moved off
-    it: an integer past the largest listed one, a decimal to the nearest unlisted value,
-    a string with a trailing digit changed (the other bucket promises values the profile
-    does not list)."""
+    it: an integer past the largest listed one, a decimal to the nearest unlisted value, a
+    float to the next representable one, a string with a trailing digit changed (the
+    other bucket promises values the profile does not list)."""
     listed = frequent.cast(values.dtype, strict=False).drop_nulls()
     clash = values.is_in(listed.implode()).to_numpy()
     if not clash.any():
@@ -69,10 +69,31 @@ def _off_vocabulary(values: pl.Series, frequent: pl.Series, ctx: ColumnContext) 
         return values.scatter(rows, pl.Series(fixed, dtype=pl.String))
     if ctx.column.type is LogicalType.DECIMAL:
         return values.scatter(rows, _beside(values.gather(rows), listed, ctx))
+    if ctx.column.type is LogicalType.FLOAT:
+        return values.scatter(rows, _next_float(values.gather(rows), listed, ctx))
     lo, hi = integer_bounds(ctx.column)
     top = int(listed.max()) if len(listed) else 0  # type: ignore[arg-type]
     moved = np.clip(top + 1 + np.arange(len(rows), dtype=np.int64), lo, hi)
     return values.scatter(rows, pl.Series(moved).cast(values.dtype))
+
+
+def _next_float(values: pl.Series, listed: pl.Series, ctx: ColumnContext) -> pl.Series:
+    """Floats equal to a listed value, each moved to the next representable float towards
+    the middle (p50): 1100.0 becomes 1099.9999999999998. Where the quantile points are all
+    listed values (a column of three values and infinities), every redraw clashes; left
+    as drawn, the other bucket (the infinities' rows) doubled a listed value's share."""
+    raw = values.to_numpy().copy()
+    known = ctx.column.stats.values
+    middle = known.p50 if known is not None and known.p50 is not None else 0.0
+    taken = set(listed.to_list())
+    for i, value in enumerate(raw):
+        toward = -np.inf if value >= middle else np.inf
+        for _ in range(8):  # past a few listed neighbours at most
+            value = np.nextafter(value, raw.dtype.type(toward))
+            if value not in taken:
+                break
+        raw[i] = value
+    return pl.Series(values.name, raw, dtype=values.dtype)
 
 
 def _beside(values: pl.Series, listed: pl.Series, ctx: ColumnContext) -> pl.Series:

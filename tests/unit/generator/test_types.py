@@ -19,6 +19,7 @@ from synth.model import (
     SemanticType,
     Source,
     Table,
+    TraitStat,
     ValueFrequency,
 )
 
@@ -111,6 +112,46 @@ def test_decimal_other_values_are_never_listed_ones(seed: int) -> None:
     assert values.min() >= 6.0 and values.max() <= 14.0
     shares = {v: (values == v).sum() / out.height for v in listed}
     assert all(abs(share - 0.067) < 0.02 for share in shares.values()), shares
+
+
+@pytest.mark.parametrize("seed", [0, 7, 9])  # 7, 9: every redraw clashed
+def test_float_other_values_are_never_listed_ones(seed: int) -> None:
+    """A float column of three values and +Infinity (an instrument's range limit): every
+    quantile point is a listed value, so every redraw of the other bucket's value clashes.
+    The clash moves to the next float, and the infinities take the other bucket's rows,
+    so each listed value keeps its quarter (it was 37% at some seeds)."""
+    listed = (60.0, 75.0, 1100.0)
+    out = generate(
+        Column(
+            name="max_range",
+            type="float",
+            sql_type="REAL",
+            nullable=False,
+            stats=ColumnStats(
+                distinct=4,
+                values=Distribution(
+                    min=60.0,
+                    p01=60.0,
+                    p05=60.0,
+                    p10=60.0,
+                    p25=60.0,
+                    p50=75.0,
+                    p75=1100.0,
+                    p90=1100.0,
+                    p95=1100.0,
+                    p99=1100.0,
+                    max=1100.0,
+                ),
+                frequent=tuple(ValueFrequency(value=v, fraction=0.25) for v in listed),
+                traits=(TraitStat(trait="non_finite", fraction=0.25, value="Infinity"),),
+            ),
+        ),
+        rows=16_000,
+        seed=seed,
+    )
+    values = out["max_range"]
+    shares = {v: float((values == v).mean()) for v in (*listed, float("inf"))}  # type: ignore[arg-type]
+    assert all(abs(share - 0.25) < 0.01 for share in shares.values()), shares
 
 
 def test_undeclared_decimal_gets_the_default_precision():
