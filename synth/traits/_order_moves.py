@@ -183,6 +183,8 @@ def arrange(
             continue
         frame = _couple(frame, table, group, anchored, rng)
         lift = _unset(frame, group, inner, anchored)
+        if lift is None and any(c in anchored for c in group):
+            frame = _renull(frame, table, group, inner, anchored, rng)
         if lift is not None:  # the least lift that clears most crossings, if any does
             before = _crossed(frame, group, inner)
             for step in LIFTS:
@@ -233,6 +235,47 @@ def _unset(
         if share > worst:
             worst, lift = share, frame.get_column(later).is_null().to_numpy().astype(np.float64)
     return lift
+
+
+def _renull(
+    frame: pl.DataFrame,
+    table: Table,
+    group: list[str],
+    edges: list[Edge],
+    anchored: set[str],
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """:func:`_unset` where the group's key may not move (a key column: an invoice's
+    `period_start`): the sparse last event's NULLs move instead, to the rows of the
+    latest earlier values, and its values re-pair with the rest in that order. Production
+    has not issued its latest invoices; NULLs spread over every period left the latest
+    ones issued, all on the last date (its share doubled). Its NULL share and values stay."""
+    held = {c: frame.height - frame.get_column(c).null_count() for c in group}
+    common = _common(frame, group)
+    from synth.traits.relations.measure import flag_column
+
+    mentioned = {c for s in table.traits if s.trait != "column_order" for c in s.columns}
+    mentioned.add(flag_column(table) or "")  # children see its NULLs as they were drawn
+    for later, earlier, op, breaking in edges:
+        if later in anchored or later in mentioned or breaking > 0:
+            continue  # (its NULLs are another trait's, or production breaks the order)
+        if held[later] in (0, frame.height) or held[later] >= held[earlier]:
+            continue
+        if any(e == later for _, e, _, _ in edges):  # not the last event of its chain
+            continue
+        if _broken(frame, common, later, earlier, op) <= SPREAD * held[later]:
+            continue
+        values = frame.get_column(later)
+        free = ~pinned(frame, table, later)
+        rows = np.flatnonzero(free)
+        keys = sort_keys(frame.get_column(earlier))[rows]
+        ranked = rows[np.lexsort((rng.random(len(rows)), np.nan_to_num(keys, nan=-np.inf)))]
+        moved = values.gather(np.flatnonzero(free & values.is_not_null().to_numpy())).sort()
+        filled = ranked[: len(moved)]  # the latest rows of `earlier` stay empty
+        out = pl.Series(later, [None] * frame.height, dtype=values.dtype)
+        out = out.scatter(np.flatnonzero(~free), values.gather(np.flatnonzero(~free)))
+        frame = frame.with_columns(out.scatter(filled, moved))
+    return frame
 
 
 def _groups(table: Table, edges: list[Edge]) -> list[list[str]]:

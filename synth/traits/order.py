@@ -133,12 +133,15 @@ class ColumnOrder(TableTrait):
     are moved, earliest column first, to a value of their own column just past the bound
     (a column of seven dates keeps its seven), lowering the earlier column where raising
     would leave the later one's range; where a sparse last event (`sell_end_date`) mostly
-    falls below it, its NULL rows take the group's later values instead. Key members
-    never move. Carriers of column traits and instants one import
-    stamped on several columns stay put. Then rows short of the breaking share break it
-    by the mirror image of their gap (at most a day), where the row's other orders still
-    hold or are short of their own share. The cost is a sort per ordered column per chunk.
-    A zero share is checked exactly: no generated row breaks the order.
+    falls below it, its NULL rows take the group's later values instead, or, where the
+    group holds a key member (`period_start`), its NULLs move to the rows of the latest
+    earlier values (the latest periods' invoices are not issued yet; not for a column
+    other traits or child tables read the NULLs of). Key members never move. Carriers
+    of column traits and instants one import stamped on several columns stay put. Then
+    rows short of the breaking share break it by the mirror image of their gap (at most
+    a day), where the row's other orders still hold or are short of their own share.
+    The cost is a sort per ordered column per chunk. A zero share is checked exactly: no
+    generated row breaks the order.
     """
 
     name = "column_order"

@@ -176,3 +176,44 @@ def test_a_sparse_last_event_keeps_its_values_and_its_order(tmp_path) -> None:  
 
 def _orders_of(profile: Profile, table: str) -> dict[tuple[str, ...], TraitStat]:
     return {s.columns: s for s in profile.table(table).traits if s.trait == "column_order"}
+
+
+def test_a_sparse_last_event_of_a_keyed_period_is_empty_in_the_latest_periods(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Invoices are issued the day after their period ends, and the latest period's are
+    half not issued yet (NULL). `period_start` is part of the key, so the periods cannot
+    move under the NULLs as a sparse last event's rows otherwise do: the NULLs move to
+    the latest periods instead. Spread over every period, they left the latest period's
+    invoices all issued on the last date, whose share doubled (7.7% -> 14.3%)."""
+    import sqlite3
+
+    path = tmp_path / "billing.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE invoices (account_id INTEGER NOT NULL, period_start DATE NOT NULL, "
+        "period_end DATE NOT NULL CHECK (period_end > period_start), issued_at TIMESTAMP, "
+        "PRIMARY KEY (account_id, period_start))"
+    )
+    starts = [dt.date(2023, 12, 1)] + [dt.date(2024, m, 1) for m in range(1, 7)]
+    rows = []
+    for account in range(1, 601):
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else dt.date(2024, 7, 1)
+            issued = dt.datetime.combine(end, dt.time(6))
+            if k == len(starts) - 1 and account % 2:
+                issued = None  # the latest period: half not issued yet
+            rows.append((account, start.isoformat(), end.isoformat(), issued and str(issued)))
+    conn.executemany("INSERT INTO invoices VALUES (?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    profile = synth.profile(f"sqlite:///{path}")
+    for seed in (0, 1):
+        out = synth.generate(profile, rows=20_000, seed=seed)["invoices"]
+        ends = out["period_end"].cast(pl.Date)
+        empty = out["issued_at"].is_null()
+        assert empty.sum() > 0 and (ends.filter(empty) == ends.max()).all()
+        last = out["issued_at"].drop_nulls().dt.date() == dt.date(2024, 7, 1)
+        assert abs(float(last.mean()) - 1 / 13) < 0.01  # type: ignore[arg-type]
+        report = synth.validate(profile, {"invoices": out})
+        assert [c for c in report.checks if not c.ok] == [], seed
