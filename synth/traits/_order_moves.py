@@ -223,18 +223,31 @@ def _unset(
     the group (it may not move)."""
     if any(c in anchored for c in group):
         return None
+    worst, lift = SPREAD, None
+    for later, _, share in _sparse_last(frame, group, edges):
+        if share > worst:
+            worst, lift = share, frame.get_column(later).is_null().to_numpy().astype(np.float64)
+    return lift
+
+
+def _sparse_last(
+    frame: pl.DataFrame, group: list[str], edges: list[Edge]
+) -> list[tuple[str, str, float]]:
+    """(later, earlier, crossing share) of each order whose later column is a sparse last
+    event (fewer values than the earlier one, the last of its chain, an order production
+    keeps) with more than :data:`SPREAD` of its values below the earlier one."""
     common = _common(frame, group)
     held = {c: frame.height - frame.get_column(c).null_count() for c in group}
-    worst, lift = SPREAD, None
+    out = []
     for later, earlier, op, breaking in edges:
         if breaking > 0 or held[later] in (0, frame.height) or held[later] >= held[earlier]:
             continue  # (an order production breaks has its own rows to break)
         if any(e == later for _, e, _, _ in edges):  # not the last event of its chain: a
             continue  # paid fine is followed by a return, not missing for recent loans
         share = _broken(frame, common, later, earlier, op) / held[later]
-        if share > worst:
-            worst, lift = share, frame.get_column(later).is_null().to_numpy().astype(np.float64)
-    return lift
+        if share > SPREAD:
+            out.append((later, earlier, share))
+    return out
 
 
 def _renull(
@@ -250,21 +263,13 @@ def _renull(
     latest earlier values, and its values re-pair with the rest in that order. Production
     has not issued its latest invoices; NULLs spread over every period left the latest
     ones issued, all on the last date (its share doubled). Its NULL share and values stay."""
-    held = {c: frame.height - frame.get_column(c).null_count() for c in group}
-    common = _common(frame, group)
     from synth.traits.relations.measure import flag_column
 
     mentioned = {c for s in table.traits if s.trait != "column_order" for c in s.columns}
     mentioned.add(flag_column(table) or "")  # children see its NULLs as they were drawn
-    for later, earlier, op, breaking in edges:
-        if later in anchored or later in mentioned or breaking > 0:
-            continue  # (its NULLs are another trait's, or production breaks the order)
-        if held[later] in (0, frame.height) or held[later] >= held[earlier]:
-            continue
-        if any(e == later for _, e, _, _ in edges):  # not the last event of its chain
-            continue
-        if _broken(frame, common, later, earlier, op) <= SPREAD * held[later]:
-            continue
+    for later, earlier, _ in _sparse_last(frame, group, edges):
+        if later in anchored or later in mentioned:
+            continue  # (its NULLs are another trait's)
         values = frame.get_column(later)
         free = ~pinned(frame, table, later)
         rows = np.flatnonzero(free)
