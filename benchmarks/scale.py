@@ -13,7 +13,7 @@ sentinel amount, padded notes, a NULL pattern, orphans) and profiled once
 memory: with workers, of the process and its workers together (their PSS, sampled), else
 the process's peak RSS (``VmHWM``). ``--null`` sizes run the same pipeline to a null
 sink (chunks made and turned into Arrow, nothing written), for sizes whose files would
-not fit the disk.
+not fit the disk; ``--sql`` sizes write SQL (multi-row INSERTs) instead of Parquet.
 
 The baseline is a hand-written vectorized polars/numpy generator of the same three tables
 and columns (the same dtypes, NULL shares, categories, foreign keys drawn at random), with
@@ -178,7 +178,7 @@ class TreeMemory:
         self._thread.join()
 
 
-def measure_synth(rows: int, workers: int, out: str | None) -> dict[str, float]:
+def measure_synth(rows: int, workers: int, out: str | None, fmt: str) -> dict[str, float]:
     import synth
     from synth.model.io import read_profile
 
@@ -192,7 +192,7 @@ def measure_synth(rows: int, workers: int, out: str | None) -> dict[str, float]:
             plan = make_plan(profile, GenerateOptions.of(rows=rows))
             made = sum(chunk.num_rows for _, chunk in stream_chunks(plan, workers=workers))
         else:
-            manifest = synth.write(profile, out, rows=rows, workers=workers)
+            manifest = synth.write(profile, out, rows=rows, workers=workers, format=fmt)
             made = sum(t.rows for t in manifest.tables.values())
     seconds = time.perf_counter() - start
     return {"rows": made, "seconds": seconds, "peak_mb": max(memory.peak, _peak_mb())}
@@ -284,6 +284,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1e6,1e7", help="orders rows written to Parquet")
     parser.add_argument("--null", default="", help="orders rows made to a null sink")
+    parser.add_argument("--sql", default="", help="orders rows written as SQL (INSERTs)")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -292,7 +293,7 @@ def main() -> None:
         result = (
             measure_baseline(int(rows), out)
             if kind == "baseline"
-            else measure_synth(int(rows), int(workers), None if sink == "null" else out)
+            else measure_synth(int(rows), int(workers), None if sink == "null" else out, sink)
         )
         print(json.dumps(result))
         return
@@ -300,6 +301,7 @@ def main() -> None:
     workers = [int(w) for w in args.workers.split(",")]
     runs = [(int(float(s)), "parquet") for s in args.sizes.split(",") if s]
     runs += [(int(float(s)), "null") for s in args.null.split(",") if s]
+    runs += [(int(float(s)), "sql") for s in args.sql.split(",") if s]
     print(
         f"{'orders rows':>12} {'sink':>8} {'what':>12} {'rows/s':>12} {'peak MB':>9} {'ratio':>7}"
     )
