@@ -217,10 +217,9 @@ def _unset(
     later column is NULL, when most of its values fall below the fuller earlier column
     (more than :data:`SPREAD` of them). Production held its values on the rows of low
     earlier values (products that stopped selling started long ago), so its NULL rows
-    take the high ones; its
-    NULLs stay where they are. Only for the last event of a chain (a NULL there is one
-    that has not happened yet), and not when another trait dates the rows by a column of
-    the group (it may not move)."""
+    take the high ones; its NULLs stay where they are. Only for the last event of a
+    chain (a NULL there is one that has not happened yet), and not when another trait
+    dates the rows by a column of the group (it may not move)."""
     if any(c in anchored for c in group):
         return None
     worst, lift = SPREAD, None
@@ -267,6 +266,9 @@ def _renull(
 
     mentioned = {c for s in table.traits if s.trait != "column_order" for c in s.columns}
     mentioned.add(flag_column(table) or "")  # children see its NULLs as they were drawn
+    for check in table.checks:  # one that is not a comparison may tie its NULLs to a value
+        if check.unenforced or not check.rules or any(r.kind != "compare" for r in check.rules):
+            mentioned.update(check.columns)
     for later, earlier, _ in _sparse_last(frame, group, edges):
         if later in anchored or later in mentioned:
             continue  # (its NULLs are another trait's)
