@@ -70,6 +70,15 @@ def test_decimals_are_rounded_to_scale_and_kept_within_precision():
     assert ((values * 100).round(6) % 1 == 0).all()
 
 
+def _steps(low: float, p25: float, p50: float, p75: float, high: float) -> Distribution:
+    """Quantiles with atoms at both ends: p10 and below at ``low``, p90 and above at
+    ``high`` (the sampler draws those points exactly, 10% of draws each)."""
+    return Distribution(
+        min=low, p01=low, p05=low, p10=low, p25=p25, p50=p50, p75=p75,
+        p90=high, p95=high, p99=high, max=high,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("seed", [0, 181])  # 181: the redraws left a clash
 def test_decimal_other_values_are_never_listed_ones(seed: int) -> None:
     """The rare values of a decimal column (the other bucket: 5 values the profile does not
@@ -88,19 +97,7 @@ def test_decimal_other_values_are_never_listed_ones(seed: int) -> None:
             stats=ColumnStats(
                 null_fraction=0.5,
                 distinct=10,
-                values=Distribution(
-                    min=6.0,
-                    p01=6.0,
-                    p05=6.0,
-                    p10=6.0,
-                    p25=7.0,
-                    p50=10.0,
-                    p75=12.0,
-                    p90=14.0,
-                    p95=14.0,
-                    p99=14.0,
-                    max=14.0,
-                ),
+                values=_steps(6.0, 7.0, 10.0, 12.0, 14.0),
                 frequent=tuple(ValueFrequency(value=v, fraction=0.067) for v in listed),
             ),
         ),
@@ -129,19 +126,7 @@ def test_float_other_values_are_never_listed_ones(seed: int) -> None:
             nullable=False,
             stats=ColumnStats(
                 distinct=4,
-                values=Distribution(
-                    min=60.0,
-                    p01=60.0,
-                    p05=60.0,
-                    p10=60.0,
-                    p25=60.0,
-                    p50=75.0,
-                    p75=1100.0,
-                    p90=1100.0,
-                    p95=1100.0,
-                    p99=1100.0,
-                    max=1100.0,
-                ),
+                values=_steps(60.0, 60.0, 75.0, 1100.0, 1100.0),
                 frequent=tuple(ValueFrequency(value=v, fraction=0.25) for v in listed),
                 traits=(TraitStat(trait="non_finite", fraction=0.25, value="Infinity"),),
             ),
